@@ -1,0 +1,10 @@
+import { createDb } from "../create-db.ts";
+import { migrateToLatest } from "../migrate.ts";
+
+const { db, kind } = createDb({
+  databaseUrl: process.env.DATABASE_URL,
+  dataDir: process.env.TALLY_DATA_DIR ?? "../../.data/pglite",
+});
+const applied = await migrateToLatest(db);
+console.log(`${kind}: ${applied.length ? `applied ${applied.join(", ")}` : "schema up to date"}`);
+await db.destroy();

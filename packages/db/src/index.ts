@@ -1,0 +1,12 @@
+export { createDb, type CreateDbOptions, type Db } from "./create-db.ts";
+export { migrateToLatest } from "./migrate.ts";
+export type * from "./tables/account.table.ts";
+export type * from "./tables/catalog.table.ts";
+export type * from "./tables/customer.table.ts";
+export type { Database } from "./tables/database.ts";
+export type * from "./tables/ledger.table.ts";
+export type * from "./tables/programs.table.ts";
+export type { Numeric, Timestamp } from "./tables/types.ts";
+
+/** Serialises a value for a jsonb column (pg would turn JS arrays into SQL arrays). */
+export const json = (value: unknown): string => JSON.stringify(value ?? null);

@@ -1,0 +1,47 @@
+import type { CreatedAt, Generated } from "./types.ts";
+
+export interface AccountTable {
+  id: string;
+  name: string;
+  timezone: Generated<string>;
+  device_token_ttl: number | null;
+  tier_period: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface ApiKeyTable {
+  account_id: string;
+  id: string;
+  kind: "SERVER" | "CLIENT";
+  name: string;
+  key_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+
+export interface BrandTable {
+  account_id: string;
+  id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface IdempotencyKeyTable {
+  account_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response: unknown;
+  created_at: CreatedAt;
+}
+
+export interface TotpCodeTable {
+  account_id: string;
+  id: string;
+  customer_uuid: string;
+  code: string;
+  metadata: unknown;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}

@@ -1,0 +1,61 @@
+import type { CreatedAt, Generated, Numeric, Timestamp } from "./types.ts";
+
+export interface TierTable {
+  account_id: string;
+  id: string;
+  name: string;
+  description: string | null;
+  status: "ACTIVE" | "INACTIVE";
+  level: number;
+  entry_conditions: unknown;
+  exit_conditions: unknown;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface RewardTable {
+  account_id: string;
+  id: string;
+  brand_id: string | null;
+  platforms: unknown;
+  name: string;
+  description: string | null;
+  type: "POINTS" | "DISCOUNT" | "GIFT_CARD" | "PRODUCT";
+  conditions: unknown;
+  attributes: unknown;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface CampaignTable {
+  account_id: string;
+  id: string;
+  type: "BEHAVIOR" | "COUPONS" | "PUNCH_CARDS" | "REFERRALS";
+  brand_id: string | null;
+  platforms: unknown;
+  name: string;
+  description: string | null;
+  trigger: string | null;
+  privacy: Generated<string>;
+  rules: unknown;
+  referee_rules: unknown;
+  status: "ACTIVE" | "INACTIVE";
+  start_date: Timestamp;
+  end_date: Timestamp | null;
+  funded_by: string | null;
+  budget: Numeric | null;
+  divide_budget_in: "daily" | "weekly" | "monthly" | null;
+  labels: unknown;
+  metadata: unknown;
+  quantity: number | null;
+  attributes: unknown;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface CampaignBudgetUsageTable {
+  account_id: string;
+  campaign_id: string;
+  period_start: Timestamp;
+  used: Numeric;
+}

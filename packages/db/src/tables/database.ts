@@ -1,0 +1,37 @@
+import type { AccountTable, ApiKeyTable, BrandTable, IdempotencyKeyTable, TotpCodeTable } from "./account.table.ts";
+import type { CampaignBudgetUsageTable, CampaignTable, RewardTable, TierTable } from "./catalog.table.ts";
+import type { CustomerTable, WalletTable } from "./customer.table.ts";
+import type { EventTable, ReservationTable, TransactionTable, WalletLineTable } from "./ledger.table.ts";
+import type {
+  CouponCodeTable,
+  CouponRedemptionTable,
+  GiftCardTable,
+  MigrationJobTable,
+  PunchCardTable,
+  ReferralCodeTable,
+} from "./programs.table.ts";
+
+/** Every table of the Tally schema, as Kysely sees it. */
+export interface Database {
+  accounts: AccountTable;
+  api_keys: ApiKeyTable;
+  brands: BrandTable;
+  idempotency_keys: IdempotencyKeyTable;
+  totp_codes: TotpCodeTable;
+  tiers: TierTable;
+  rewards: RewardTable;
+  campaigns: CampaignTable;
+  campaign_budget_usage: CampaignBudgetUsageTable;
+  customers: CustomerTable;
+  wallets: WalletTable;
+  events: EventTable;
+  wallet_lines: WalletLineTable;
+  transactions: TransactionTable;
+  reservations: ReservationTable;
+  coupon_codes: CouponCodeTable;
+  coupon_redemptions: CouponRedemptionTable;
+  gift_cards: GiftCardTable;
+  punch_cards: PunchCardTable;
+  referral_codes: ReferralCodeTable;
+  migration_jobs: MigrationJobTable;
+}

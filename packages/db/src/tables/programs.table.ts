@@ -1,0 +1,74 @@
+import type { CreatedAt, Generated, Timestamp } from "./types.ts";
+
+export interface CouponCodeTable {
+  account_id: string;
+  id: string;
+  campaign_id: string;
+  code: string;
+  max_uses: number | null;
+  uses_count: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface CouponRedemptionTable {
+  account_id: string;
+  id: string;
+  code_id: string;
+  campaign_id: string;
+  customer_uuid: string;
+  event_id: string;
+  status: "ACTIVE" | "REVERSED";
+  created_at: CreatedAt;
+  reversed_at: Timestamp | null;
+}
+
+export interface GiftCardTable {
+  account_id: string;
+  id: string;
+  reward_id: string;
+  code: string;
+  description: string | null;
+  customer_uuid: string | null;
+  event_id: string | null;
+  rewarded_at: Timestamp | null;
+  expired_at: Timestamp | null;
+  redeemed_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface PunchCardTable {
+  account_id: string;
+  campaign_id: string;
+  customer_uuid: string;
+  stamps: number;
+  completed: number;
+  updated_at: Generated<Date>;
+}
+
+export interface ReferralCodeTable {
+  account_id: string;
+  id: string;
+  campaign_id: string;
+  customer_uuid: string;
+  code: string;
+  uses_count: Generated<number>;
+  max_uses: number | null;
+  metadata: unknown;
+  created_at: CreatedAt;
+}
+
+export interface MigrationJobTable {
+  account_id: string;
+  id: string;
+  type: string;
+  status: string;
+  items: number;
+  payload: unknown;
+  processed: Generated<number>;
+  succeeded: Generated<number>;
+  failed: Generated<number>;
+  errors: unknown;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
