@@ -1,0 +1,7 @@
+export { CONDITION_TYPES } from "./catalogue.ts";
+export {
+  type CompiledConditions,
+  type ConditionResult,
+  compileConditions,
+  validateConditions,
+} from "./compile.ts";

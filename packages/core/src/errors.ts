@@ -1,0 +1,50 @@
+/** Stable error codes of the wire contract (decisions.md §2), each with its HTTP status and tRPC code. */
+export const ERROR_CODES = {
+  /** Malformed or invalid input: wrong type, missing field, bad enum, bad date. */
+  VALIDATION_FAILED: { status: 400, trpc: "BAD_REQUEST" },
+  /** Missing, bad or expired credentials. */
+  UNAUTHORIZED: { status: 401, trpc: "UNAUTHORIZED" },
+  /** Authenticated, but this key kind or consent does not allow the action. */
+  FORBIDDEN: { status: 403, trpc: "FORBIDDEN" },
+  /** No such resource in this account (also what another account's resource looks like). */
+  NOT_FOUND: { status: 404, trpc: "NOT_FOUND" },
+  /** Duplicate id, idempotency-key reuse with another body, or an illegal state change. */
+  CONFLICT: { status: 409, trpc: "CONFLICT" },
+  /** Body over the size limit. */
+  PAYLOAD_TOO_LARGE: { status: 413, trpc: "PAYLOAD_TOO_LARGE" },
+  /** Well-formed, but the request asks for something the engine does not do (yet). */
+  UNSUPPORTED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  /** The wallet cannot cover the amount asked. */
+  INSUFFICIENT_BALANCE: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  /** A reward, coupon or campaign condition does not hold. */
+  CONDITION_NOT_MET: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  /** No coupon with that code in this account. */
+  COUPON_NOT_FOUND: { status: 404, trpc: "NOT_FOUND" },
+  /** The coupon's uses or its campaign's quantity are used up. */
+  COUPON_EXHAUSTED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  /** Too many requests; see Retry-After. */
+  RATE_LIMITED: { status: 429, trpc: "TOO_MANY_REQUESTS" },
+  /** A bug. The body never carries internals. */
+  INTERNAL: { status: 500, trpc: "INTERNAL_SERVER_ERROR" },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The one error type of Tally: a stable code plus a sentence naming the offending field(s). */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details: string;
+  constructor(code: ErrorCode, details: string) {
+    super(`${code}: ${details}`);
+    this.name = "DomainError";
+    this.code = code;
+    this.details = details;
+  }
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+/** Shorthand for the common not-found answer. */
+export const notFound = (what: string, id: string): DomainError =>
+  new DomainError("NOT_FOUND", `${what} ${JSON.stringify(id)} not found`);
