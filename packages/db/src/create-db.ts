@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
+import { Kysely, type KyselyConfig, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Database } from "./tables/database.ts";
 
@@ -13,6 +13,8 @@ export interface CreateDbOptions {
   dataDir?: string | undefined;
   /** pg pool size. */
   poolSize?: number | undefined;
+  /** Kysely's query log hook (e.g. for profiling). */
+  log?: KyselyConfig["log"];
 }
 
 const OID_INT8 = 20;
@@ -42,9 +44,17 @@ export function createDb(options: CreateDbOptions = {}): { db: Db; kind: "postgr
       max: options.poolSize ?? 10,
       types: pgTypes() as pg.CustomTypesConfig,
     });
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: "postgres" };
+    // An idle client dropped by the server (restart, terminate) must not crash the process.
+    pool.on("error", (error) => console.error(`idle PostgreSQL connection lost: ${error.message}`));
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: options.log }),
+      kind: "postgres",
+    };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const pglite = new PGlite({ dataDir: options.dataDir, parsers: { [OID_DATE]: (v: string) => v } });
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) }), kind: "pglite" };
+  const pglite = new PGlite({
+    dataDir: options.dataDir,
+    parsers: { [OID_DATE]: (v: string) => v },
+  });
+  return { db: new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: options.log }), kind: "pglite" };
 }

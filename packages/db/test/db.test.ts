@@ -22,7 +22,14 @@ describe("createDb", () => {
       select table_name from information_schema.tables where table_schema = 'public' order by 1
     `.execute(t.db);
     const names = r.rows.map((x) => x.table_name);
-    for (const table of ["accounts", "wallet_lines", "transactions", "events", "coupon_codes", "migration_jobs"]) {
+    for (const table of [
+      "accounts",
+      "wallet_lines",
+      "transactions",
+      "events",
+      "coupon_codes",
+      "migration_jobs",
+    ]) {
       expect(names).toContain(table);
     }
   });

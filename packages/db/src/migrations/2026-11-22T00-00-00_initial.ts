@@ -343,10 +343,27 @@ const up_statements = [
 ];
 
 const tables = [
-  "migration_jobs", "totp_codes", "idempotency_keys", "referral_codes", "punch_cards",
-  "gift_cards", "coupon_redemptions", "coupon_codes", "reservations", "transactions",
-  "wallet_lines", "events", "wallets", "customers", "campaign_budget_usage", "campaigns",
-  "rewards", "tiers", "brands", "api_keys", "accounts",
+  "migration_jobs",
+  "totp_codes",
+  "idempotency_keys",
+  "referral_codes",
+  "punch_cards",
+  "gift_cards",
+  "coupon_redemptions",
+  "coupon_codes",
+  "reservations",
+  "transactions",
+  "wallet_lines",
+  "events",
+  "wallets",
+  "customers",
+  "campaign_budget_usage",
+  "campaigns",
+  "rewards",
+  "tiers",
+  "brands",
+  "api_keys",
+  "accounts",
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,7 +1,23 @@
-import type { AccountTable, ApiKeyTable, BrandTable, IdempotencyKeyTable, TotpCodeTable } from "./account.table.ts";
-import type { CampaignBudgetUsageTable, CampaignTable, RewardTable, TierTable } from "./catalog.table.ts";
+import type {
+  AccountTable,
+  ApiKeyTable,
+  BrandTable,
+  IdempotencyKeyTable,
+  TotpCodeTable,
+} from "./account.table.ts";
+import type {
+  CampaignBudgetUsageTable,
+  CampaignTable,
+  RewardTable,
+  TierTable,
+} from "./catalog.table.ts";
 import type { CustomerTable, WalletTable } from "./customer.table.ts";
-import type { EventTable, ReservationTable, TransactionTable, WalletLineTable } from "./ledger.table.ts";
+import type {
+  EventTable,
+  ReservationTable,
+  TransactionTable,
+  WalletLineTable,
+} from "./ledger.table.ts";
 import type {
   CouponCodeTable,
   CouponRedemptionTable,

@@ -1,3 +1,4 @@
+import type { ColumnType } from "kysely";
 import type { CreatedAt, Generated, Numeric, Timestamp } from "./types.ts";
 
 export type EventStatus =
@@ -47,7 +48,7 @@ export interface WalletLineTable {
   source: "ACCUMULATION" | "MIGRATION" | "TRANSFER";
   amount: Numeric;
   remaining: Numeric;
-  reserved: Generated<Numeric>;
+  reserved: ColumnType<string, string | number | undefined, string | number>;
   issued_at: Timestamp;
   expiration_date: Timestamp | null;
   reservation_expires_at: Timestamp | null;

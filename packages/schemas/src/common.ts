@@ -1,0 +1,78 @@
+import { z } from "zod";
+
+/** A caller's id (customer ids, brand/store/channel ids): non-empty, bounded. */
+export const ZIdSchema = z.string().trim().min(1).max(128);
+export const ZUuidSchema = z.uuid();
+export const ZNameSchema = z.string().trim().min(1).max(255);
+export const ZTextSchema = z.string().max(2000);
+/** A non-negative, finite amount of money or reward units (JSON number). */
+export const ZAmountSchema = z.number().finite().nonnegative();
+/** A strictly positive, finite amount. */
+export const ZPositiveAmountSchema = z.number().finite().positive();
+/** ISO-8601 date-time with a zone, or a plain date (taken as UTC midnight). */
+export const ZDateTimeSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+export const ZObjectSchema = z.record(z.string(), z.unknown());
+export const ZStringListSchema = z.array(z.string().min(1).max(128)).max(100);
+
+/** `platforms`/`labels` arrive as strings or as dashboard `{label, value}` pairs; we keep the values. */
+export const ZLabelListSchema = z
+  .array(
+    z.union([
+      z.string().min(1).max(128),
+      z.object({ label: z.string().optional(), value: z.string().min(1).max(128) }),
+    ]),
+  )
+  .max(100)
+  .transform((items) => items.map((i) => (typeof i === "string" ? i : i.value)));
+
+/** Masivo's doc versions send some objects as JSON-encoded strings; accept both. */
+export function jsonOrString<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value, ctx) => {
+    if (typeof value !== "string") return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      ctx.issues.push({ code: "custom", message: "is not valid JSON", input: value });
+      return z.NEVER;
+    }
+  }, schema);
+}
+
+/** 0-based inclusive index pagination (`from`/`to` query strings). */
+export const ZRangeQuerySchema = z
+  .object({
+    from: z.coerce.number().int().min(0),
+    to: z.coerce.number().int().min(0),
+  })
+  .refine((q) => q.to >= q.from, { message: "must not be less than from", path: ["to"] })
+  .refine((q) => q.to - q.from < 1000, {
+    message: "a page holds at most 1000 items",
+    path: ["to"],
+  });
+
+export const ZConditionSchema = z.object({
+  type: z.string().min(1).max(100),
+  operator: z.string().min(1).max(100),
+  primitive: z.string().min(1).max(50),
+  value: z.unknown(),
+  message: z.string().max(500).nullish(),
+});
+export const ZConditionsSchema = z.array(z.array(ZConditionSchema).max(50)).max(50);
+
+export const EVENT_TYPES_SERVER_ONLY = [
+  "PURCHASE",
+  "REGISTRATION",
+  "BIRTHDAY",
+  "TIER_ADJUSTMENT",
+  "ABANDONED_CART",
+] as const;
+export const REWARD_TYPES = ["POINTS", "DISCOUNT", "GIFT_CARD", "PRODUCT"] as const;
+export const TRANSACTION_TYPES = [
+  "ACCUMULATION",
+  "REDEMPTION",
+  "EXPIRATION",
+  "MIGRATION",
+  "TRANSFER",
+  "REVERSAL",
+] as const;
+export const CAMPAIGN_TYPES = ["BEHAVIOR", "COUPONS", "PUNCH_CARDS", "REFERRALS"] as const;

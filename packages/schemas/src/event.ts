@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { ZDateTimeSchema, ZIdSchema, ZObjectSchema, ZTextSchema } from "./common.ts";
+import { ZOrderProductSchema, ZOrderSchema, ZRedeemItemSchema } from "./order.ts";
+
+/** An event type: the built-in ones or an account's custom type (letters, digits, _ and -). */
+export const ZEventTypeSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "must be letters, digits, '_' or '-'");
+
+export const ZEventCreateSchema = z.object({
+  customer_id: ZIdSchema,
+  brand_id: ZIdSchema,
+  type: ZEventTypeSchema,
+  platform: z.string().min(1).max(64).nullish(),
+  order: ZOrderSchema.nullish(),
+  product: ZOrderProductSchema.nullish(),
+  fulfilled: z.boolean().default(true),
+  reserve: z.number().int().min(1).max(365).nullish(),
+  redeem: z.array(ZRedeemItemSchema).max(50).nullish(),
+  tags: ZObjectSchema.nullish(),
+  referral_code: z.string().max(64).nullish(),
+  metadata: ZObjectSchema.nullish(),
+  issued_at: ZDateTimeSchema.nullish(),
+});
+export type TEventCreate = z.infer<typeof ZEventCreateSchema>;
+
+export const ZEventReverseSchema = z.object({ reason: ZTextSchema.nullish() });
+
+export const ZTotpCreateSchema = z.object({
+  customer_id: ZIdSchema,
+  metadata: ZObjectSchema.nullish(),
+});
+
+export const ZTotpVerifyQuerySchema = z.object({
+  code: z.string().regex(/^\d{6}$/, "must be 6 digits"),
+});
+
+export const ZTransactionListQuerySchema = z.object({
+  date: z.string().regex(/^\d{2}-\d{2}-\d{4}$/, "must be DD-MM-YYYY"),
+  cursor: z.uuid().optional(),
+  brand_id: ZIdSchema.optional(),
+  reward_id: z.uuid().optional(),
+  campaign_id: z.uuid().optional(),
+  event_id: z.uuid().optional(),
+  type: z
+    .enum(["ACCUMULATION", "REDEMPTION", "EXPIRATION", "MIGRATION", "TRANSFER", "REVERSAL"])
+    .optional(),
+  funded_by: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(1000),
+});
