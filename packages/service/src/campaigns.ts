@@ -1,0 +1,298 @@
+import { DomainError, notFound, type Rule, validateRules } from "@tally/core";
+import { type Database, type Db, json } from "@tally/db";
+import type { CAMPAIGN_TYPES, TCampaign, TCampaignWrite } from "@tally/schemas";
+import { type Insertable, type Selectable, sql } from "kysely";
+import { assertBrand } from "./accounts.ts";
+import { newId, type ServiceDeps } from "./deps.ts";
+import { isUuid } from "./rewards.ts";
+import { toCampaignView } from "./views.ts";
+
+type CampaignType = (typeof CAMPAIGN_TYPES)[number];
+type CampaignRow = Selectable<Database["campaigns"]>;
+
+const SKEW_MS = 60_000;
+const YEAR_MS = 365 * 86_400_000;
+const SUPPORTED: CampaignType[] = ["BEHAVIOR"];
+
+function resolveType(queryType: CampaignType | undefined, input: TCampaignWrite): CampaignType {
+  if (queryType && input.type && queryType !== input.type) {
+    throw new DomainError(
+      "VALIDATION_FAILED",
+      `type: query says ${queryType} but the body says ${input.type}`,
+    );
+  }
+  const type = queryType ?? input.type;
+  if (!type) throw new DomainError("VALIDATION_FAILED", "type: is required (query ?type= or body)");
+  if (!SUPPORTED.includes(type)) {
+    throw new DomainError(
+      "UNSUPPORTED",
+      `type: ${type} campaigns are not supported yet; only BEHAVIOR campaigns are`,
+    );
+  }
+  return type;
+}
+
+/** Checks that every reward and tier an effect names exists in the account. */
+async function assertReferences(db: Db, accountId: string, rules: Rule[]) {
+  const rewardIds = new Set(rules.flatMap((r) => r.effects.map((e) => e.reward_id)));
+  const tierIds = new Set(
+    rules.flatMap((r) => r.effects.map((e) => e.tier_id)).filter((t): t is string => !!t),
+  );
+  const [rewards, tiers] = await Promise.all([
+    db
+      .selectFrom("rewards")
+      .select("id")
+      .where("account_id", "=", accountId)
+      .where("id", "in", [...rewardIds])
+      .execute(),
+    tierIds.size
+      ? db
+          .selectFrom("tiers")
+          .select("id")
+          .where("account_id", "=", accountId)
+          .where("id", "in", [...tierIds])
+          .execute()
+      : Promise.resolve([]),
+  ]);
+  const knownRewards = new Set(rewards.map((r) => r.id));
+  const knownTiers = new Set(tiers.map((t) => t.id));
+  for (const [i, rule] of rules.entries()) {
+    for (const [j, effect] of rule.effects.entries()) {
+      if (!knownRewards.has(effect.reward_id)) {
+        throw new DomainError(
+          "NOT_FOUND",
+          `rules[${i}].effects[${j}].reward_id: reward ${effect.reward_id} not found`,
+        );
+      }
+      if (effect.tier_id && !knownTiers.has(effect.tier_id)) {
+        throw new DomainError(
+          "NOT_FOUND",
+          `rules[${i}].effects[${j}].tier_id: tier ${effect.tier_id} not found`,
+        );
+      }
+    }
+  }
+}
+
+/** Validated, normalised campaign columns of a write (create or full update). */
+async function campaignColumns(
+  deps: ServiceDeps,
+  accountId: string,
+  type: CampaignType,
+  input: TCampaignWrite,
+  now: Date,
+  existing?: CampaignRow,
+) {
+  const trigger = input.attributes.trigger ?? input.trigger ?? null;
+  if (type === "BEHAVIOR" && !trigger)
+    throw new DomainError(
+      "VALIDATION_FAILED",
+      "attributes.trigger: is required for BEHAVIOR campaigns",
+    );
+  const rules = validateRules(input.rules, "rules");
+  const start = input.start_date ? new Date(input.start_date) : (existing?.start_date ?? now);
+  const end = input.withoutEndDate ? null : input.end_date ? new Date(input.end_date) : null;
+  const startChanged = !existing || start.getTime() !== existing.start_date.getTime();
+  if (startChanged && start.getTime() < now.getTime() - SKEW_MS) {
+    throw new DomainError("VALIDATION_FAILED", "start_date: must be now or later");
+  }
+  if (start.getTime() > now.getTime() + YEAR_MS)
+    throw new DomainError("VALIDATION_FAILED", "start_date: must be less than a year ahead");
+  if (end && end <= start)
+    throw new DomainError("VALIDATION_FAILED", "end_date: must be after start_date");
+  if (end && end.getTime() - start.getTime() >= YEAR_MS) {
+    throw new DomainError(
+      "VALIDATION_FAILED",
+      "end_date: must be less than a year after start_date (or set withoutEndDate)",
+    );
+  }
+  if (input.divide_budget_in && input.budget == null) {
+    throw new DomainError("VALIDATION_FAILED", "divide_budget_in: needs a budget");
+  }
+  if (input.brand_id) await assertBrand(deps.db, accountId, input.brand_id);
+  await assertReferences(deps.db, accountId, rules);
+  return {
+    type,
+    brand_id: input.brand_id ?? null,
+    platforms: json(input.platforms?.length ? input.platforms : null),
+    name: input.name,
+    description: input.description ?? null,
+    trigger,
+    privacy: input.attributes.privacy ?? "PRIVATE",
+    rules: json(rules),
+    referee_rules: json(input.referee_rules_json ?? null),
+    status: input.status,
+    start_date: start,
+    end_date: end,
+    funded_by: input.funded_by ?? null,
+    budget: input.budget == null ? null : String(input.budget),
+    divide_budget_in: input.divide_budget_in ?? null,
+    labels: json(input.labels ?? []),
+    metadata: json(input.metadata ?? {}),
+    quantity: input.quantity ?? null,
+    attributes: json({}),
+  } satisfies Omit<Insertable<Database["campaigns"]>, "account_id" | "id">;
+}
+
+/** Creates a campaign (SERVER keys only; the route checks). */
+export async function createCampaign(
+  deps: ServiceDeps,
+  accountId: string,
+  queryType: CampaignType | undefined,
+  input: TCampaignWrite,
+): Promise<TCampaign> {
+  const now = deps.now();
+  const type = resolveType(queryType, input);
+  const columns = await campaignColumns(deps, accountId, type, input, now);
+  const row = await deps.db
+    .insertInto("campaigns")
+    .values({ account_id: accountId, id: newId(), ...columns, created_at: now, updated_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toCampaignView(row, now);
+}
+
+/** JSON with object keys sorted, so values compare equal whatever order jsonb stored them in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+const sameJson = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+
+/** Full update. Once a campaign has started, its start date, rules, trigger and brand are frozen (409). */
+export async function updateCampaign(
+  deps: ServiceDeps,
+  accountId: string,
+  id: string,
+  queryType: CampaignType | undefined,
+  input: TCampaignWrite,
+): Promise<TCampaign> {
+  const now = deps.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const existing = isUuid(id)
+      ? await trx
+          .selectFrom("campaigns")
+          .selectAll()
+          .where("account_id", "=", accountId)
+          .where("id", "=", id)
+          .forUpdate()
+          .executeTakeFirst()
+      : undefined;
+    if (!existing) throw notFound("campaign", id);
+    const type = resolveType(queryType ?? existing.type, input);
+    if (type !== existing.type)
+      throw new DomainError("CONFLICT", `type: the campaign is ${existing.type}, not ${type}`);
+    if (existing.end_date && existing.end_date <= now)
+      throw new DomainError("CONFLICT", "the campaign has finished and can no longer change");
+    const columns = await campaignColumns(
+      { ...deps, db: trx },
+      accountId,
+      type,
+      input,
+      now,
+      existing,
+    );
+    if (existing.start_date <= now) {
+      const frozen: string[] = [];
+      if (columns.start_date.getTime() !== existing.start_date.getTime()) frozen.push("start_date");
+      if (!sameJson(JSON.parse(columns.rules), existing.rules)) frozen.push("rules");
+      if (columns.trigger !== existing.trigger) frozen.push("attributes.trigger");
+      if (columns.brand_id !== existing.brand_id) frozen.push("brand_id");
+      if (frozen.length)
+        throw new DomainError(
+          "CONFLICT",
+          `${frozen.join(", ")}: cannot change once the campaign has started`,
+        );
+      if (columns.end_date && columns.end_date < now)
+        throw new DomainError("VALIDATION_FAILED", "end_date: cannot move into the past");
+    }
+    const row = await trx
+      .updateTable("campaigns")
+      .set({ ...columns, updated_at: now })
+      .where("account_id", "=", accountId)
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toCampaignView(row, now);
+  });
+}
+
+/** One campaign, or 404. */
+export async function getCampaign(
+  deps: ServiceDeps,
+  accountId: string,
+  id: string,
+): Promise<TCampaign> {
+  const row = isUuid(id)
+    ? await deps.db
+        .selectFrom("campaigns")
+        .selectAll()
+        .where("account_id", "=", accountId)
+        .where("id", "=", id)
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw notFound("campaign", id);
+  return toCampaignView(row, deps.now());
+}
+
+export interface CampaignListQuery {
+  from: number;
+  to: number;
+  type?: CampaignType | undefined;
+  brand_id?: string | undefined;
+  status?: "RUNNING" | "PAUSED" | "SCHEDULED" | "FINISHED" | "NOT FINISHED" | undefined;
+  labels?: string | undefined;
+  funded_by?: string | undefined;
+}
+
+/** Campaigns by index range with the list filters of api.md; status is derived from the dates. */
+export async function listCampaigns(deps: ServiceDeps, accountId: string, q: CampaignListQuery) {
+  const now = deps.now();
+  let query = deps.db.selectFrom("campaigns").where("account_id", "=", accountId);
+  if (q.type) query = query.where("type", "=", q.type);
+  if (q.brand_id) query = query.where("brand_id", "=", q.brand_id);
+  if (q.funded_by) query = query.where("funded_by", "=", q.funded_by);
+  const labels =
+    q.labels
+      ?.split(",")
+      .map((l) => l.trim())
+      .filter(Boolean) ?? [];
+  if (labels.length) query = query.where(sql<boolean>`labels ?| ${sql.val(labels)}::text[]`);
+  const finished = sql<boolean>`(end_date is not null and end_date <= ${now})`;
+  if (q.status === "FINISHED") query = query.where(finished);
+  if (q.status === "NOT FINISHED") query = query.where(sql<boolean>`not ${finished}`);
+  if (q.status === "PAUSED")
+    query = query.where(sql<boolean>`not ${finished}`).where("status", "=", "INACTIVE");
+  if (q.status === "SCHEDULED")
+    query = query
+      .where(sql<boolean>`not ${finished}`)
+      .where("status", "=", "ACTIVE")
+      .where("start_date", ">", now);
+  if (q.status === "RUNNING")
+    query = query
+      .where(sql<boolean>`not ${finished}`)
+      .where("status", "=", "ACTIVE")
+      .where("start_date", "<=", now);
+  const [rows, total] = await Promise.all([
+    query
+      .selectAll()
+      .orderBy("created_at")
+      .orderBy("id")
+      .offset(q.from)
+      .limit(q.to - q.from + 1)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    data: rows.map((r) => toCampaignView(r, now)),
+    from: q.from,
+    to: q.from + Math.max(rows.length - 1, 0),
+    count: Number(total.n),
+  };
+}

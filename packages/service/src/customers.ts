@@ -1,0 +1,317 @@
+import { DomainError, emptyMetrics, notFound } from "@tally/core";
+import { type Database, json } from "@tally/db";
+import type {
+  TConsent,
+  TCustomerCreate,
+  TCustomerUpdate,
+  TIdentifyAnonymous,
+} from "@tally/schemas";
+import type { Selectable, Transaction, Updateable } from "kysely";
+import { newId, pgCode, type ServiceDeps } from "./deps.ts";
+import { processEvent } from "./events/process.ts";
+import { toCustomerView } from "./views.ts";
+import { loadWalletView } from "./wallet.ts";
+
+type Trx = Transaction<Database>;
+export type CustomerRow = Selectable<Database["customers"]>;
+
+/** The customer row of a caller's id, or the account-blind 404. */
+export async function findCustomer(
+  db: Trx | ServiceDeps["db"],
+  accountId: string,
+  id: string,
+): Promise<CustomerRow> {
+  const row = await db
+    .selectFrom("customers")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw notFound("customer", id);
+  return row;
+}
+
+/**
+ * Locks the customer's wallet row — the first lock of every balance change — and
+ * then reads the customer afresh, so metrics and tier are never read stale.
+ */
+export async function lockCustomer(trx: Trx, accountId: string, id: string): Promise<CustomerRow> {
+  const wallet = await trx
+    .selectFrom("wallets")
+    .innerJoin("customers", (j) =>
+      j
+        .onRef("customers.account_id", "=", "wallets.account_id")
+        .onRef("customers.uuid", "=", "wallets.customer_uuid"),
+    )
+    .select("wallets.id")
+    .where("wallets.account_id", "=", accountId)
+    .where("customers.id", "=", id)
+    .forUpdate("wallets")
+    .executeTakeFirst();
+  if (!wallet) throw notFound("customer", id);
+  return findCustomer(trx, accountId, id);
+}
+
+/** Locks the customer's wallet row by the customer's internal uuid. */
+export async function lockWallet(trx: Trx, accountId: string, customerUuid: string) {
+  return trx
+    .selectFrom("wallets")
+    .select(["id"])
+    .where("account_id", "=", accountId)
+    .where("customer_uuid", "=", customerUuid)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+}
+
+/** Customer + wallet as the API answers them. */
+export async function customerWithWallet(
+  db: Trx | ServiceDeps["db"],
+  accountId: string,
+  row: CustomerRow,
+  now: Date,
+) {
+  const wallet = await db
+    .selectFrom("wallets")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("customer_uuid", "=", row.uuid)
+    .executeTakeFirstOrThrow();
+  return {
+    customer: toCustomerView(row),
+    wallet: await loadWalletView(db, {
+      accountId,
+      walletId: wallet.id,
+      customerUuid: row.uuid,
+      now,
+    }),
+  };
+}
+
+function conflictOf(error: unknown, id: string): unknown {
+  if (pgCode(error) !== "23505") return error;
+  const constraint = (error as { constraint?: string }).constraint ?? "";
+  return constraint.includes("email")
+    ? new DomainError("CONFLICT", "email: another customer of this account has this email")
+    : new DomainError("CONFLICT", `id: customer ${JSON.stringify(id)} already exists`);
+}
+
+const profileColumns = (
+  p: TCustomerUpdate | TIdentifyAnonymous,
+): Updateable<Database["customers"]> => {
+  const out: Updateable<Database["customers"]> = {};
+  if (p.name !== undefined) out.name = p.name;
+  if (p.email !== undefined) out.email = p.email;
+  if (p.gender !== undefined) out.gender = p.gender;
+  if (p.dob !== undefined) out.dob = p.dob;
+  if (p.document_type !== undefined) out.document_type = p.document_type;
+  if (p.document_number !== undefined) out.document_number = p.document_number;
+  if (p.country !== undefined) out.country = p.country;
+  if (p.tags !== undefined) out.tags = json(p.tags ?? {});
+  if (p.metadata !== undefined) out.metadata = json(p.metadata ?? {});
+  return out;
+};
+
+/** Registers a customer with an empty wallet in the Base tier and emits its REGISTRATION event. */
+export async function createCustomer(deps: ServiceDeps, accountId: string, input: TCustomerCreate) {
+  const now = deps.now();
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const base = await trx
+        .selectFrom("tiers")
+        .select("id")
+        .where("account_id", "=", accountId)
+        .orderBy("level")
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      const uuid = newId();
+      await trx
+        .insertInto("customers")
+        .values({
+          account_id: accountId,
+          uuid,
+          id: input.id,
+          name: input.name ?? null,
+          email: input.email ?? null,
+          email_status: null,
+          is_anonymous: input.is_anonymous,
+          gender: input.gender ?? null,
+          dob: input.dob ?? null,
+          document_type: input.document_type ?? null,
+          document_number: input.document_number ?? null,
+          country: input.country ?? null,
+          registration_date: input.registration_date ?? now,
+          tier_id: base.id,
+          platforms: json(input.platforms ?? null),
+          tags: json(input.tags ?? {}),
+          consent: json(input.consent ?? null),
+          devices: json(stampDevices(input.devices ?? [], now, null)),
+          metrics: json(emptyMetrics(now)),
+          metadata: json(input.metadata ?? {}),
+        })
+        .execute();
+      await trx
+        .insertInto("wallets")
+        .values({ account_id: accountId, id: newId(), customer_uuid: uuid })
+        .execute();
+      const customer = await findCustomer(trx, accountId, input.id);
+      await processEvent(trx, {
+        accountId,
+        customer,
+        now,
+        source: "SYSTEM",
+        payload: {
+          customer_id: input.id,
+          brand_id: null,
+          type: "REGISTRATION",
+          platform: input.platforms?.[0] ?? null,
+          tags: {},
+          referral_code: input.referral_code ?? null,
+        },
+      });
+      return customerWithWallet(trx, accountId, await findCustomer(trx, accountId, input.id), now);
+    });
+  } catch (error) {
+    throw conflictOf(error, input.id);
+  }
+}
+
+/** Updates profile fields that are present in the body (null clears). */
+export async function updateCustomer(
+  deps: ServiceDeps,
+  accountId: string,
+  id: string,
+  input: TCustomerUpdate,
+) {
+  const now = deps.now();
+  const row = await findCustomer(deps.db, accountId, id);
+  const set = profileColumns(input);
+  try {
+    const updated = await deps.db
+      .updateTable("customers")
+      .set({ ...set, updated_at: now })
+      .where("account_id", "=", accountId)
+      .where("uuid", "=", row.uuid)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return customerWithWallet(deps.db, accountId, updated, now);
+  } catch (error) {
+    throw conflictOf(error, id);
+  }
+}
+
+/** Replaces the customer's consent. */
+export async function updateConsent(
+  deps: ServiceDeps,
+  accountId: string,
+  id: string,
+  consent: TConsent,
+) {
+  const row = await findCustomer(deps.db, accountId, id);
+  const updated = await deps.db
+    .updateTable("customers")
+    .set({ consent: json(consent), updated_at: deps.now() })
+    .where("account_id", "=", accountId)
+    .where("uuid", "=", row.uuid)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { consent: toCustomerView(updated).consent };
+}
+
+/** Turns an anonymous customer into an identified one, optionally under a new id. */
+export async function identifyAnonymous(
+  deps: ServiceDeps,
+  accountId: string,
+  id: string,
+  input: TIdentifyAnonymous,
+) {
+  const now = deps.now();
+  const row = await findCustomer(deps.db, accountId, id);
+  if (!row.is_anonymous)
+    throw new DomainError("CONFLICT", `customer ${JSON.stringify(id)} is not anonymous`);
+  const set: Updateable<Database["customers"]> = {
+    ...profileColumns(input),
+    is_anonymous: false,
+    updated_at: now,
+  };
+  if (input.new_id) set.id = input.new_id;
+  if (input.email_status !== undefined) set.email_status = input.email_status;
+  if (input.consent !== undefined) set.consent = json(input.consent);
+  if (input.devices) set.devices = json(stampDevices(input.devices, now, null));
+  try {
+    const updated = await deps.db
+      .updateTable("customers")
+      .set(set)
+      .where("account_id", "=", accountId)
+      .where("uuid", "=", row.uuid)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return customerWithWallet(deps.db, accountId, updated, now);
+  } catch (error) {
+    throw conflictOf(error, input.new_id ?? id);
+  }
+}
+
+type DeviceInput = { device_token: string; device_info?: unknown };
+
+function stampDevices(devices: DeviceInput[], now: Date, ttlDays: number | null) {
+  return devices.map((d) => ({
+    device_token: d.device_token,
+    device_info: d.device_info ?? null,
+    created_at: now.toISOString(),
+    expires_at: ttlDays ? new Date(now.getTime() + ttlDays * 86_400_000).toISOString() : null,
+  }));
+}
+
+/** Registers or refreshes a push token; needs the account's marketing automation (device_token_ttl). */
+export async function registerDevice(
+  deps: ServiceDeps,
+  accountId: string,
+  id: string,
+  device: DeviceInput,
+) {
+  const now = deps.now();
+  const account = await deps.db
+    .selectFrom("accounts")
+    .select("device_token_ttl")
+    .where("id", "=", accountId)
+    .executeTakeFirstOrThrow();
+  if (!account.device_token_ttl) {
+    throw new DomainError(
+      "VALIDATION_FAILED",
+      "Marketing automation is not enabled for this account (no device_token_ttl), so devices cannot be registered",
+    );
+  }
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await findCustomer(trx, accountId, id);
+    const kept = ((row.devices as DeviceInput[]) ?? []).filter(
+      (d) => d.device_token !== device.device_token,
+    );
+    const devices = [...kept, ...stampDevices([device], now, account.device_token_ttl)];
+    const updated = await setDevices(trx, accountId, row.uuid, devices, now);
+    return customerWithWallet(trx, accountId, updated, now);
+  });
+}
+
+/** Removes every push token of the customer. */
+export async function deleteDevices(deps: ServiceDeps, accountId: string, id: string) {
+  const now = deps.now();
+  const row = await findCustomer(deps.db, accountId, id);
+  const updated = await setDevices(deps.db, accountId, row.uuid, [], now);
+  return customerWithWallet(deps.db, accountId, updated, now);
+}
+
+function setDevices(
+  db: Trx | ServiceDeps["db"],
+  accountId: string,
+  uuid: string,
+  devices: unknown[],
+  now: Date,
+) {
+  return db
+    .updateTable("customers")
+    .set({ devices: json(devices), updated_at: now })
+    .where("account_id", "=", accountId)
+    .where("uuid", "=", uuid)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -1,0 +1,86 @@
+import { createHash } from "node:crypto";
+import { DomainError } from "@tally/core";
+import { json } from "@tally/db";
+import { pgCode, type ServiceDeps } from "./deps.ts";
+
+const KEEP_MS = 24 * 3600_000;
+
+export type IdempotencyStart = { kind: "new" } | { kind: "replay"; status: number; body: unknown };
+
+/** Hash of what makes two requests "the same": method, path and body. */
+export const requestHash = (method: string, path: string, body: unknown): string =>
+  createHash("sha256")
+    .update(`${method} ${path}\n${JSON.stringify(body ?? null)}`)
+    .digest("hex");
+
+/**
+ * Claims an Idempotency-Key for 24 h. Same key + same request → the stored answer;
+ * same key + another request, or the first one still running → 409.
+ */
+export async function beginIdempotent(
+  deps: ServiceDeps,
+  accountId: string,
+  key: string,
+  hash: string,
+): Promise<IdempotencyStart> {
+  const now = deps.now();
+  await deps.db
+    .deleteFrom("idempotency_keys")
+    .where("account_id", "=", accountId)
+    .where("key", "=", key)
+    .where("created_at", "<", new Date(now.getTime() - KEEP_MS))
+    .execute();
+  try {
+    await deps.db
+      .insertInto("idempotency_keys")
+      .values({
+        account_id: accountId,
+        key,
+        request_hash: hash,
+        status_code: null,
+        response: null,
+        created_at: now,
+      })
+      .execute();
+    return { kind: "new" };
+  } catch (error) {
+    if (pgCode(error) !== "23505") throw error;
+  }
+  const row = await deps.db
+    .selectFrom("idempotency_keys")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("key", "=", key)
+    .executeTakeFirstOrThrow();
+  if (row.request_hash !== hash)
+    throw new DomainError("CONFLICT", "Idempotency-Key: was already used with another request");
+  if (row.status_code === null)
+    throw new DomainError(
+      "CONFLICT",
+      "Idempotency-Key: the first request with this key is still being processed",
+    );
+  return { kind: "replay", status: row.status_code, body: row.response };
+}
+
+/** Stores the answer for a claimed key; a 5xx frees the key so the client may retry. */
+export async function completeIdempotent(
+  deps: ServiceDeps,
+  accountId: string,
+  key: string,
+  status: number,
+  body: unknown,
+) {
+  const q = deps.db
+    .updateTable("idempotency_keys")
+    .where("account_id", "=", accountId)
+    .where("key", "=", key);
+  if (status >= 500) {
+    await deps.db
+      .deleteFrom("idempotency_keys")
+      .where("account_id", "=", accountId)
+      .where("key", "=", key)
+      .execute();
+    return;
+  }
+  await q.set({ status_code: status, response: json(body) }).execute();
+}

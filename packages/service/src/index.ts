@@ -1,0 +1,15 @@
+export * from "./accounts.ts";
+export * from "./auth.ts";
+export * from "./campaigns.ts";
+export * from "./customers.ts";
+export * from "./demo.ts";
+export * from "./deps.ts";
+export { emitEvent, getEvent } from "./events/emit.ts";
+export * from "./idempotency.ts";
+export * from "./ledger.ts";
+export * from "./rewards.ts";
+export * from "./tiers.ts";
+export * from "./totp.ts";
+export * from "./transactions.ts";
+export * from "./validation.ts";
+export * from "./wallet.ts";

@@ -1,0 +1,94 @@
+import { notFound, validateConditions } from "@tally/core";
+import { json } from "@tally/db";
+import { REWARD_ATTRIBUTE_SCHEMAS, type TReward, type TRewardInsert } from "@tally/schemas";
+import { assertBrand } from "./accounts.ts";
+import { newId, type ServiceDeps } from "./deps.ts";
+import { parseOrThrow } from "./validation.ts";
+import { toRewardView } from "./views.ts";
+
+/** Creates a reward after checking its brand, its conditions and its type's attributes. */
+export async function createReward(
+  deps: ServiceDeps,
+  accountId: string,
+  input: TRewardInsert,
+): Promise<TReward> {
+  const conditions = validateConditions(input.conditions, "conditions");
+  const attributes = parseOrThrow(
+    REWARD_ATTRIBUTE_SCHEMAS[input.type],
+    input.attributes,
+    "attributes",
+  );
+  if (input.brand_id) await assertBrand(deps.db, accountId, input.brand_id);
+  const now = deps.now();
+  const row = await deps.db
+    .insertInto("rewards")
+    .values({
+      account_id: accountId,
+      id: newId(),
+      brand_id: input.brand_id ?? null,
+      platforms: json(input.platforms ?? null),
+      name: input.name,
+      description: input.description ?? null,
+      type: input.type,
+      conditions: json(conditions),
+      attributes: json(attributes),
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRewardView(row);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** True when `id` can be a row id at all (anything else is simply not found). */
+export const isUuid = (id: string): boolean => UUID.test(id);
+
+/** One reward of the account, or 404 "reward not found". */
+export async function getReward(
+  deps: ServiceDeps,
+  accountId: string,
+  id: string,
+): Promise<TReward> {
+  if (!isUuid(id)) throw notFound("reward", id);
+  const row = await deps.db
+    .selectFrom("rewards")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw notFound("reward", id);
+  return toRewardView(row);
+}
+
+/** Rewards by 0-based inclusive index range, oldest first, with the total count. */
+export async function listRewards(
+  deps: ServiceDeps,
+  accountId: string,
+  q: {
+    from: number;
+    to: number;
+    brand_id?: string | undefined;
+    type?: TReward["type"] | undefined;
+  },
+) {
+  let query = deps.db.selectFrom("rewards").where("account_id", "=", accountId);
+  if (q.brand_id) query = query.where("brand_id", "=", q.brand_id);
+  if (q.type) query = query.where("type", "=", q.type);
+  const [rows, total] = await Promise.all([
+    query
+      .selectAll()
+      .orderBy("created_at")
+      .orderBy("id")
+      .offset(q.from)
+      .limit(q.to - q.from + 1)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    data: rows.map(toRewardView),
+    from: q.from,
+    to: q.from + Math.max(rows.length - 1, 0),
+    count: Number(total.n),
+  };
+}

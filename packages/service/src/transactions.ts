@@ -1,0 +1,91 @@
+import { DomainError } from "@tally/core";
+import type { Database, TransactionType } from "@tally/db";
+import type { TTransaction } from "@tally/schemas";
+import type { SelectQueryBuilder } from "kysely";
+import { findCustomer } from "./customers.ts";
+import type { ServiceDeps } from "./deps.ts";
+import { toTransactionView } from "./views.ts";
+
+interface Filters {
+  brand_id?: string | undefined;
+  reward_id?: string | undefined;
+  campaign_id?: string | undefined;
+  event_id?: string | undefined;
+  type?: TransactionType | undefined;
+  funded_by?: string | undefined;
+}
+
+function filtered<O>(
+  query: SelectQueryBuilder<Database, "transactions" | "customers", O>,
+  f: Filters,
+) {
+  let q = query;
+  if (f.brand_id) q = q.where("transactions.brand_id", "=", f.brand_id);
+  if (f.reward_id) q = q.where("transactions.reward_id", "=", f.reward_id);
+  if (f.campaign_id) q = q.where("transactions.campaign_id", "=", f.campaign_id);
+  if (f.event_id) q = q.where("transactions.event_id", "=", f.event_id);
+  if (f.type) q = q.where("transactions.type", "=", f.type);
+  if (f.funded_by) q = q.where("transactions.funded_by", "=", f.funded_by);
+  return q;
+}
+
+function base(deps: ServiceDeps, accountId: string) {
+  return deps.db
+    .selectFrom("transactions")
+    .innerJoin("customers", (j) =>
+      j
+        .onRef("customers.account_id", "=", "transactions.account_id")
+        .onRef("customers.uuid", "=", "transactions.customer_uuid"),
+    )
+    .selectAll("transactions")
+    .select("customers.id as customer_id")
+    .where("transactions.account_id", "=", accountId);
+}
+
+/** Parses DD-MM-YYYY as a real calendar day in UTC, or 400. */
+export function parseDay(date: string): Date {
+  const [d, m, y] = date.split("-").map(Number);
+  const day = new Date(Date.UTC(y!, m! - 1, d!));
+  if (day.getUTCDate() !== d || day.getUTCMonth() !== m! - 1) {
+    throw new DomainError("VALIDATION_FAILED", `date: ${date} is not a calendar day (DD-MM-YYYY)`);
+  }
+  return day;
+}
+
+/** The account's ledger of one UTC day, by id after `cursor`, at most `limit` (≤1000) rows. */
+export async function listTransactionsOfDay(
+  deps: ServiceDeps,
+  accountId: string,
+  q: Filters & { date: string; cursor?: string | undefined; limit: number },
+): Promise<TTransaction[]> {
+  const day = parseDay(q.date);
+  let query = filtered(base(deps, accountId), q)
+    .where("transactions.created_at", ">=", day)
+    .where("transactions.created_at", "<", new Date(day.getTime() + 86_400_000));
+  if (q.cursor) query = query.where("transactions.id", ">", q.cursor);
+  const rows = await query.orderBy("transactions.id").limit(q.limit).execute();
+  return rows.map((r) => toTransactionView(r, r.customer_id));
+}
+
+/** One customer's ledger: a calendar year, or by default the last three months. */
+export async function listCustomerTransactions(
+  deps: ServiceDeps,
+  accountId: string,
+  customerId: string,
+  q: Filters & { year?: number | undefined },
+): Promise<TTransaction[]> {
+  const customer = await findCustomer(deps.db, accountId, customerId);
+  const now = deps.now();
+  const from = q.year
+    ? new Date(Date.UTC(q.year, 0, 1))
+    : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3, now.getUTCDate()));
+  const to = q.year ? new Date(Date.UTC(q.year + 1, 0, 1)) : new Date(now.getTime() + 1);
+  const rows = await filtered(base(deps, accountId), q)
+    .where("transactions.customer_uuid", "=", customer.uuid)
+    .where("transactions.created_at", ">=", from)
+    .where("transactions.created_at", "<", to)
+    .orderBy("transactions.id", "desc")
+    .limit(10_000)
+    .execute();
+  return rows.map((r) => toTransactionView(r, r.customer_id));
+}
