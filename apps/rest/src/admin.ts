@@ -1,0 +1,66 @@
+import { parseArgs } from "node:util";
+import { createDb, migrateToLatest } from "@tally/db";
+import { auditLedger, createAccount, createApiKey, createBrand } from "@tally/service";
+import { readEnv } from "./env.ts";
+
+const usage = `usage: tally-admin <command> [options]
+  create-account --name NAME            new account (with its Base tier) and a SERVER key
+  create-key --account ID [--kind SERVER|CLIENT] [--name NAME]
+  create-brand --account ID --id BRAND_ID --name NAME
+  audit [--account ID]                  check the ledger invariant; exit 1 on any mismatch`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    name: { type: "string" },
+    account: { type: "string" },
+    kind: { type: "string", default: "SERVER" },
+    id: { type: "string" },
+  },
+});
+
+function need(value: string | undefined, flag: string): string {
+  if (!value) {
+    console.error(`missing --${flag}\n${usage}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const env = readEnv();
+const { db } = createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.TALLY_DATA_DIR });
+await migrateToLatest(db);
+let code = 0;
+try {
+  switch (positionals[0]) {
+    case "create-account": {
+      const account = await createAccount(db, { name: need(values.name, "name") });
+      const key = await createApiKey(db, { accountId: account.id, kind: "SERVER" });
+      console.log(JSON.stringify({ account_id: account.id, server_key: key.key }));
+      break;
+    }
+    case "create-key": {
+      const kind = values.kind === "CLIENT" ? "CLIENT" : "SERVER";
+      const key = await createApiKey(db, { accountId: need(values.account, "account"), kind, name: values.name });
+      console.log(JSON.stringify({ id: key.id, kind, key: key.key }));
+      break;
+    }
+    case "create-brand":
+      await createBrand(db, { accountId: need(values.account, "account"), id: need(values.id, "id"), name: need(values.name, "name") });
+      console.log("brand created");
+      break;
+    case "audit": {
+      const mismatches = await auditLedger(db, values.account);
+      for (const m of mismatches) console.log(JSON.stringify(m));
+      console.log(mismatches.length ? `${mismatches.length} mismatch(es)` : "ledger balanced");
+      code = mismatches.length ? 1 : 0;
+      break;
+    }
+    default:
+      console.error(usage);
+      code = 2;
+  }
+} finally {
+  await db.destroy();
+}
+process.exit(code);

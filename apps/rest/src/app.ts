@@ -1,0 +1,45 @@
+import type { ServiceDeps } from "@tally/service";
+import express, { type Express } from "express";
+import { bearer } from "./middleware/auth.ts";
+import { errorHandler, type Logger, notFoundHandler } from "./middleware/errors.ts";
+import { idempotency } from "./middleware/idempotency.ts";
+import { authorizeRouter, totpRouter } from "./routes/auth.ts";
+import { catalogRouter } from "./routes/catalog.ts";
+import { customersRouter } from "./routes/customers.ts";
+import { eventsRouter } from "./routes/events.ts";
+
+export interface AppDeps extends ServiceDeps {
+  jwtSecret: Uint8Array;
+  logger?: Logger;
+}
+
+export const API_PREFIX = "/api/storefront/v1";
+const silent: Logger = { error: (m, e) => console.error(m, e), info: () => {} };
+
+/** Builds the storefront REST app from injected dependencies; `main.ts` only adds env and a port. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+  const logger = deps.logger ?? silent;
+
+  const api = express.Router();
+  api.use(authorizeRouter(deps));
+  api.use(express.json({ limit: "1mb" }));
+  api.use(bearer(deps.jwtSecret, deps.now));
+  api.use(idempotency(deps));
+  api.use(totpRouter(deps));
+  api.use(customersRouter(deps));
+  api.use(catalogRouter(deps));
+  api.use(eventsRouter(deps));
+
+  app.get("/health", (_req, res) => {
+    res.json({ data: "ok" });
+  });
+  // Masivo's docs show the token call both under the API prefix and at the host root.
+  app.use(authorizeRouter(deps));
+  app.use(API_PREFIX, api);
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,26 @@
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+/** Everything the REST app reads from the environment, validated once. */
+export const ZEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().optional(),
+  TALLY_DATA_DIR: z
+    .string()
+    .default(fileURLToPath(new URL("../../../.data/pglite", import.meta.url))),
+  DEMO_API_KEY: z.string().min(8).optional(),
+  JWT_SECRET: z.string().min(32).optional(),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  LOG_LEVEL: z.enum(["info", "error", "silent"]).default("info"),
+});
+export type TEnv = z.infer<typeof ZEnvSchema>;
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): TEnv {
+  const parsed = ZEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(
+      `invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+  }
+  return parsed.data;
+}

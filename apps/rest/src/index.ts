@@ -1,0 +1,2 @@
+export { API_PREFIX, type AppDeps, createApp } from "./app.ts";
+export { readEnv } from "./env.ts";

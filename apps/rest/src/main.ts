@@ -1,0 +1,57 @@
+import { randomBytes } from "node:crypto";
+import { createDb, migrateToLatest } from "@tally/db";
+import { findDemoAccount, seedDemo } from "@tally/service";
+import { API_PREFIX, createApp } from "./app.ts";
+import { readEnv } from "./env.ts";
+
+const env = readEnv();
+const { db, kind } = createDb({
+  databaseUrl: env.DATABASE_URL,
+  dataDir: env.TALLY_DATA_DIR,
+  poolSize: env.DB_POOL_SIZE,
+});
+await migrateToLatest(db);
+const deps = { db, now: () => new Date() };
+
+if (!env.JWT_SECRET)
+  console.warn(
+    "JWT_SECRET is not set: tokens are signed with a random secret and die with this process.",
+  );
+const jwtSecret = env.JWT_SECRET ? new TextEncoder().encode(env.JWT_SECRET) : randomBytes(32);
+const log = env.LOG_LEVEL === "silent" ? () => {} : console.log;
+
+const app = createApp({
+  ...deps,
+  jwtSecret,
+  logger: { error: (m, e) => console.error(m, e), info: log },
+});
+const server = app.listen(env.PORT, async () => {
+  const port = (server.address() as { port: number }).port;
+  const base = `http://localhost:${port}${API_PREFIX}`;
+  log(
+    `Tally REST API on ${base} (${kind === "pglite" ? `embedded PostgreSQL in ${env.TALLY_DATA_DIR}` : "PostgreSQL"})`,
+  );
+  if ((await findDemoAccount(db)) && !env.DEMO_API_KEY) {
+    log(
+      "Demo account already exists; its key was printed when it was created (or set DEMO_API_KEY).",
+    );
+    return;
+  }
+  if (await findDemoAccount(db)) return;
+  const demo = await seedDemo(deps, { serverKey: env.DEMO_API_KEY });
+  log(`
+Demo account created.
+  SERVER API key: ${demo.serverKey}
+  CLIENT API key: ${demo.clientKey}
+  brand "${demo.brandId}", POINTS reward ${demo.rewardId}, PURCHASE campaign ${demo.campaignId}, customer "${demo.customerId}"
+
+Earn points:
+  TOKEN=$(curl -s -H 'x-api-key: ${demo.serverKey}' ${base}/auth/authorize | sed -E 's/.*"data":"([^"]+)".*/\\1/')
+  curl -s -X POST ${base}/behavior/events -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+    -d '{"customer_id":"${demo.customerId}","brand_id":"${demo.brandId}","type":"PURCHASE","order":{"purchase_id":"order-1","value":120.5}}'
+`);
+});
+
+const shutdown = () => server.close(() => db.destroy().then(() => process.exit(0)));
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);

@@ -1,0 +1,40 @@
+import { DomainError } from "@tally/core";
+import type { ErrorRequestHandler, RequestHandler } from "express";
+
+export interface Logger {
+  error(message: string, error?: unknown): void;
+  info(message: string): void;
+}
+
+/** Maps every failure to `{error, details}` with its status; 500 never leaks internals. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    if (error instanceof DomainError) {
+      res.status(error.status).json({ error: error.code, details: error.details });
+      return;
+    }
+    const type = (error as { type?: string }).type;
+    if (type === "entity.too.large") {
+      res.status(413).json({
+        error: "PAYLOAD_TOO_LARGE",
+        details: "body: is larger than the limit for this route",
+      });
+      return;
+    }
+    if (type === "entity.parse.failed") {
+      res.status(400).json({ error: "VALIDATION_FAILED", details: "body: is not valid JSON" });
+      return;
+    }
+    if (type === "encoding.unsupported" || type === "charset.unsupported") {
+      res.status(400).json({ error: "VALIDATION_FAILED", details: "body: unsupported encoding" });
+      return;
+    }
+    logger.error("unhandled error", error);
+    res.status(500).json({ error: "INTERNAL", details: "internal error; it has been logged" });
+  };
+}
+
+/** Unknown routes answer the same envelope. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  res.status(404).json({ error: "NOT_FOUND", details: `no route ${req.method} ${req.path}` });
+};

@@ -1,0 +1,59 @@
+import {
+  ZCampaignListQuerySchema,
+  ZCampaignTypeQuerySchema,
+  ZCampaignWriteSchema,
+  ZRewardInsertSchema,
+  ZRewardListQuerySchema,
+} from "@tally/schemas";
+import {
+  createCampaign,
+  createReward,
+  getCampaign,
+  getReward,
+  listCampaigns,
+  listRewards,
+  listTiers,
+  parseOrThrow,
+  updateCampaign,
+} from "@tally/service";
+import { Router } from "express";
+import type { AppDeps } from "../app.ts";
+import { accountOf, idOf, serverOnly } from "../middleware/auth.ts";
+
+/** Tiers, rewards and campaigns (SERVER keys). */
+export function catalogRouter(deps: AppDeps): Router {
+  const router = Router();
+  router.use(["/tiers", "/rewards", "/campaigns"], serverOnly);
+  router.get("/tiers", async (req, res) => {
+    res.json({ data: await listTiers(deps, accountOf(req)) });
+  });
+  router.get("/rewards", async (req, res) => {
+    const q = parseOrThrow(ZRewardListQuerySchema, req.query, "query");
+    res.json(await listRewards(deps, accountOf(req), q));
+  });
+  router.get("/rewards/:id", async (req, res) => {
+    res.json({ data: await getReward(deps, accountOf(req), idOf(req)) });
+  });
+  router.post("/rewards", async (req, res) => {
+    const input = parseOrThrow(ZRewardInsertSchema, req.body);
+    res.status(201).json({ data: await createReward(deps, accountOf(req), input) });
+  });
+  router.get("/campaigns", async (req, res) => {
+    const q = parseOrThrow(ZCampaignListQuerySchema, req.query, "query");
+    res.json(await listCampaigns(deps, accountOf(req), q));
+  });
+  router.get("/campaigns/:id", async (req, res) => {
+    res.json({ data: await getCampaign(deps, accountOf(req), idOf(req)) });
+  });
+  router.post("/campaigns", async (req, res) => {
+    const { type } = parseOrThrow(ZCampaignTypeQuerySchema, req.query, "query");
+    const input = parseOrThrow(ZCampaignWriteSchema, req.body);
+    res.status(201).json({ data: await createCampaign(deps, accountOf(req), type, input) });
+  });
+  router.put("/campaigns/:id", async (req, res) => {
+    const { type } = parseOrThrow(ZCampaignTypeQuerySchema, req.query, "query");
+    const input = parseOrThrow(ZCampaignWriteSchema, req.body);
+    res.json({ data: await updateCampaign(deps, accountOf(req), idOf(req), type, input) });
+  });
+  return router;
+}

@@ -1,0 +1,61 @@
+import {
+  ZConsentUpdateSchema,
+  ZCustomerCreateSchema,
+  ZCustomerTransactionsQuerySchema,
+  ZCustomerUpdateSchema,
+  ZDeviceRegisterSchema,
+  ZIdentifyAnonymousSchema,
+} from "@tally/schemas";
+import {
+  createCustomer,
+  customerWithWallet,
+  deleteDevices,
+  findCustomer,
+  identifyAnonymous,
+  listCustomerTransactions,
+  parseOrThrow,
+  registerDevice,
+  updateConsent,
+  updateCustomer,
+} from "@tally/service";
+import { Router } from "express";
+import type { AppDeps } from "../app.ts";
+import { accountOf, idOf, serverOnly } from "../middleware/auth.ts";
+
+/** /customers: register, read (CLIENT keys too), update, consent, identify, devices, ledger. */
+export function customersRouter(deps: AppDeps): Router {
+  const router = Router();
+  router.post("/customers", serverOnly, async (req, res) => {
+    const input = parseOrThrow(ZCustomerCreateSchema, req.body);
+    res.status(201).json({ data: await createCustomer(deps, accountOf(req), input) });
+  });
+  router.get("/customers/:id", async (req, res) => {
+    const accountId = accountOf(req);
+    const row = await findCustomer(deps.db, accountId, idOf(req));
+    res.json({ data: await customerWithWallet(deps.db, accountId, row, deps.now()) });
+  });
+  router.patch("/customers/:id", serverOnly, async (req, res) => {
+    const input = parseOrThrow(ZCustomerUpdateSchema, req.body);
+    res.json({ data: await updateCustomer(deps, accountOf(req), idOf(req), input) });
+  });
+  router.patch("/customers/:id/consent", serverOnly, async (req, res) => {
+    const { consent } = parseOrThrow(ZConsentUpdateSchema, req.body);
+    res.json({ data: await updateConsent(deps, accountOf(req), idOf(req), consent) });
+  });
+  router.patch("/customers/:id/identify/anonymous", serverOnly, async (req, res) => {
+    const input = parseOrThrow(ZIdentifyAnonymousSchema, req.body);
+    res.json({ data: await identifyAnonymous(deps, accountOf(req), idOf(req), input) });
+  });
+  router.patch("/customers/:id/devices", serverOnly, async (req, res) => {
+    const device = parseOrThrow(ZDeviceRegisterSchema, req.body);
+    res.json({ data: await registerDevice(deps, accountOf(req), idOf(req), device) });
+  });
+  router.delete("/customers/:id/devices", serverOnly, async (req, res) => {
+    res.json({ data: await deleteDevices(deps, accountOf(req), idOf(req)) });
+  });
+  router.get("/customers/:id/transactions", serverOnly, async (req, res) => {
+    const q = parseOrThrow(ZCustomerTransactionsQuerySchema, req.query, "query");
+    res.json({ data: await listCustomerTransactions(deps, accountOf(req), idOf(req), q) });
+  });
+  return router;
+}

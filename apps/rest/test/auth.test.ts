@@ -1,0 +1,197 @@
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  API_PREFIX,
+  client,
+  expectError,
+  newCustomer,
+  newTenant,
+  setupApp,
+  type TestContext,
+} from "./helpers.ts";
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await setupApp();
+});
+afterAll(() => ctx.t.destroy());
+
+describe("GET /auth/authorize", () => {
+  it("exchanges an API key for a one-hour JWT naming the key kind and account", async () => {
+    const tenant = await newTenant(ctx);
+    const res = await request(ctx.app)
+      .get(`${API_PREFIX}/auth/authorize`)
+      .set("x-api-key", tenant.serverKey)
+      .expect(200);
+    const [, payload] = (res.body.data as string).split(".");
+    const claims = JSON.parse(Buffer.from(payload!, "base64url").toString());
+    expect(claims).toMatchObject({ acc: tenant.accountId, kind: "SERVER" });
+    expect(claims.exp - claims.iat).toBe(3600);
+    // Also served at the host root, as Masivo's integration guide shows it.
+    await request(ctx.app).get("/auth/authorize").set("x-api-key", tenant.serverKey).expect(200);
+  });
+
+  it("answers 401 for a missing or unknown key", async () => {
+    expectError(
+      await request(ctx.app).get(`${API_PREFIX}/auth/authorize`),
+      401,
+      "UNAUTHORIZED",
+      /x-api-key/,
+    );
+    expectError(
+      await request(ctx.app).get(`${API_PREFIX}/auth/authorize`).set("x-api-key", "nope"),
+      401,
+      "UNAUTHORIZED",
+    );
+  });
+});
+
+describe("bearer tokens", () => {
+  it("401s a missing, malformed, forged or expired token", async () => {
+    const tenant = await newTenant(ctx);
+    expectError(
+      await request(ctx.app).get(`${API_PREFIX}/tiers`),
+      401,
+      "UNAUTHORIZED",
+      /Authorization/,
+    );
+    expectError(await client(ctx.app, "garbage").get("/tiers"), 401, "UNAUTHORIZED");
+    const forged = `${tenant.server.token.slice(0, -4)}AAAA`;
+    expectError(await client(ctx.app, forged).get("/tiers"), 401, "UNAUTHORIZED");
+    ctx.clock.advance(3601_000);
+    try {
+      expectError(await tenant.server.get("/tiers"), 401, "UNAUTHORIZED", /expired/);
+    } finally {
+      ctx.clock.advance(-3601_000);
+    }
+  });
+
+  it("forbids CLIENT keys everything but tracking events and reading a customer (403)", async () => {
+    const tenant = await newTenant(ctx);
+    const customerId = await newCustomer(tenant);
+    await tenant.client.get(`/customers/${customerId}`).expect(200);
+    expectError(await tenant.client.get("/tiers"), 403, "FORBIDDEN", /SERVER/);
+    expectError(await tenant.client.get("/rewards?from=0&to=9"), 403, "FORBIDDEN");
+    expectError(await tenant.client.post("/campaigns?type=BEHAVIOR", {}), 403, "FORBIDDEN");
+    expectError(await tenant.client.post("/customers", { id: "x" }), 403, "FORBIDDEN");
+    expectError(
+      await tenant.client.patch(`/customers/${customerId}`, { name: "x" }),
+      403,
+      "FORBIDDEN",
+    );
+    expectError(
+      await tenant.client.post("/auth/totp", { customer_id: customerId }),
+      403,
+      "FORBIDDEN",
+    );
+  });
+
+  it("never shows one account's data to another (same 404 as missing)", async () => {
+    const a = await newTenant(ctx);
+    const b = await newTenant(ctx);
+    const customerId = await newCustomer(a);
+    expectError(await b.server.get(`/customers/${customerId}`), 404, "NOT_FOUND");
+    const reward = await a.server
+      .post("/rewards", { name: "P", type: "POINTS", attributes: { conversion_factor: 1 } })
+      .expect(201);
+    expectError(await b.server.get(`/rewards/${reward.body.data.id}`), 404, "NOT_FOUND");
+  });
+});
+
+describe("one-time customer codes", () => {
+  it("creates a 6-digit code that verifies once into customer, wallet and metadata", async () => {
+    const tenant = await newTenant(ctx);
+    const customerId = await newCustomer(tenant);
+    const created = await tenant.server
+      .post("/auth/totp", { customer_id: customerId, metadata: { device: "kiosk" } })
+      .expect(201);
+    expect(created.body.data.code).toMatch(/^\d{6}$/);
+    expect(new Date(created.body.data.expired_at).getTime()).toBeGreaterThan(Date.now());
+    const ok = await tenant.server
+      .get(`/auth/totp/verify?code=${created.body.data.code}`)
+      .expect(200);
+    expect(ok.body.data.customer.id).toBe(customerId);
+    expect(ok.body.data.wallet.owner_id).toBeDefined();
+    expect(ok.body.data.metadata).toEqual({ device: "kiosk" });
+    expectError(
+      await tenant.server.get(`/auth/totp/verify?code=${created.body.data.code}`),
+      404,
+      "NOT_FOUND",
+      /code/,
+    );
+  });
+
+  it("expires codes after five minutes and validates input", async () => {
+    const tenant = await newTenant(ctx);
+    const customerId = await newCustomer(tenant);
+    const created = await tenant.server.post("/auth/totp", { customer_id: customerId }).expect(201);
+    ctx.clock.advance(5 * 60_000 + 1);
+    try {
+      expectError(
+        await tenant.server.get(`/auth/totp/verify?code=${created.body.data.code}`),
+        404,
+        "NOT_FOUND",
+      );
+    } finally {
+      ctx.clock.advance(-(5 * 60_000 + 1));
+    }
+    expectError(
+      await tenant.server.get("/auth/totp/verify?code=12ab"),
+      400,
+      "VALIDATION_FAILED",
+      /code/,
+    );
+    expectError(
+      await tenant.server.post("/auth/totp", {}),
+      400,
+      "VALIDATION_FAILED",
+      /customer_id/,
+    );
+    expectError(
+      await tenant.server.post("/auth/totp", { customer_id: "ghost" }),
+      404,
+      "NOT_FOUND",
+      /customer/,
+    );
+  });
+});
+
+describe("wire conventions", () => {
+  it("answers malformed JSON with 400, bodies over 1 MB with 413, unknown routes with 404", async () => {
+    const tenant = await newTenant(ctx);
+    const bad = await request(ctx.app)
+      .post(`${API_PREFIX}/customers`)
+      .set("Authorization", `Bearer ${tenant.server.token}`)
+      .set("content-type", "application/json")
+      .send("{not json");
+    expectError(bad, 400, "VALIDATION_FAILED", /JSON/);
+    const big = await tenant.server.post("/customers", {
+      id: "big",
+      metadata: { blob: "x".repeat(1_100_000) },
+    });
+    expectError(big, 413, "PAYLOAD_TOO_LARGE");
+    expectError(await tenant.server.get("/nothing-here"), 404, "NOT_FOUND");
+  });
+
+  it("replays an Idempotency-Key with the same body and 409s it with another", async () => {
+    const tenant = await newTenant(ctx);
+    const first = await tenant.server
+      .post("/customers", { id: "idem-1" })
+      .set("Idempotency-Key", "k-1");
+    expect(first.status).toBe(201);
+    const again = await tenant.server
+      .post("/customers", { id: "idem-1" })
+      .set("Idempotency-Key", "k-1");
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expectError(
+      await tenant.server.post("/customers", { id: "idem-2" }).set("Idempotency-Key", "k-1"),
+      409,
+      "CONFLICT",
+      /Idempotency-Key/,
+    );
+    // Without the key, the duplicate id is a plain conflict.
+    expectError(await tenant.server.post("/customers", { id: "idem-1" }), 409, "CONFLICT", /id/);
+  });
+});

@@ -1,0 +1,103 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.ts";
+import {
+  API_PREFIX,
+  expectLedgerBalanced,
+  newCustomer,
+  newTenant,
+  pointsProgram,
+  purchase,
+  setupApp,
+  type TestContext,
+} from "./helpers.ts";
+
+// Locking claims mean nothing on a single-connection database: real PostgreSQL only.
+const onPostgres = Boolean(process.env.DATABASE_URL);
+
+describe.skipIf(!onPostgres)("concurrency on real PostgreSQL", () => {
+  let ctx: TestContext;
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    ctx = await setupApp();
+    // A second pool of 30 connections behind a real HTTP server.
+    const db = ctx.t.connect(30);
+    server = createApp({ db, now: ctx.clock.now, jwtSecret: ctx.jwtSecret }).listen(0);
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${API_PREFIX}`;
+  });
+  afterEach(() => expectLedgerBalanced(ctx));
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await ctx.t.destroy();
+  });
+
+  const post = (token: string, body: unknown) =>
+    fetch(`${base}/behavior/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+
+  it("50 concurrent purchases plus 20 concurrent replays of one purchase_id: exact totals, one accrual per purchase", async () => {
+    const tenant = await newTenant(ctx);
+    const { rewardId } = await pointsProgram(tenant);
+    const customerId = await newCustomer(tenant);
+    const replayed = purchase(customerId, 7);
+    const distinct = Array.from({ length: 50 }, (_, i) => purchase(customerId, i + 1));
+    const responses = await Promise.all([
+      ...distinct.map((b) => post(tenant.server.token, b)),
+      ...Array.from({ length: 20 }, () => post(tenant.server.token, replayed)),
+    ]);
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.slice(0, 50).every((s) => s === 201)).toBe(true);
+    const replayStatuses = statuses.slice(50).sort();
+    expect(replayStatuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(replayStatuses.filter((s) => s === 200)).toHaveLength(19);
+    const ids = new Set(
+      await Promise.all(
+        responses
+          .slice(50)
+          .map(async (r) => ((await r.json()) as { data: { id: string } }).data.id),
+      ),
+    );
+    expect(ids.size).toBe(1);
+    const wallet = (await tenant.server.get(`/customers/${customerId}`)).body.data;
+    const expected = (50 * 51) / 2 + 7;
+    expect(
+      wallet.wallet.totals.find((t: { reward_id: string }) => t.reward_id === rewardId).total,
+    ).toBe(expected);
+    expect(wallet.customer.metrics.lifetime.number_of_purchases).toBe(51);
+    const accruals = await ctx.t.db
+      .selectFrom("transactions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("account_id", "=", tenant.accountId)
+      .where("type", "=", "ACCUMULATION")
+      .executeTakeFirstOrThrow();
+    expect(Number(accruals.n)).toBe(51);
+  });
+
+  it("a campaign budget hammered by 40 customers at once is never exceeded", async () => {
+    const tenant = await newTenant(ctx);
+    // Each purchase of 10 earns 10 points × 0.1 = cost 1; the budget allows 12.
+    const { campaignId } = await pointsProgram(tenant, { budget: 12, conversion: 0.1 });
+    const customers = await Promise.all(Array.from({ length: 40 }, () => newCustomer(tenant)));
+    const responses = await Promise.all(
+      customers.map((c) => post(tenant.server.token, purchase(c, 10))),
+    );
+    expect(responses.every((r) => r.status === 201)).toBe(true);
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as {
+      data: { result: { accumulations: unknown[] } };
+    }[];
+    const rewarded = bodies.filter((b) => b.data.result.accumulations.length > 0);
+    expect(rewarded).toHaveLength(12);
+    const usage = await ctx.t.db
+      .selectFrom("campaign_budget_usage")
+      .select("used")
+      .where("account_id", "=", tenant.accountId)
+      .where("campaign_id", "=", campaignId)
+      .executeTakeFirstOrThrow();
+    expect(Number(usage.used)).toBe(12);
+  });
+});
