@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createDb, migrateToLatest } from "@tally/db";
@@ -10,7 +11,10 @@ const REST_MAIN = fileURLToPath(new URL("../../apps/rest/src/main.ts", import.me
 const TSX = fileURLToPath(new URL("../node_modules/.bin/tsx", import.meta.url));
 
 function startApp(url: string, port: number, key: string): Promise<ChildProcess> {
-  const child = spawn(TSX, [REST_MAIN], {
+  const profile = process.env.BENCH_CPU_PROF
+    ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", REST_MAIN], {
     env: {
       ...process.env,
       DATABASE_URL: url,
@@ -33,6 +37,34 @@ function startApp(url: string, port: number, key: string): Promise<ChildProcess>
       setTimeout(poll, 200);
     };
     poll();
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** A keep-alive POST with node:http (lighter than fetch, so the load generator steals less CPU). */
+function post(port: number, path: string, token: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: "POST",
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
   });
 }
 
@@ -101,13 +133,10 @@ export async function benchPurchase() {
 
     const ports = Array.from({ length: procs }, (_, i) => 3900 + i);
     for (const port of ports) children.push(await startApp(scratch.url, port, key));
-    const token = (
-      await (
-        await fetch(`http://127.0.0.1:${ports[0]}/api/storefront/v1/auth/authorize`, {
-          headers: { "x-api-key": key },
-        })
-      ).json()
-    ).data;
+    const authorized = await fetch(`http://127.0.0.1:${ports[0]}/api/storefront/v1/auth/authorize`, {
+      headers: { "x-api-key": key },
+    });
+    const token = ((await authorized.json()) as { data: string }).data;
 
     let seq = 0;
     const fire = async (port: number) => {
@@ -119,13 +148,13 @@ export async function benchPurchase() {
         order: { purchase_id: `bench-${n}`, value: 10 + (n % 90), payment_method: "CREDIT" },
       };
       const t0 = performance.now();
-      const res = await fetch(`http://127.0.0.1:${port}/api/storefront/v1/behavior/events`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      await res.arrayBuffer();
-      if (res.status !== 201) throw new Error(`unexpected status ${res.status}`);
+      const status = await post(
+        port,
+        "/api/storefront/v1/behavior/events",
+        token,
+        JSON.stringify(body),
+      );
+      if (status !== 201) throw new Error(`unexpected status ${status}`);
       return performance.now() - t0;
     };
     const run = async (ms: number, record: number[] | null) => {

@@ -41,12 +41,20 @@ try {
     }
     case "create-key": {
       const kind = values.kind === "CLIENT" ? "CLIENT" : "SERVER";
-      const key = await createApiKey(db, { accountId: need(values.account, "account"), kind, name: values.name });
+      const key = await createApiKey(db, {
+        accountId: need(values.account, "account"),
+        kind,
+        name: values.name,
+      });
       console.log(JSON.stringify({ id: key.id, kind, key: key.key }));
       break;
     }
     case "create-brand":
-      await createBrand(db, { accountId: need(values.account, "account"), id: need(values.id, "id"), name: need(values.name, "name") });
+      await createBrand(db, {
+        accountId: need(values.account, "account"),
+        id: need(values.id, "id"),
+        name: need(values.name, "name"),
+      });
       console.log("brand created");
       break;
     case "audit": {

@@ -1,9 +1,10 @@
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   API_PREFIX,
   client,
   expectError,
+  expectLedgerBalanced,
   newCustomer,
   newTenant,
   setupApp,
@@ -14,6 +15,7 @@ let ctx: TestContext;
 beforeAll(async () => {
   ctx = await setupApp();
 });
+afterEach(() => expectLedgerBalanced(ctx));
 afterAll(() => ctx.t.destroy());
 
 describe("GET /auth/authorize", () => {

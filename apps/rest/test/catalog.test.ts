@@ -1,8 +1,9 @@
 import { ZCampaignSchema, ZRewardSchema, ZTierSchema } from "@tally/schemas";
 import { createTier } from "@tally/service";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   expectError,
+  expectLedgerBalanced,
   newCustomer,
   newTenant,
   purchase,
@@ -14,6 +15,7 @@ let ctx: TestContext;
 beforeAll(async () => {
   ctx = await setupApp();
 });
+afterEach(() => expectLedgerBalanced(ctx));
 afterAll(() => ctx.t.destroy());
 
 const points = { name: "Points", type: "POINTS", attributes: { conversion_factor: 0.1 } };

@@ -56,5 +56,8 @@ export function createDb(options: CreateDbOptions = {}): { db: Db; kind: "postgr
     dataDir: options.dataDir,
     parsers: { [OID_DATE]: (v: string) => v },
   });
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: options.log }), kind: "pglite" };
+  return {
+    db: new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: options.log }),
+    kind: "pglite",
+  };
 }

@@ -7,10 +7,11 @@ import type {
   TIdentifyAnonymous,
 } from "@tally/schemas";
 import type { Selectable, Transaction, Updateable } from "kysely";
+import { type Catalog, catalogVersion, loadCatalog } from "./catalog.ts";
 import { newId, pgCode, type ServiceDeps } from "./deps.ts";
 import { processEvent } from "./events/process.ts";
 import { toCustomerView } from "./views.ts";
-import { loadWalletView } from "./wallet.ts";
+import { loadWalletView, walletView } from "./wallet.ts";
 
 type Trx = Transaction<Database>;
 export type CustomerRow = Selectable<Database["customers"]>;
@@ -33,56 +34,57 @@ export async function findCustomer(
 
 /**
  * Locks the customer's wallet row — the first lock of every balance change — and
- * then reads the customer afresh, so metrics and tier are never read stale.
+ * the customer row with it, so metrics and tier are read at their latest. Also
+ * answers the wallet id and the account's catalog version, in one round trip.
  */
-export async function lockCustomer(trx: Trx, accountId: string, id: string): Promise<CustomerRow> {
-  const wallet = await trx
-    .selectFrom("wallets")
-    .innerJoin("customers", (j) =>
-      j
-        .onRef("customers.account_id", "=", "wallets.account_id")
-        .onRef("customers.uuid", "=", "wallets.customer_uuid"),
+export async function lockCustomer(trx: Trx, accountId: string, id: string) {
+  const row = await trx
+    .selectFrom("wallets as w")
+    .innerJoin("customers as c", (j) =>
+      j.onRef("c.account_id", "=", "w.account_id").onRef("c.uuid", "=", "w.customer_uuid"),
     )
-    .select("wallets.id")
-    .where("wallets.account_id", "=", accountId)
-    .where("customers.id", "=", id)
-    .forUpdate("wallets")
+    .innerJoin("accounts as a", "a.id", "w.account_id")
+    .selectAll("c")
+    .select(["w.id as wallet_id", "a.catalog_version"])
+    .where("w.account_id", "=", accountId)
+    .where("c.id", "=", id)
+    .forUpdate(["w", "c"])
     .executeTakeFirst();
-  if (!wallet) throw notFound("customer", id);
-  return findCustomer(trx, accountId, id);
+  if (!row) throw notFound("customer", id);
+  const { wallet_id, catalog_version, ...customer } = row;
+  return {
+    customer: customer as CustomerRow,
+    walletId: wallet_id,
+    catalogVersion: Number(catalog_version),
+  };
 }
 
-/** Locks the customer's wallet row by the customer's internal uuid. */
-export async function lockWallet(trx: Trx, accountId: string, customerUuid: string) {
-  return trx
-    .selectFrom("wallets")
-    .select(["id"])
-    .where("account_id", "=", accountId)
-    .where("customer_uuid", "=", customerUuid)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-}
-
-/** Customer + wallet as the API answers them. */
+/** Customer + wallet as the API answers them (wallet id and rewards may be passed when known). */
 export async function customerWithWallet(
   db: Trx | ServiceDeps["db"],
   accountId: string,
   row: CustomerRow,
   now: Date,
+  known: { walletId?: string; catalog?: Catalog } = {},
 ) {
-  const wallet = await db
-    .selectFrom("wallets")
-    .select("id")
-    .where("account_id", "=", accountId)
-    .where("customer_uuid", "=", row.uuid)
-    .executeTakeFirstOrThrow();
+  const walletId =
+    known.walletId ??
+    (
+      await db
+        .selectFrom("wallets")
+        .select("id")
+        .where("account_id", "=", accountId)
+        .where("customer_uuid", "=", row.uuid)
+        .executeTakeFirstOrThrow()
+    ).id;
   return {
     customer: toCustomerView(row),
     wallet: await loadWalletView(db, {
       accountId,
-      walletId: wallet.id,
+      walletId,
       customerUuid: row.uuid,
       now,
+      rewards: known.catalog?.rewards,
     }),
   };
 }
@@ -149,14 +151,18 @@ export async function createCustomer(deps: ServiceDeps, accountId: string, input
           metadata: json(input.metadata ?? {}),
         })
         .execute();
+      const walletId = newId();
       await trx
         .insertInto("wallets")
-        .values({ account_id: accountId, id: newId(), customer_uuid: uuid })
+        .values({ account_id: accountId, id: walletId, customer_uuid: uuid })
         .execute();
       const customer = await findCustomer(trx, accountId, input.id);
-      await processEvent(trx, {
+      const catalog = await loadCatalog(trx, accountId, await catalogVersion(trx, accountId));
+      const processed = await processEvent(trx, {
         accountId,
         customer,
+        walletId,
+        catalog,
         now,
         source: "SYSTEM",
         payload: {
@@ -168,7 +174,16 @@ export async function createCustomer(deps: ServiceDeps, accountId: string, input
           referral_code: input.referral_code ?? null,
         },
       });
-      return customerWithWallet(trx, accountId, await findCustomer(trx, accountId, input.id), now);
+      return {
+        customer: toCustomerView(processed.customer),
+        wallet: walletView({
+          walletId,
+          customerUuid: uuid,
+          now,
+          lines: processed.lines,
+          rewards: catalog.rewards,
+        }),
+      };
     });
   } catch (error) {
     throw conflictOf(error, input.id);
@@ -282,7 +297,7 @@ export async function registerDevice(
     );
   }
   return deps.db.transaction().execute(async (trx) => {
-    const row = await findCustomer(trx, accountId, id);
+    const { customer: row } = await lockCustomer(trx, accountId, id);
     const kept = ((row.devices as DeviceInput[]) ?? []).filter(
       (d) => d.device_token !== device.device_token,
     );

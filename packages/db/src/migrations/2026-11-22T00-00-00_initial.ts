@@ -12,6 +12,7 @@ const up_statements = [
     timezone text not null default 'UTC',
     device_token_ttl integer,
     tier_period text not null default 'monthly',
+    catalog_version bigint not null default 0,
     created_at timestamptz not null default now()
   )`,
   `create table api_keys (
@@ -324,6 +325,18 @@ const up_statements = [
     primary key (account_id, id)
   )`,
   `create unique index totp_codes_live on totp_codes (account_id, code) where used_at is null`,
+  // Any change to what events are matched against bumps the account's catalog
+  // version, so app processes may cache the catalog and still never use a stale one.
+  `create function bump_catalog_version() returns trigger language plpgsql as $$
+  begin
+    update accounts set catalog_version = catalog_version + 1
+    where id = (case when tg_op = 'DELETE' then old.account_id else new.account_id end);
+    return null;
+  end $$`,
+  ...["brands", "tiers", "rewards", "campaigns"].map(
+    (table) => `create trigger ${table}_catalog_version after insert or update or delete on ${table}
+      for each row execute function bump_catalog_version()`,
+  ),
   `create table migration_jobs (
     account_id uuid not null,
     id uuid not null,
@@ -372,4 +385,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of tables) await sql.raw(`drop table ${table}`).execute(db);
+  await sql.raw("drop function bump_catalog_version()").execute(db);
 }

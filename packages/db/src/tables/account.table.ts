@@ -6,6 +6,8 @@ export interface AccountTable {
   timezone: Generated<string>;
   device_token_ttl: number | null;
   tier_period: Generated<string>;
+  /** Bumped by triggers on every brand, tier, reward or campaign change. */
+  catalog_version: Generated<number>;
   created_at: CreatedAt;
 }
 

@@ -1,13 +1,14 @@
 import { type Accrual, budgetPeriodStart, D, fitsBudget } from "@tally/core";
 import type { Database } from "@tally/db";
-import type { Selectable, Transaction } from "kysely";
+import { type Selectable, sql, type Transaction } from "kysely";
 
 type Trx = Transaction<Database>;
 
 /**
  * Drops the accruals of every campaign whose budget (for the current period) the
- * event would overrun. Budget rows are locked in ascending campaign id order —
- * after the wallet — so concurrent events can never overspend nor deadlock.
+ * event would overrun. Each budget is charged by one conditional upsert, which
+ * locks its usage row; rows are taken in ascending campaign id order — after the
+ * wallet — so concurrent events can neither overspend nor deadlock.
  */
 export async function applyBudgets(
   trx: Trx,
@@ -27,36 +28,29 @@ export async function applyBudgets(
     const cost = opts.accruals
       .filter((a) => a.campaign_id === campaign.id)
       .reduce((sum, a) => sum.plus(a.cost), new D(0));
-    const periodStart = budgetPeriodStart(campaign.divide_budget_in, opts.at);
-    await trx
+    if (!fitsBudget({ budget: campaign.budget, used: 0, cost })) {
+      skipped.add(campaign.id);
+      continue;
+    }
+    const charged = await trx
       .insertInto("campaign_budget_usage")
       .values({
         account_id: opts.accountId,
         campaign_id: campaign.id,
-        period_start: periodStart,
-        used: "0",
+        period_start: budgetPeriodStart(campaign.divide_budget_in, opts.at),
+        used: cost.toString(),
       })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-    const usage = await trx
-      .selectFrom("campaign_budget_usage")
-      .select("used")
-      .where("account_id", "=", opts.accountId)
-      .where("campaign_id", "=", campaign.id)
-      .where("period_start", "=", periodStart)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    if (!fitsBudget({ budget: campaign.budget, used: usage.used, cost })) {
-      skipped.add(campaign.id);
-      continue;
-    }
-    await trx
-      .updateTable("campaign_budget_usage")
-      .set({ used: new D(usage.used).plus(cost).toString() })
-      .where("account_id", "=", opts.accountId)
-      .where("campaign_id", "=", campaign.id)
-      .where("period_start", "=", periodStart)
-      .execute();
+      .onConflict((oc) =>
+        oc
+          .columns(["account_id", "campaign_id", "period_start"])
+          .doUpdateSet({ used: sql`campaign_budget_usage.used + excluded.used` })
+          .where(
+            sql<boolean>`campaign_budget_usage.used + excluded.used <= ${campaign.budget}::numeric`,
+          ),
+      )
+      .returning("used")
+      .executeTakeFirst();
+    if (!charged) skipped.add(campaign.id);
   }
   return opts.accruals.filter((a) => !skipped.has(a.campaign_id));
 }

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { DomainError, notFound } from "@tally/core";
 import { EVENT_TYPES_SERVER_ONLY, type TEvent, type TEventCreate } from "@tally/schemas";
-import { assertBrand } from "../accounts.ts";
-import { customerWithWallet, lockCustomer } from "../customers.ts";
+import { loadCatalog } from "../catalog.ts";
+import { customerWithWallet, findCustomer, lockCustomer } from "../customers.ts";
 import { type Principal, pgCode, type ServiceDeps } from "../deps.ts";
+import { toCustomerView } from "../views.ts";
+import { walletView } from "../wallet.ts";
 import { processEvent } from "./process.ts";
 import { toEventView } from "./view.ts";
 
@@ -56,10 +58,18 @@ function checkEmit(principal: Principal, input: TEventCreate, now: Date): Date {
   return issuedAt;
 }
 
+const duplicatePurchase = (purchaseId: string) =>
+  new DomainError(
+    "CONFLICT",
+    `order.purchase_id: ${JSON.stringify(purchaseId)} was already used by another event of this brand`,
+  );
+
 /**
  * Emits an event synchronously: processed in one transaction and answered RESOLVED
  * (201). A PURCHASE replayed with the same purchase_id and payload answers the
  * original event (200); the same purchase_id with another payload is a 409.
+ * Replays are detected by the unique (account, brand, purchase_id) index: the
+ * replay's transaction rolls back whole, then the original is looked up.
  */
 export async function emitEvent(
   deps: ServiceDeps,
@@ -69,36 +79,23 @@ export async function emitEvent(
   const now = deps.now();
   const issuedAt = checkEmit(principal, input, now);
   const { accountId } = principal;
-  await assertBrand(deps.db, accountId, input.brand_id);
   const purchaseId = input.type === "PURCHASE" ? (input.order?.purchase_id ?? null) : null;
   const payloadHash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
   try {
     return await deps.db.transaction().execute(async (trx) => {
-      const customer = await lockCustomer(trx, accountId, input.customer_id);
-      if (purchaseId) {
-        const existing = await trx
-          .selectFrom("events")
-          .selectAll()
-          .where("account_id", "=", accountId)
-          .where("brand_id", "=", input.brand_id)
-          .where("purchase_id", "=", purchaseId)
-          .where("source", "=", "API")
-          .executeTakeFirst();
-        if (existing) {
-          if (existing.payload_hash !== payloadHash || existing.customer_uuid !== customer.uuid) {
-            throw duplicatePurchase(purchaseId);
-          }
-          const view = toEventView(existing, customer.id);
-          const current = await customerWithWallet(trx, accountId, customer, now);
-          return {
-            status: 200 as const,
-            event: { ...view, result: view.result && { ...view.result, ...current } },
-          };
-        }
+      const locked = await lockCustomer(trx, accountId, input.customer_id);
+      const catalog = await loadCatalog(trx, accountId, locked.catalogVersion);
+      if (!catalog.brands.has(input.brand_id)) {
+        throw new DomainError(
+          "NOT_FOUND",
+          `brand_id: brand ${JSON.stringify(input.brand_id)} not found`,
+        );
       }
       const processed = await processEvent(trx, {
         accountId,
-        customer,
+        customer: locked.customer,
+        walletId: locked.walletId,
+        catalog,
         payload: { ...input, issued_at: issuedAt.toISOString() },
         now,
         source: "API",
@@ -106,24 +103,53 @@ export async function emitEvent(
         purchaseId,
         payloadHash,
       });
-      const view = toEventView(processed.event, customer.id);
-      const current = await customerWithWallet(trx, accountId, processed.customer, now);
+      const view = toEventView(processed.event, input.customer_id);
+      const current = {
+        customer: toCustomerView(processed.customer),
+        wallet: walletView({
+          walletId: locked.walletId,
+          customerUuid: locked.customer.uuid,
+          now,
+          lines: processed.lines,
+          rewards: catalog.rewards,
+        }),
+      };
       return {
         status: 201 as const,
         event: { ...view, result: view.result && { ...view.result, ...current } },
       };
     });
   } catch (error) {
-    if (pgCode(error) === "23505" && purchaseId) throw duplicatePurchase(purchaseId);
-    throw error;
+    if (pgCode(error) !== "23505" || !purchaseId) throw error;
+    return replayPurchase(deps, { accountId, input, purchaseId, payloadHash, now });
   }
 }
 
-const duplicatePurchase = (purchaseId: string) =>
-  new DomainError(
-    "CONFLICT",
-    `order.purchase_id: ${JSON.stringify(purchaseId)} was already used by another event of this brand`,
-  );
+/** The original event of a replayed purchase (200), or 409 when the payload differs. */
+async function replayPurchase(
+  deps: ServiceDeps,
+  r: { accountId: string; input: TEventCreate; purchaseId: string; payloadHash: string; now: Date },
+): Promise<{ status: 200; event: TEvent }> {
+  const existing = await deps.db
+    .selectFrom("events")
+    .selectAll()
+    .where("account_id", "=", r.accountId)
+    .where("brand_id", "=", r.input.brand_id)
+    .where("purchase_id", "=", r.purchaseId)
+    .where("source", "=", "API")
+    .executeTakeFirst();
+  const customer = await findCustomer(deps.db, r.accountId, r.input.customer_id);
+  if (
+    !existing ||
+    existing.payload_hash !== r.payloadHash ||
+    existing.customer_uuid !== customer.uuid
+  ) {
+    throw duplicatePurchase(r.purchaseId);
+  }
+  const view = toEventView(existing, customer.id);
+  const current = await customerWithWallet(deps.db, r.accountId, customer, r.now);
+  return { status: 200, event: { ...view, result: view.result && { ...view.result, ...current } } };
+}
 
 /** One event of the account, or 404. */
 export async function getEvent(deps: ServiceDeps, accountId: string, id: string): Promise<TEvent> {

@@ -1,26 +1,18 @@
 import {
-  type Accrual,
   applyPurchaseToMetrics,
   type CustomerMetrics,
-  compileCampaign,
   computeAccruals,
   dec,
   matchCampaigns,
   tierToPromote,
 } from "@tally/core";
 import { type Database, json } from "@tally/db";
-import type { Selectable, Transaction } from "kysely";
+import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
+import type { Catalog } from "../catalog.ts";
 import { newId } from "../deps.ts";
 import { toLineView, toTransactionView } from "../views.ts";
 import { applyBudgets } from "./budget.ts";
-import {
-  campaignFacts,
-  customerFacts,
-  type EventPayload,
-  eventFacts,
-  rewardFacts,
-  tierFacts,
-} from "./facts.ts";
+import { customerFacts, type EventPayload, eventFacts, rewardFacts, tierFacts } from "./facts.ts";
 
 type Trx = Transaction<Database>;
 type CustomerRow = Selectable<Database["customers"]>;
@@ -28,8 +20,10 @@ export type EventRow = Selectable<Database["events"]>;
 
 export interface ProcessOptions {
   accountId: string;
-  /** The customer; its wallet must already be locked by the caller (or created in this transaction). */
+  /** The customer, read after its wallet row was locked (or created in this transaction). */
   customer: CustomerRow;
+  walletId: string;
+  catalog: Catalog;
   payload: EventPayload;
   now: Date;
   source: "API" | "SYSTEM" | "MIGRATION";
@@ -38,226 +32,275 @@ export interface ProcessOptions {
   payloadHash?: string;
 }
 
-/** Running BEHAVIOR campaigns of the account triggered by this event type at `at`. */
-async function runningCampaigns(trx: Trx, accountId: string, trigger: string, at: Date) {
-  return trx
-    .selectFrom("campaigns")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where("status", "=", "ACTIVE")
-    .where("type", "=", "BEHAVIOR")
-    .where("trigger", "=", trigger)
-    .where("start_date", "<=", at)
-    .where((eb) => eb.or([eb("end_date", "is", null), eb("end_date", ">", at)]))
-    .orderBy("id")
-    .execute();
-}
-
-/**
- * Processes one event inside the caller's transaction: matches campaigns, checks
- * budgets, credits lots with their ACCUMULATION transactions, updates metrics and
- * the tier, and stores the event as RESOLVED with its result.
- */
-export async function processEvent(trx: Trx, opts: ProcessOptions) {
-  const { accountId, customer, payload, now } = opts;
-  const issuedAt = opts.issuedAt ?? now;
-  const facts = eventFacts(payload, issuedAt);
+/** Matches the event against the catalog and returns the accruals that fit their budgets. */
+async function earn(trx: Trx, opts: ProcessOptions, facts: ReturnType<typeof eventFacts>) {
+  const { customer, catalog } = opts;
   const consent = (customer.consent as { purposes?: { behavioral_campaigns?: boolean } } | null)
     ?.purposes;
-  const rewardable = consent?.behavioral_campaigns !== false && opts.source !== "MIGRATION";
-
-  let accruals: Accrual[] = [];
-  let campaignNames = new Map<string, string>();
-  let fundedBy = new Map<string, string | null>();
-  const rewards = new Map<string, Selectable<Database["rewards"]>>();
-  if (rewardable) {
-    const rows = await runningCampaigns(trx, accountId, payload.type, issuedAt);
-    if (rows.length > 0) {
-      campaignNames = new Map(rows.map((c) => [c.id, c.name]));
-      fundedBy = new Map(rows.map((c) => [c.id, c.funded_by]));
-      const matches = matchCampaigns({
-        campaigns: rows.map((c) => compileCampaign(campaignFacts(c))),
-        event: facts,
-        customer: customerFacts(customer),
-        now,
-      });
-      const rewardIds = [...new Set(matches.flatMap((m) => m.effects.map((e) => e.reward_id)))];
-      if (rewardIds.length > 0) {
-        const rewardRows = await trx
-          .selectFrom("rewards")
-          .selectAll()
-          .where("account_id", "=", accountId)
-          .where("id", "in", rewardIds)
-          .execute();
-        for (const r of rewardRows) rewards.set(r.id, r);
-        accruals = computeAccruals({
-          matches,
-          rewards: new Map(rewardRows.map((r) => [r.id, rewardFacts(r)])),
-          event: facts,
-        });
-        accruals = await applyBudgets(trx, { accountId, accruals, campaigns: rows, at: now });
-      }
-    }
-  }
-
-  const eventId = newId();
-  const walletRow = await trx
-    .selectFrom("wallets")
-    .select("id")
-    .where("account_id", "=", accountId)
-    .where("customer_uuid", "=", customer.uuid)
-    .executeTakeFirstOrThrow();
-  const order = payload.order ?? null;
-  const lines = accruals.map((a) => ({
-    account_id: accountId,
-    id: newId(),
-    wallet_id: walletRow.id,
-    reward_id: a.reward_id,
-    campaign_id: a.campaign_id,
-    brand_id: payload.brand_id,
-    event_id: eventId,
-    source: "ACCUMULATION" as const,
-    amount: a.amount.toString(),
-    remaining: a.amount.toString(),
-    reserved: "0",
-    issued_at: issuedAt,
-    expiration_date: a.expiration_date,
-    reservation_expires_at: null,
-    channel_id: order?.channel_id ?? null,
-    store_id: order?.store_id ?? null,
-    funded_by: fundedBy.get(a.campaign_id) ?? null,
-    created_at: now,
-  }));
-  const transactions = accruals.map((a, i) => ({
-    account_id: accountId,
-    id: newId(),
-    wallet_id: walletRow.id,
-    customer_uuid: customer.uuid,
-    reward_id: a.reward_id,
-    line_id: lines[i]!.id,
-    event_id: eventId,
-    campaign_id: a.campaign_id,
-    reverses_id: null,
-    brand_id: payload.brand_id,
-    channel_id: order?.channel_id ?? null,
-    store_id: order?.store_id ?? null,
-    funded_by: fundedBy.get(a.campaign_id) ?? null,
-    event_type: payload.type,
-    reward_type: rewards.get(a.reward_id)!.type,
-    type: "ACCUMULATION" as const,
-    amount: a.amount.toString(),
-    cost: a.cost.toString(),
-    details: `Earned from campaign ${campaignNames.get(a.campaign_id) ?? a.campaign_id}`,
-    receiver_id: null,
-    sender_id: null,
-    migration_key: null,
-    issued_at: issuedAt,
-    created_at: now,
-    attributes: json({
-      line: toLineView(lines[i]!),
-      campaign_name: campaignNames.get(a.campaign_id) ?? null,
-    }),
-    metadata: json(payload.metadata ?? {}),
-  }));
-  if (lines.length > 0) {
-    await trx.insertInto("wallet_lines").values(lines).execute();
-    await trx.insertInto("transactions").values(transactions).execute();
-  }
-
-  const updatedCustomer = await updateMetricsAndTier(trx, {
-    accountId,
-    customer,
-    payload,
-    issuedAt,
-    now,
-    facts,
+  if (consent?.behavioral_campaigns === false || opts.source === "MIGRATION") return [];
+  const candidates = catalog.campaigns.get(opts.payload.type) ?? [];
+  if (candidates.length === 0) return [];
+  const matches = matchCampaigns({
+    campaigns: candidates.map((c) => c.compiled),
+    event: facts,
+    customer: customerFacts(customer),
+    now: opts.now,
   });
-
-  const rewarding = [...new Set(accruals.map((a) => a.campaign_id))].map((id) => ({
-    id,
-    name: campaignNames.get(id) ?? null,
-    rules: [...new Set(accruals.filter((a) => a.campaign_id === id).map((a) => a.rule_index))],
-  }));
-  const result = {
-    gift_card: [],
-    accumulations: lines.map((l) => toLineView(l)),
-    redemptions: [],
-    transactions: transactions.map((t) =>
-      toTransactionView(
-        { ...t, attributes: JSON.parse(t.attributes), metadata: JSON.parse(t.metadata) },
-        customer.id,
-      ),
-    ),
-  };
-  const event = await trx
-    .insertInto("events")
-    .values({
-      account_id: accountId,
-      id: eventId,
-      customer_uuid: customer.uuid,
-      brand_id: payload.brand_id,
-      type: payload.type,
-      status: "RESOLVED",
-      source: opts.source,
-      fulfilled: true,
-      reserve: payload.reserve ?? null,
-      purchase_id: opts.purchaseId ?? null,
-      migration_key: null,
-      payload: json(payload),
-      payload_hash: opts.payloadHash ?? "",
-      issued_at: issuedAt,
-      processing_at: now,
-      resolved_at: now,
-      cancelled_at: null,
-      expired_at: null,
-      reversed_at: null,
-      reservation_expires_at: null,
-      reverse_reason: null,
-      rewarding_campaigns: json(rewarding),
-      result: json(result),
-      created_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return { event, customer: updatedCustomer, walletId: walletRow.id };
+  const rewardIds = new Set(matches.flatMap((m) => m.effects.map((e) => e.reward_id)));
+  const rewards = new Map(
+    [...rewardIds].flatMap((id) => {
+      const row = catalog.rewards.get(id);
+      return row ? [[id, rewardFacts(row)] as const] : [];
+    }),
+  );
+  const accruals = computeAccruals({ matches, rewards, event: facts });
+  return applyBudgets(trx, {
+    accountId: opts.accountId,
+    accruals,
+    campaigns: candidates.map((c) => c.row),
+    at: opts.now,
+  });
 }
 
-/** PURCHASE events move the metrics; every event may lift the tier. One UPDATE when anything changed. */
-async function updateMetricsAndTier(
-  trx: Trx,
-  opts: {
-    accountId: string;
-    customer: CustomerRow;
-    payload: EventPayload;
-    issuedAt: Date;
-    now: Date;
-    facts: ReturnType<typeof eventFacts>;
-  },
-): Promise<CustomerRow> {
+/** PURCHASE events move the metrics; every event may lift the tier. */
+function nextCustomerState(opts: ProcessOptions, facts: ReturnType<typeof eventFacts>) {
   const { customer, payload, now } = opts;
   let metrics = (customer.metrics as CustomerMetrics) ?? {};
   let changed = false;
   if (payload.type === "PURCHASE" && payload.order) {
     const paid = payload.order.discounted_value ?? payload.order.value ?? 0;
-    metrics = applyPurchaseToMetrics({ metrics, value: dec(paid), at: opts.issuedAt, now });
+    metrics = applyPurchaseToMetrics({ metrics, value: dec(paid), at: facts.issued_at, now });
     changed = true;
   }
-  const tiers = await trx
-    .selectFrom("tiers")
-    .selectAll()
-    .where("account_id", "=", opts.accountId)
-    .execute();
   const promoted = tierToPromote({
-    tiers: tiers.map(tierFacts),
+    tiers: opts.catalog.tiers.map(tierFacts),
     currentTierId: customer.tier_id,
-    ctx: { now, event: opts.facts, customer: customerFacts(customer, metrics) },
+    ctx: { now, event: facts, customer: customerFacts(customer, metrics) },
   });
-  if (!changed && !promoted) return customer;
-  return trx
-    .updateTable("customers")
-    .set({ metrics: json(metrics), tier_id: promoted?.id ?? customer.tier_id, updated_at: now })
-    .where("account_id", "=", opts.accountId)
-    .where("uuid", "=", customer.uuid)
-    .returningAll()
+  return {
+    changed: changed || Boolean(promoted),
+    customer: { ...customer, metrics, tier_id: promoted?.id ?? customer.tier_id, updated_at: now },
+  };
+}
+
+/**
+ * Processes one event inside the caller's transaction: matches campaigns, charges
+ * budgets, then writes the lots, their ACCUMULATION transactions, the customer's
+ * metrics and tier, and the RESOLVED event in a single statement.
+ */
+export async function processEvent(trx: Trx, opts: ProcessOptions) {
+  const { accountId, customer, payload, now, catalog } = opts;
+  const issuedAt = opts.issuedAt ?? now;
+  const facts = eventFacts(payload, issuedAt);
+  const accruals = await earn(trx, opts, facts);
+  const eventId = newId();
+  const order = payload.order ?? null;
+  const campaignOf = (id: string) =>
+    catalog.campaigns.get(payload.type)?.find((c) => c.row.id === id)?.row;
+
+  const lines: Insertable<Database["wallet_lines"]>[] = [];
+  const transactions: Insertable<Database["transactions"]>[] = [];
+  const lineViews = [];
+  const transactionViews = [];
+  for (const a of accruals) {
+    const campaign = campaignOf(a.campaign_id);
+    const line = {
+      account_id: accountId,
+      id: newId(),
+      wallet_id: opts.walletId,
+      reward_id: a.reward_id,
+      campaign_id: a.campaign_id,
+      brand_id: payload.brand_id,
+      event_id: eventId,
+      source: "ACCUMULATION" as const,
+      amount: a.amount.toString(),
+      remaining: a.amount.toString(),
+      reserved: "0",
+      issued_at: issuedAt,
+      expiration_date: a.expiration_date,
+      reservation_expires_at: null,
+      channel_id: order?.channel_id ?? null,
+      store_id: order?.store_id ?? null,
+      funded_by: campaign?.funded_by ?? null,
+      created_at: now,
+    };
+    const lineView = toLineView(line);
+    const attributes = { line: lineView, campaign_name: campaign?.name ?? null };
+    const transaction = {
+      account_id: accountId,
+      id: newId(),
+      wallet_id: opts.walletId,
+      customer_uuid: customer.uuid,
+      reward_id: a.reward_id,
+      line_id: line.id,
+      event_id: eventId,
+      campaign_id: a.campaign_id,
+      reverses_id: null,
+      brand_id: payload.brand_id,
+      channel_id: line.channel_id,
+      store_id: line.store_id,
+      funded_by: line.funded_by,
+      event_type: payload.type,
+      reward_type: catalog.rewards.get(a.reward_id)!.type,
+      type: "ACCUMULATION" as const,
+      amount: a.amount.toString(),
+      cost: a.cost.toString(),
+      details: `Earned from campaign ${campaign?.name ?? a.campaign_id}`,
+      receiver_id: null,
+      sender_id: null,
+      migration_key: null,
+      issued_at: issuedAt,
+      created_at: now,
+      attributes: {},
+      metadata: payload.metadata ?? {},
+    };
+    lines.push(line);
+    lineViews.push(lineView);
+    transactions.push({
+      ...transaction,
+      attributes: json(attributes),
+      metadata: json(transaction.metadata),
+    });
+    transactionViews.push(toTransactionView({ ...transaction, attributes }, customer.id));
+  }
+
+  const next = nextCustomerState(opts, facts);
+  const rewarding = [...new Set(accruals.map((a) => a.campaign_id))].map((id) => ({
+    id,
+    name: campaignOf(id)?.name ?? null,
+    rules: [...new Set(accruals.filter((a) => a.campaign_id === id).map((a) => a.rule_index))],
+  }));
+  const result = {
+    gift_card: [],
+    accumulations: lineViews,
+    redemptions: [],
+    transactions: transactionViews,
+  };
+  const event: Insertable<Database["events"]> = {
+    account_id: accountId,
+    id: eventId,
+    customer_uuid: customer.uuid,
+    brand_id: payload.brand_id,
+    type: payload.type,
+    status: "RESOLVED",
+    source: opts.source,
+    fulfilled: true,
+    reserve: payload.reserve ?? null,
+    purchase_id: opts.purchaseId ?? null,
+    migration_key: null,
+    payload: json(payload),
+    payload_hash: opts.payloadHash ?? "",
+    issued_at: issuedAt,
+    processing_at: now,
+    resolved_at: now,
+    cancelled_at: null,
+    expired_at: null,
+    reversed_at: null,
+    reservation_expires_at: null,
+    reverse_reason: null,
+    rewarding_campaigns: json(rewarding),
+    result: json(result),
+    created_at: now,
+  };
+  const customerUpdate = next.changed
+    ? { metrics: json(next.customer.metrics), tier_id: next.customer.tier_id, updated_at: now }
+    : null;
+  const stored = await writeEvent(trx, {
+    accountId,
+    customerUuid: customer.uuid,
+    walletId: opts.walletId,
+    lines,
+    transactions,
+    customerUpdate,
+    event,
+  });
+  return {
+    event: stored.event,
+    customer: next.changed ? next.customer : customer,
+    /** The wallet's open lots after this event. */
+    lines: [...stored.openLines, ...(lines as LineRow[])],
+  };
+}
+
+type LineRow = Selectable<Database["wallet_lines"]>;
+
+/**
+ * One round trip for every write of an event: data-modifying CTEs insert the lots
+ * and transactions, update the customer and insert the event; the statement
+ * answers the event and the wallet's open lots as they were before this event
+ * (exact amounts as text). Under the wallet lock nothing else can change them, so
+ * old lots plus the new ones are the wallet after the event.
+ */
+async function writeEvent(
+  trx: Trx,
+  w: {
+    accountId: string;
+    customerUuid: string;
+    walletId: string;
+    lines: Insertable<Database["wallet_lines"]>[];
+    transactions: Insertable<Database["transactions"]>[];
+    customerUpdate: { metrics: string; tier_id: string; updated_at: Date } | null;
+    event: Insertable<Database["events"]>;
+  },
+): Promise<{ event: EventRow; openLines: LineRow[] }> {
+  let q: any = trx; // optional CTE steps are not expressible in Kysely's chained types
+  if (w.lines.length > 0) {
+    q = q
+      .with("new_lines", (db: Trx) => db.insertInto("wallet_lines").values(w.lines))
+      .with("new_transactions", (db: Trx) => db.insertInto("transactions").values(w.transactions));
+  }
+  if (w.customerUpdate) {
+    const set = w.customerUpdate;
+    q = q.with("updated_customer", (db: Trx) =>
+      db
+        .updateTable("customers")
+        .set(set)
+        .where("account_id", "=", w.accountId)
+        .where("uuid", "=", w.customerUuid),
+    );
+  }
+  const row = await q
+    .with("new_event", (db: Trx) => db.insertInto("events").values(w.event).returningAll())
+    .selectFrom("new_event")
+    .selectAll("new_event")
+    .select(
+      sql<OpenLineJson[]>`(
+        select coalesce(json_agg(json_build_object(
+          'id', l.id, 'reward_id', l.reward_id, 'campaign_id', l.campaign_id, 'brand_id', l.brand_id,
+          'event_id', l.event_id, 'amount', l.amount::text, 'remaining', l.remaining::text,
+          'reserved', l.reserved::text, 'issued_at', l.issued_at, 'expiration_date', l.expiration_date,
+          'reservation_expires_at', l.reservation_expires_at)), '[]'::json)
+        from wallet_lines l
+        where l.account_id = ${w.accountId} and l.wallet_id = ${w.walletId} and l.remaining > 0
+      )`.as("open_lines"),
+    )
     .executeTakeFirstOrThrow();
+  const { open_lines, ...event } = row as EventRow & { open_lines: OpenLineJson[] };
+  const date = (v: string | null) => (v ? new Date(v) : null);
+  const openLines = open_lines.map(
+    (l) =>
+      ({
+        ...l,
+        account_id: w.accountId,
+        wallet_id: w.walletId,
+        issued_at: new Date(l.issued_at),
+        expiration_date: date(l.expiration_date),
+        reservation_expires_at: date(l.reservation_expires_at),
+      }) as LineRow,
+  );
+  return { event, openLines };
+}
+
+interface OpenLineJson {
+  id: string;
+  reward_id: string;
+  campaign_id: string | null;
+  brand_id: string | null;
+  event_id: string | null;
+  amount: string;
+  remaining: string;
+  reserved: string;
+  issued_at: string;
+  expiration_date: string | null;
+  reservation_expires_at: string | null;
 }
