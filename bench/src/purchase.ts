@@ -133,9 +133,12 @@ export async function benchPurchase() {
 
     const ports = Array.from({ length: procs }, (_, i) => 3900 + i);
     for (const port of ports) children.push(await startApp(scratch.url, port, key));
-    const authorized = await fetch(`http://127.0.0.1:${ports[0]}/api/storefront/v1/auth/authorize`, {
-      headers: { "x-api-key": key },
-    });
+    const authorized = await fetch(
+      `http://127.0.0.1:${ports[0]}/api/storefront/v1/auth/authorize`,
+      {
+        headers: { "x-api-key": key },
+      },
+    );
     const token = ((await authorized.json()) as { data: string }).data;
 
     let seq = 0;

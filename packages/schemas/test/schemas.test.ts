@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import {
+  formatIssues,
+  ZCampaignWriteSchema,
+  ZCustomerCreateSchema,
+  ZEventCreateSchema,
+  ZOrderSchema,
+  ZRangeQuerySchema,
+} from "../src/index.ts";
+
+const rewardId = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+// The order of the preview seed (001), as an integration sends it.
+const seedOrder = {
+  purchase_id: "<string>",
+  channel_id: "<string>",
+  store_id: "<string>",
+  value: 20.95,
+  discounted_value: 10.95,
+  products: [
+    {
+      sku: "<string>",
+      amount: 123,
+      value: 123,
+      discounted_value: 123,
+      redeem: [{ id: rewardId, amount: 1 }],
+      tags: {},
+      metadata: {},
+    },
+  ],
+  shipping: {
+    value: 3.25,
+    discounted_value: 2.25,
+    redeem: [{ id: rewardId, amount: 1 }],
+    tags: {},
+    metadata: {},
+  },
+  payment_method: "CREDIT",
+  redeem: [{ id: rewardId, amount: 1 }],
+  metadata: {},
+};
+
+describe("request schemas", () => {
+  it("accept the seed's order and ignore unknown fields such as quantity", () => {
+    const parsed = ZOrderSchema.parse({ ...seedOrder, quantity: 3 });
+    expect(parsed.value).toBe(20.95);
+    expect(parsed.products![0]!.redeem![0]).toEqual({ id: rewardId, amount: 1 });
+    expect("quantity" in parsed).toBe(false);
+  });
+
+  it("default redeem amounts to 1 and product amounts to 1", () => {
+    const parsed = ZOrderSchema.parse({
+      value: 5,
+      products: [{ value: 5, redeem: [{ id: rewardId }] }],
+    });
+    expect(parsed.products![0]!.amount).toBe(1);
+    expect(parsed.products![0]!.redeem![0]!.amount).toBe(1);
+  });
+
+  it("reject negative, non-finite and wrongly typed amounts, naming the path", () => {
+    const bad = ZEventCreateSchema.safeParse({
+      customer_id: "c",
+      brand_id: "b",
+      type: "PURCHASE",
+      order: {
+        value: -1,
+        products: [{ value: "9" }],
+        shipping: { value: Number.POSITIVE_INFINITY },
+      },
+    });
+    expect(bad.success).toBe(false);
+    const details = formatIssues(bad.error!);
+    expect(details).toContain("order.value");
+    expect(details).toContain("order.products[0].value");
+    expect(details).toContain("order.shipping.value");
+  });
+
+  it("says a missing field is required and names a bad enum", () => {
+    const bad = ZCustomerCreateSchema.safeParse({ gender: "OTHER" });
+    expect(formatIssues(bad.error!)).toMatch(/^id: is required; gender: /);
+  });
+
+  it("take campaign rules and metadata as JSON or as a JSON-encoded string (both Masivo doc versions)", () => {
+    const rules = [{ conditions: [], effects: [{ reward_id: rewardId, amount: 1 }] }];
+    const asJson = ZCampaignWriteSchema.parse({ name: "n", rules, metadata: { a: 1 } });
+    const asString = ZCampaignWriteSchema.parse({
+      name: "n",
+      rules: JSON.stringify(rules),
+      metadata: '{"a":1}',
+    });
+    expect(asString.rules).toEqual(asJson.rules);
+    expect(asString.metadata).toEqual({ a: 1 });
+    const broken = ZCampaignWriteSchema.safeParse({ name: "n", rules: "[{" });
+    expect(formatIssues(broken.error!)).toMatch(/^rules: is not valid JSON/);
+  });
+
+  it("keep dashboard {label, value} platforms and labels as their values", () => {
+    const parsed = ZCampaignWriteSchema.parse({
+      name: "n",
+      rules: [{ effects: [{ reward_id: rewardId, amount: 1 }] }],
+      platforms: [{ label: "Web", value: "web" }, "app"],
+      labels: [{ label: "Summer", value: "summer" }],
+    });
+    expect(parsed.platforms).toEqual(["web", "app"]);
+    expect(parsed.labels).toEqual(["summer"]);
+  });
+
+  it("page ranges are inclusive, ordered and at most 1000 long", () => {
+    expect(ZRangeQuerySchema.parse({ from: "0", to: "9" })).toEqual({ from: 0, to: 9 });
+    expect(ZRangeQuerySchema.safeParse({ from: "5", to: "4" }).success).toBe(false);
+    expect(ZRangeQuerySchema.safeParse({ from: "0", to: "1000" }).success).toBe(false);
+  });
+});
