@@ -20,6 +20,8 @@ const silent: Logger = { error: (m, e) => console.error(m, e), info: () => {} };
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  // Every answer is fresh data; hashing each body for an ETag only costs CPU.
+  app.set("etag", false);
   app.set("query parser", "simple");
   const logger = deps.logger ?? silent;
 

@@ -214,8 +214,16 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
     customerUpdate,
     event,
   });
+  // The stored row, as the database would hand it back (no need to read it back).
+  const storedEvent: EventRow = {
+    ...(event as EventRow),
+    source: opts.source,
+    payload,
+    rewarding_campaigns: rewarding,
+    result,
+  };
   return {
-    event: stored.event,
+    event: storedEvent,
     customer: next.changed ? next.customer : customer,
     /** The wallet's open lots after this event. */
     lines: [...stored.openLines, ...(lines as LineRow[])],
@@ -242,7 +250,7 @@ async function writeEvent(
     customerUpdate: { metrics: string; tier_id: string; updated_at: Date } | null;
     event: Insertable<Database["events"]>;
   },
-): Promise<{ event: EventRow; openLines: LineRow[] }> {
+): Promise<{ openLines: LineRow[] }> {
   let q: any = trx; // optional CTE steps are not expressible in Kysely's chained types
   if (w.lines.length > 0) {
     q = q
@@ -260,9 +268,9 @@ async function writeEvent(
     );
   }
   const row = await q
-    .with("new_event", (db: Trx) => db.insertInto("events").values(w.event).returningAll())
+    .with("new_event", (db: Trx) => db.insertInto("events").values(w.event).returning("id"))
     .selectFrom("new_event")
-    .selectAll("new_event")
+    .select("new_event.id")
     .select(
       sql<OpenLineJson[]>`(
         select coalesce(json_agg(json_build_object(
@@ -275,7 +283,7 @@ async function writeEvent(
       )`.as("open_lines"),
     )
     .executeTakeFirstOrThrow();
-  const { open_lines, ...event } = row as EventRow & { open_lines: OpenLineJson[] };
+  const { open_lines } = row as { open_lines: OpenLineJson[] };
   const date = (v: string | null) => (v ? new Date(v) : null);
   const openLines = open_lines.map(
     (l) =>
@@ -288,7 +296,7 @@ async function writeEvent(
         reservation_expires_at: date(l.reservation_expires_at),
       }) as LineRow,
   );
-  return { event, openLines };
+  return { openLines };
 }
 
 interface OpenLineJson {
