@@ -3,6 +3,7 @@ import express, { type Express } from "express";
 import { bearer } from "./middleware/auth.ts";
 import { errorHandler, type Logger, notFoundHandler } from "./middleware/errors.ts";
 import { idempotency } from "./middleware/idempotency.ts";
+import { inputSafety } from "./middleware/input-safety.ts";
 import { authorizeRouter, totpRouter } from "./routes/auth.ts";
 import { catalogRouter } from "./routes/catalog.ts";
 import { customersRouter } from "./routes/customers.ts";
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(authorizeRouter(deps));
   api.use(express.json({ limit: "1mb" }));
   api.use(bearer(deps.jwtSecret, deps.now));
+  api.use(inputSafety);
   api.use(idempotency(deps));
   api.use(totpRouter(deps));
   api.use(customersRouter(deps));

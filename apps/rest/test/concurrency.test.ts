@@ -100,4 +100,80 @@ describe.skipIf(!onPostgres)("concurrency on real PostgreSQL", () => {
       .executeTakeFirstOrThrow();
     expect(Number(usage.used)).toBe(12);
   });
+
+  it("an event that waited for the wallet sees lots of rewards created meanwhile (stale catalog version)", async () => {
+    const tenant = await newTenant(ctx);
+    await pointsProgram(tenant);
+    const customerId = await newCustomer(tenant);
+    // Warm this process's catalog cache at the current version.
+    expect((await post(tenant.server.token, purchase(customerId, 5))).status).toBe(201);
+    const other = ctx.t.connect(2);
+    const customer = await other
+      .selectFrom("customers")
+      .select(["uuid"])
+      .where("account_id", "=", tenant.accountId)
+      .where("id", "=", customerId)
+      .executeTakeFirstOrThrow();
+    const trx = await other.startTransaction().execute();
+    const wallet = await trx
+      .selectFrom("wallets")
+      .select("id")
+      .where("account_id", "=", tenant.accountId)
+      .where("customer_uuid", "=", customer.uuid)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const pending = post(tenant.server.token, purchase(customerId, 5));
+    await new Promise((r) => setTimeout(r, 300));
+    // Meanwhile, "another process" creates a reward and credits it to this wallet.
+    const rewardId = "01a20000-0000-7000-8000-00000000beef";
+    await trx
+      .insertInto("rewards")
+      .values({
+        account_id: tenant.accountId,
+        id: rewardId,
+        brand_id: null,
+        platforms: "null",
+        name: "Late",
+        description: null,
+        type: "POINTS",
+        conditions: "[]",
+        attributes: '{"conversion_factor":1}',
+      })
+      .execute();
+    const line = {
+      account_id: tenant.accountId,
+      wallet_id: wallet.id,
+      reward_id: rewardId,
+      issued_at: new Date(),
+    };
+    await trx
+      .insertInto("wallet_lines")
+      .values({
+        ...line,
+        id: "01a20000-0000-7000-8000-00000000bee1",
+        source: "TRANSFER",
+        amount: "3",
+        remaining: "3",
+      })
+      .execute();
+    await trx
+      .insertInto("transactions")
+      .values({
+        ...line,
+        id: "01a20000-0000-7000-8000-00000000bee2",
+        customer_uuid: customer.uuid,
+        reward_type: "POINTS",
+        type: "TRANSFER",
+        amount: "3",
+        cost: "0",
+      })
+      .execute();
+    await trx.commit().execute();
+    const res = await pending;
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as {
+      data: { result: { wallet: { totals: { reward_id: string; total: number }[] } } };
+    };
+    expect(body.data.result.wallet.totals.find((t) => t.reward_id === rewardId)?.total).toBe(3);
+  });
 });

@@ -2,6 +2,8 @@ import { z } from "zod";
 import {
   CAMPAIGN_TYPES,
   jsonOrString,
+  MAX_AMOUNT,
+  MAX_INT,
   REWARD_TYPES,
   ZConditionsSchema,
   ZDateTimeSchema,
@@ -13,6 +15,7 @@ import {
   ZTextSchema,
   ZUuidSchema,
 } from "./common.ts";
+import { ZEventTypeSchema } from "./event-type.ts";
 
 export const ZRewardInsertSchema = z.object({
   brand_id: ZIdSchema.nullish(),
@@ -32,7 +35,7 @@ export const ZRewardListQuerySchema = ZRangeQuerySchema.and(
 export const ZEffectSchema = z.object({
   reward_id: ZUuidSchema,
   tier_id: ZUuidSchema.nullish(),
-  amount: z.number().finite().positive(),
+  amount: z.number().finite().positive().max(MAX_AMOUNT),
   expiration_date: z.string().max(30).nullish(),
   calculation: z.enum(["PER_UNIT_SPENT", "FIXED"]).nullish(),
 });
@@ -53,19 +56,19 @@ export const ZCampaignWriteSchema = z.object({
   description: ZTextSchema.nullish(),
   rules: jsonOrString(z.array(ZRuleSchema).min(1).max(100)),
   attributes: z
-    .object({ trigger: z.string().min(1).max(64).nullish(), privacy: z.string().max(20).nullish() })
+    .object({ trigger: ZEventTypeSchema.nullish(), privacy: z.string().max(20).nullish() })
     .default({}),
-  trigger: z.string().min(1).max(64).nullish(),
+  trigger: ZEventTypeSchema.nullish(),
   status: z.enum(["ACTIVE", "INACTIVE"]).default("ACTIVE"),
   start_date: ZDateTimeSchema.nullish(),
   end_date: ZDateTimeSchema.nullish(),
   withoutEndDate: z.boolean().nullish(),
   funded_by: z.string().max(64).nullish(),
-  budget: z.number().finite().min(1).nullish(),
+  budget: z.number().finite().min(1).max(MAX_AMOUNT).nullish(),
   divide_budget_in: z.enum(["daily", "weekly", "monthly"]).nullish(),
   labels: ZLabelListSchema.nullish(),
   metadata: jsonOrString(ZObjectSchema).nullish(),
-  quantity: z.number().int().min(0).nullish(),
+  quantity: z.number().int().min(0).max(MAX_INT).nullish(),
   useCustomCodes: z.boolean().nullish(),
   customCodes: z.string().max(1_000_000).nullish(),
   confirm_changes: z.boolean().nullish(),

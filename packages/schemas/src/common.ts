@@ -5,12 +5,21 @@ export const ZIdSchema = z.string().trim().min(1).max(128);
 export const ZUuidSchema = z.uuid();
 export const ZNameSchema = z.string().trim().min(1).max(255);
 export const ZTextSchema = z.string().max(2000);
+/** The largest money or reward amount accepted (a trillion), far inside exact decimal range. */
+export const MAX_AMOUNT = 1e12;
+/** The largest integer a count column holds (PostgreSQL `integer`). */
+export const MAX_INT = 2_147_483_647;
 /** A non-negative, finite amount of money or reward units (JSON number). */
-export const ZAmountSchema = z.number().finite().nonnegative();
+export const ZAmountSchema = z.number().finite().nonnegative().max(MAX_AMOUNT);
 /** A strictly positive, finite amount. */
-export const ZPositiveAmountSchema = z.number().finite().positive();
-/** ISO-8601 date-time with a zone, or a plain date (taken as UTC midnight). */
-export const ZDateTimeSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+export const ZPositiveAmountSchema = z.number().finite().positive().max(MAX_AMOUNT);
+/** ISO-8601 date-time with a zone, or a plain date (taken as UTC midnight); years 1–9999. */
+export const ZDateTimeSchema = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .refine((v) => {
+    const year = Number(v.slice(0, 4));
+    return year >= 1 && year <= 9999 && !Number.isNaN(new Date(v).getTime());
+  }, "must be a real date between years 0001 and 9999");
 export const ZObjectSchema = z.record(z.string(), z.unknown());
 export const ZStringListSchema = z.array(z.string().min(1).max(128)).max(100);
 
@@ -41,8 +50,8 @@ export function jsonOrString<T extends z.ZodType>(schema: T) {
 /** 0-based inclusive index pagination (`from`/`to` query strings). */
 export const ZRangeQuerySchema = z
   .object({
-    from: z.coerce.number().int().min(0),
-    to: z.coerce.number().int().min(0),
+    from: z.coerce.number().int().min(0).max(1e9),
+    to: z.coerce.number().int().min(0).max(1e9),
   })
   .refine((q) => q.to >= q.from, { message: "must not be less than from", path: ["to"] })
   .refine((q) => q.to - q.from < 1000, {

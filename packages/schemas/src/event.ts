@@ -1,13 +1,7 @@
 import { z } from "zod";
 import { ZDateTimeSchema, ZIdSchema, ZObjectSchema, ZTextSchema } from "./common.ts";
+import { ZEventTypeSchema } from "./event-type.ts";
 import { ZOrderProductSchema, ZOrderSchema, ZRedeemItemSchema } from "./order.ts";
-
-/** An event type: the built-in ones or an account's custom type (letters, digits, _ and -). */
-export const ZEventTypeSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, "must be letters, digits, '_' or '-'");
 
 export const ZEventCreateSchema = z.object({
   customer_id: ZIdSchema,

@@ -3,6 +3,7 @@ import { type Database, type Db, json } from "@tally/db";
 import type { CAMPAIGN_TYPES, TCampaign, TCampaignWrite } from "@tally/schemas";
 import { type Insertable, type Selectable, sql } from "kysely";
 import { assertBrand } from "./accounts.ts";
+import { canonical } from "./canonical.ts";
 import { newId, type ServiceDeps } from "./deps.ts";
 import { isUuid } from "./rewards.ts";
 import { toCampaignView } from "./views.ts";
@@ -33,7 +34,7 @@ function resolveType(queryType: CampaignType | undefined, input: TCampaignWrite)
 }
 
 /** Checks that every reward and tier an effect names exists in the account. */
-async function assertReferences(db: Db, accountId: string, rules: Rule[]) {
+async function assertReferences(db: Db, accountId: string, rules: Rule[], budgeted: boolean) {
   const rewardIds = new Set(rules.flatMap((r) => r.effects.map((e) => e.reward_id)));
   const tierIds = new Set(
     rules.flatMap((r) => r.effects.map((e) => e.tier_id)).filter((t): t is string => !!t),
@@ -41,7 +42,7 @@ async function assertReferences(db: Db, accountId: string, rules: Rule[]) {
   const [rewards, tiers] = await Promise.all([
     db
       .selectFrom("rewards")
-      .select("id")
+      .select(["id", "type", "attributes"])
       .where("account_id", "=", accountId)
       .where("id", "in", [...rewardIds])
       .execute(),
@@ -55,6 +56,18 @@ async function assertReferences(db: Db, accountId: string, rules: Rule[]) {
       : Promise.resolve([]),
   ]);
   const knownRewards = new Set(rewards.map((r) => r.id));
+  // A budget counts money; a point worth nothing would never use any of it.
+  const free = rewards.find(
+    (r) =>
+      r.type === "POINTS" &&
+      !Number((r.attributes as { conversion_factor?: number }).conversion_factor),
+  );
+  if (budgeted && free) {
+    throw new DomainError(
+      "VALIDATION_FAILED",
+      `budget: reward ${free.id} has no conversion_factor, so its points cost nothing and no budget could limit them`,
+    );
+  }
   const knownTiers = new Set(tiers.map((t) => t.id));
   for (const [i, rule] of rules.entries()) {
     for (const [j, effect] of rule.effects.entries()) {
@@ -74,6 +87,13 @@ async function assertReferences(db: Db, accountId: string, rules: Rule[]) {
   }
 }
 
+/** The start instant; a plain date of today means "now" (its midnight has passed already). */
+function startDateOf(value: string | null | undefined, fallback: Date, now: Date): Date {
+  if (!value) return fallback;
+  if (value.length === 10 && value === now.toISOString().slice(0, 10)) return now;
+  return new Date(value);
+}
+
 /** Validated, normalised campaign columns of a write (create or full update). */
 async function campaignColumns(
   deps: ServiceDeps,
@@ -90,7 +110,7 @@ async function campaignColumns(
       "attributes.trigger: is required for BEHAVIOR campaigns",
     );
   const rules = validateRules(input.rules, "rules");
-  const start = input.start_date ? new Date(input.start_date) : (existing?.start_date ?? now);
+  const start = startDateOf(input.start_date, existing?.start_date ?? now, now);
   const end = input.withoutEndDate ? null : input.end_date ? new Date(input.end_date) : null;
   const startChanged = !existing || start.getTime() !== existing.start_date.getTime();
   if (startChanged && start.getTime() < now.getTime() - SKEW_MS) {
@@ -110,7 +130,7 @@ async function campaignColumns(
     throw new DomainError("VALIDATION_FAILED", "divide_budget_in: needs a budget");
   }
   if (input.brand_id) await assertBrand(deps.db, accountId, input.brand_id);
-  await assertReferences(deps.db, accountId, rules);
+  await assertReferences(deps.db, accountId, rules, input.budget != null);
   return {
     type,
     brand_id: input.brand_id ?? null,
@@ -152,17 +172,6 @@ export async function createCampaign(
   return toCampaignView(row, now);
 }
 
-/** JSON with object keys sorted, so values compare equal whatever order jsonb stored them in. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
 const sameJson = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** Full update. Once a campaign has started, its start date, rules, trigger and brand are frozen (409). */

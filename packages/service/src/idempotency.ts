@@ -4,6 +4,8 @@ import { json } from "@tally/db";
 import { pgCode, type ServiceDeps } from "./deps.ts";
 
 const KEEP_MS = 24 * 3600_000;
+/** A claimed key with no answer after this long belongs to a request that died. */
+const ABANDONED_MS = 60_000;
 
 export type IdempotencyStart = { kind: "new" } | { kind: "replay"; status: number; body: unknown };
 
@@ -54,11 +56,23 @@ export async function beginIdempotent(
     .executeTakeFirstOrThrow();
   if (row.request_hash !== hash)
     throw new DomainError("CONFLICT", "Idempotency-Key: was already used with another request");
-  if (row.status_code === null)
+  if (row.status_code === null) {
+    // A claim whose request never finished (the process died) is abandoned after a while.
+    const takenOver = await deps.db
+      .updateTable("idempotency_keys")
+      .set({ created_at: now })
+      .where("account_id", "=", accountId)
+      .where("key", "=", key)
+      .where("status_code", "is", null)
+      .where("created_at", "<", new Date(now.getTime() - ABANDONED_MS))
+      .returning("key")
+      .executeTakeFirst();
+    if (takenOver) return { kind: "new" };
     throw new DomainError(
       "CONFLICT",
       "Idempotency-Key: the first request with this key is still being processed",
     );
+  }
   return { kind: "replay", status: row.status_code, body: row.response };
 }
 

@@ -12,4 +12,5 @@ export * from "./tiers.ts";
 export * from "./totp.ts";
 export * from "./transactions.ts";
 export * from "./validation.ts";
+export { toClientCustomerView } from "./views.ts";
 export * from "./wallet.ts";

@@ -133,3 +133,22 @@ export function toCampaignView(c: Row<"campaigns">, now: Date): TCampaign {
 }
 
 export type { Conditions };
+
+/**
+ * What a CLIENT key (a browser or app SDK, not bound to one customer) may see of a
+ * customer: name, tier, tags and metrics for the storefront — no contact data,
+ * documents, birth date, devices, consent or metadata.
+ */
+export function toClientCustomerView(c: TCustomer): TCustomer {
+  return {
+    ...c,
+    email: null,
+    gender: null,
+    dob: null,
+    document_type: null,
+    document_number: null,
+    consent: null,
+    devices: [],
+    metadata: {},
+  };
+}

@@ -29,6 +29,22 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(400).json({ error: "VALIDATION_FAILED", details: "body: unsupported encoding" });
       return;
     }
+    // Backstops: a value PostgreSQL refuses as data (class 22: out of range, bad
+    // encoding, …) or a request Express itself found malformed is the client's 400.
+    const pgCode = (error as { code?: unknown }).code;
+    const status = (error as { status?: unknown }).status;
+    if (
+      (typeof pgCode === "string" && pgCode.startsWith("22")) ||
+      (typeof status === "number" && status >= 400 && status < 500)
+    ) {
+      res
+        .status(400)
+        .json({
+          error: "VALIDATION_FAILED",
+          details: "request: a value is malformed or out of range",
+        });
+      return;
+    }
     logger.error("unhandled error", error);
     res.status(500).json({ error: "INTERNAL", details: "internal error; it has been logged" });
   };

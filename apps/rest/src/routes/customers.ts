@@ -15,12 +15,13 @@ import {
   listCustomerTransactions,
   parseOrThrow,
   registerDevice,
+  toClientCustomerView,
   updateConsent,
   updateCustomer,
 } from "@tally/service";
 import { Router } from "express";
 import type { AppDeps } from "../app.ts";
-import { accountOf, idOf, serverOnly } from "../middleware/auth.ts";
+import { accountOf, idOf, principalOf, serverOnly } from "../middleware/auth.ts";
 
 /** /customers: register, read (CLIENT keys too), update, consent, identify, devices, ledger. */
 export function customersRouter(deps: AppDeps): Router {
@@ -32,7 +33,9 @@ export function customersRouter(deps: AppDeps): Router {
   router.get("/customers/:id", async (req, res) => {
     const accountId = accountOf(req);
     const row = await findCustomer(deps.db, accountId, idOf(req));
-    res.json({ data: await customerWithWallet(deps.db, accountId, row, deps.now()) });
+    const view = await customerWithWallet(deps.db, accountId, row, deps.now());
+    const client = principalOf(req).kind === "CLIENT";
+    res.json({ data: client ? { ...view, customer: toClientCustomerView(view.customer) } : view });
   });
   router.patch("/customers/:id", serverOnly, async (req, res) => {
     const input = parseOrThrow(ZCustomerUpdateSchema, req.body);

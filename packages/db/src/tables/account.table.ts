@@ -1,3 +1,4 @@
+import type { ColumnType } from "kysely";
 import type { CreatedAt, Generated } from "./types.ts";
 
 export interface AccountTable {
@@ -34,7 +35,8 @@ export interface IdempotencyKeyTable {
   request_hash: string;
   status_code: number | null;
   response: unknown;
-  created_at: CreatedAt;
+  /** When the key was claimed (re-set when an abandoned claim is taken over). */
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface TotpCodeTable {

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { DomainError, notFound } from "@tally/core";
 import { EVENT_TYPES_SERVER_ONLY, type TEvent, type TEventCreate } from "@tally/schemas";
-import { loadCatalog } from "../catalog.ts";
+import { canonical } from "../canonical.ts";
+import { catalogVersion, loadCatalog } from "../catalog.ts";
 import { customerWithWallet, findCustomer, lockCustomer } from "../customers.ts";
 import { type Principal, pgCode, type ServiceDeps } from "../deps.ts";
 import { toCustomerView } from "../views.ts";
@@ -77,10 +78,21 @@ export async function emitEvent(
   input: TEventCreate,
 ): Promise<{ status: 200 | 201; event: TEvent }> {
   const now = deps.now();
-  const issuedAt = checkEmit(principal, input, now);
   const { accountId } = principal;
   const purchaseId = input.type === "PURCHASE" ? (input.order?.purchase_id ?? null) : null;
-  const payloadHash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
+  const payloadHash = createHash("sha256").update(canonical(input)).digest("hex");
+  let issuedAt: Date;
+  try {
+    issuedAt = checkEmit(principal, input, now);
+  } catch (error) {
+    // A retried purchase is answered from its original even once its issued_at has left the window.
+    const late = error instanceof DomainError && error.details.startsWith("issued_at");
+    if (late && purchaseId) {
+      const replay = await replayPurchase(deps, { accountId, input, purchaseId, payloadHash, now });
+      if (replay) return replay;
+    }
+    throw error;
+  }
   try {
     return await deps.db.transaction().execute(async (trx) => {
       const locked = await lockCustomer(trx, accountId, input.customer_id);
@@ -104,6 +116,12 @@ export async function emitEvent(
         payloadHash,
       });
       const view = toEventView(processed.event, input.customer_id);
+      // The version read under the lock may predate a reward that another process
+      // already credited to this wallet; then read the catalog as it is now.
+      const stale = processed.lines.some((l) => !catalog.rewards.has(l.reward_id));
+      const rewards = stale
+        ? (await loadCatalog(trx, accountId, await catalogVersion(trx, accountId))).rewards
+        : catalog.rewards;
       const current = {
         customer: toCustomerView(processed.customer),
         wallet: walletView({
@@ -111,7 +129,7 @@ export async function emitEvent(
           customerUuid: locked.customer.uuid,
           now,
           lines: processed.lines,
-          rewards: catalog.rewards,
+          rewards,
         }),
       };
       return {
@@ -121,15 +139,20 @@ export async function emitEvent(
     });
   } catch (error) {
     if (pgCode(error) !== "23505" || !purchaseId) throw error;
-    return replayPurchase(deps, { accountId, input, purchaseId, payloadHash, now });
+    const replay = await replayPurchase(deps, { accountId, input, purchaseId, payloadHash, now });
+    if (!replay) throw duplicatePurchase(purchaseId);
+    return replay;
   }
 }
 
-/** The original event of a replayed purchase (200), or 409 when the payload differs. */
+/**
+ * The original event of a replayed purchase (200); 409 when that purchase_id was
+ * used with another payload or customer; null when there is no such purchase.
+ */
 async function replayPurchase(
   deps: ServiceDeps,
   r: { accountId: string; input: TEventCreate; purchaseId: string; payloadHash: string; now: Date },
-): Promise<{ status: 200; event: TEvent }> {
+): Promise<{ status: 200; event: TEvent } | null> {
   const existing = await deps.db
     .selectFrom("events")
     .selectAll()
@@ -138,12 +161,9 @@ async function replayPurchase(
     .where("purchase_id", "=", r.purchaseId)
     .where("source", "=", "API")
     .executeTakeFirst();
+  if (!existing) return null;
   const customer = await findCustomer(deps.db, r.accountId, r.input.customer_id);
-  if (
-    !existing ||
-    existing.payload_hash !== r.payloadHash ||
-    existing.customer_uuid !== customer.uuid
-  ) {
+  if (existing.payload_hash !== r.payloadHash || existing.customer_uuid !== customer.uuid) {
     throw duplicatePurchase(r.purchaseId);
   }
   const view = toEventView(existing, customer.id);
