@@ -37,12 +37,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       (typeof pgCode === "string" && pgCode.startsWith("22")) ||
       (typeof status === "number" && status >= 400 && status < 500)
     ) {
-      res
-        .status(400)
-        .json({
-          error: "VALIDATION_FAILED",
-          details: "request: a value is malformed or out of range",
-        });
+      res.status(400).json({
+        error: "VALIDATION_FAILED",
+        details: "request: a value is malformed or out of range",
+      });
       return;
     }
     logger.error("unhandled error", error);
