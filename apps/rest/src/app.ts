@@ -8,6 +8,7 @@ import { authorizeRouter, totpRouter } from "./routes/auth.ts";
 import { catalogRouter } from "./routes/catalog.ts";
 import { customersRouter } from "./routes/customers.ts";
 import { eventsRouter } from "./routes/events.ts";
+import { previewRouter } from "./routes/preview.ts";
 
 export interface AppDeps extends ServiceDeps {
   jwtSecret: Uint8Array;
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(customersRouter(deps));
   api.use(catalogRouter(deps));
   api.use(eventsRouter(deps));
+  api.use(previewRouter(deps));
 
   app.get("/health", (_req, res) => {
     res.json({ data: "ok" });

@@ -6,5 +6,6 @@ export * from "./earning.ts";
 export * from "./errors.ts";
 export * from "./expiry.ts";
 export * from "./metrics.ts";
+export * from "./redemption/index.ts";
 export * from "./tiers.ts";
 export * from "./types.ts";

@@ -5,4 +5,5 @@ export * from "./event.ts";
 export * from "./event-type.ts";
 export * from "./format.ts";
 export * from "./order.ts";
+export * from "./redemption.ts";
 export * from "./responses.ts";
