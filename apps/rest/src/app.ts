@@ -8,6 +8,7 @@ import { authorizeRouter, totpRouter } from "./routes/auth.ts";
 import { catalogRouter } from "./routes/catalog.ts";
 import { customersRouter } from "./routes/customers.ts";
 import { eventsRouter } from "./routes/events.ts";
+import { migrationsRouter } from "./routes/migrations.ts";
 import { previewRouter } from "./routes/preview.ts";
 
 export interface AppDeps extends ServiceDeps {
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(authorizeRouter(deps));
+  api.use("/customers/migrate", express.json({ limit: "10mb" })); // decisions §2: migrate bodies ≤10 MB
   api.use(express.json({ limit: "1mb" }));
   api.use(bearer(deps.jwtSecret, deps.now));
   api.use(inputSafety);
@@ -38,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(catalogRouter(deps));
   api.use(eventsRouter(deps));
   api.use(previewRouter(deps));
+  api.use(migrationsRouter(deps));
 
   app.get("/health", (_req, res) => {
     res.json({ data: "ok" });

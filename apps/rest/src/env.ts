@@ -12,6 +12,8 @@ export const ZEnvSchema = z.object({
   JWT_SECRET: z.string().min(32).optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   LOG_LEVEL: z.enum(["info", "error", "silent"]).default("info"),
+  /** `off`: no migration worker in this process (run apps/importer instead). */
+  WORKER: z.enum(["on", "off"]).default("on"),
 });
 export type TEnv = z.infer<typeof ZEnvSchema>;
 

@@ -3,6 +3,7 @@ import { createDb, migrateToLatest } from "@tally/db";
 import { findDemoAccount, seedDemo } from "@tally/service";
 import { API_PREFIX, createApp } from "./app.ts";
 import { readEnv } from "./env.ts";
+import { startInProcessWorker } from "./worker.ts";
 
 const env = readEnv();
 const { db, kind } = createDb({
@@ -52,6 +53,12 @@ Earn points:
 `);
 });
 
-const shutdown = () => server.close(() => db.destroy().then(() => process.exit(0)));
+const stopWorker = startInProcessWorker({ ...deps, enabled: env.WORKER === "on" });
+const shutdown = () =>
+  server.close(() =>
+    stopWorker()
+      .then(() => db.destroy())
+      .then(() => process.exit(0)),
+  );
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);

@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   COUPON_NOT_FOUND: { status: 404, trpc: "NOT_FOUND" },
   /** The coupon's uses or its campaign's quantity are used up. */
   COUPON_EXHAUSTED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  /** Migrated transactions do not add up to the customer's migrated balance of a reward. */
+  RECONCILIATION_MISMATCH: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
   /** Too many requests; see Retry-After. */
   RATE_LIMITED: { status: 429, trpc: "TOO_MANY_REQUESTS" },
   /** A bug. The body never carries internals. */

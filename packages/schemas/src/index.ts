@@ -4,6 +4,7 @@ export * from "./customer.ts";
 export * from "./event.ts";
 export * from "./event-type.ts";
 export * from "./format.ts";
+export * from "./migrate.ts";
 export * from "./order.ts";
 export * from "./redemption.ts";
 export * from "./responses.ts";

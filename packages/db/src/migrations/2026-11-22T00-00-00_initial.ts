@@ -348,11 +348,18 @@ const up_statements = [
     succeeded integer not null default 0,
     failed integer not null default 0,
     errors jsonb not null default '[]',
+    records integer not null default 0,
+    duplicates integer not null default 0,
+    attempts integer not null default 0,
+    locked_by text,
+    lease_expires_at timestamptz,
     created_at timestamptz not null default now(),
     started_at timestamptz,
     finished_at timestamptz,
     primary key (account_id, id)
   )`,
+  // The importer's queue: workers claim the oldest QUEUED job, or a RUNNING one whose lease ran out.
+  `create index migration_jobs_queue on migration_jobs (created_at) where status in ('QUEUED', 'RUNNING')`,
 ];
 
 const tables = [

@@ -68,6 +68,14 @@ export interface MigrationJobTable {
   succeeded: Generated<number>;
   failed: Generated<number>;
   errors: unknown;
+  /** Balance entries, events or transactions in the batch (the records inside the items). */
+  records: Generated<number>;
+  /** Records recognised as already migrated and skipped. */
+  duplicates: Generated<number>;
+  attempts: Generated<number>;
+  /** The worker holding (or, once finished, that finished) the job; it renews its lease before lease_expires_at. */
+  locked_by: string | null;
+  lease_expires_at: Timestamp | null;
   created_at: CreatedAt;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;

@@ -1,0 +1,22 @@
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+/** Everything the standalone importer worker reads from the environment, validated once. */
+export const ZEnvSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  TALLY_DATA_DIR: z
+    .string()
+    .default(fileURLToPath(new URL("../../../.data/pglite", import.meta.url))),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(5),
+  WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+});
+
+/** Parses the environment or throws naming every bad variable. */
+export function readEnv(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = ZEnvSchema.safeParse(env);
+  if (!parsed.success)
+    throw new Error(
+      `invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+  return parsed.data;
+}

@@ -1,0 +1,24 @@
+import { createDb, migrateToLatest } from "@tally/db";
+import { readEnv } from "./env.ts";
+import { runWorker } from "./worker.ts";
+
+// A standalone worker process; several may run against one PostgreSQL database.
+const env = readEnv();
+const { db, kind } = createDb({
+  databaseUrl: env.DATABASE_URL,
+  dataDir: env.TALLY_DATA_DIR,
+  poolSize: env.DB_POOL_SIZE,
+});
+await migrateToLatest(db);
+const controller = new AbortController();
+const stop = () => controller.abort();
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+console.log(`Tally importer worker polling migration jobs (${kind})`);
+await runWorker({
+  db,
+  now: () => new Date(),
+  signal: controller.signal,
+  pollMs: env.WORKER_POLL_MS,
+});
+await db.destroy();

@@ -1,0 +1,100 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { drainJobs, runWorker } from "../src/index.ts";
+import {
+  createTestDatabase,
+  enqueue,
+  expectLedgerBalanced,
+  jobOf,
+  newAccount,
+  type TestDatabase,
+} from "./helpers.ts";
+
+// Claims only mean something with separate connections: real PostgreSQL only.
+const onPostgres = Boolean(process.env.DATABASE_URL);
+
+describe.skipIf(!onPostgres)("several workers on real PostgreSQL", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterEach(() => expectLedgerBalanced(t.db));
+  afterAll(() => t.destroy());
+  const now = () => new Date();
+
+  it("two workers on two pools process every job exactly once, even on the same customers", async () => {
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    const customers = Array.from({ length: 8 }, (_, i) => `k-${i}`);
+    const setup = await enqueue(t.db, now, accountId, "CUSTOMERS", {
+      customers: customers.map((id) => ({ id, balance: [{ reward_id: rewardId, amount: 1 }] })),
+    });
+    await drainJobs({ db: t.db, now });
+    expect((await jobOf(t.db, accountId, setup)).status).toBe("SUCCEEDED");
+
+    const jobs: string[] = [];
+    for (let j = 0; j < 24; j++) {
+      jobs.push(
+        await enqueue(t.db, now, accountId, "EVENTS", {
+          customers: customers.map((id) => ({
+            id,
+            events: [
+              {
+                type: "PURCHASE",
+                brand_id: "0001",
+                order: { purchase_id: `job-${j}`, value: 1.1 },
+                issued_at: "2024-06-01T00:00:00Z",
+              },
+            ],
+          })),
+        }),
+      );
+    }
+    const controller = new AbortController();
+    const pools = [t.connect(4), t.connect(4)];
+    const loops = pools.map((db, i) =>
+      runWorker({ db, now, signal: controller.signal, pollMs: 10, workerId: `w-${i}` }),
+    );
+    await expect
+      .poll(
+        async () =>
+          (
+            await t.db
+              .selectFrom("migration_jobs")
+              .select("id")
+              .where("account_id", "=", accountId)
+              .where("status", "in", ["QUEUED", "RUNNING"])
+              .execute()
+          ).length,
+        { timeout: 60_000, interval: 50 },
+      )
+      .toBe(0);
+    controller.abort();
+    await Promise.all(loops);
+
+    const rows = await t.db
+      .selectFrom("migration_jobs")
+      .selectAll()
+      .where("id", "in", jobs)
+      .execute();
+    expect(rows.every((r) => r.status === "SUCCEEDED" && r.attempts === 1)).toBe(true);
+    expect(rows.every((r) => r.processed === 8 && r.duplicates === 0)).toBe(true);
+    // Both workers took part (locked_by names the worker that finished each job).
+    expect(new Set(rows.map((r) => r.locked_by))).toEqual(new Set(["w-0", "w-1"]));
+    const events = await t.db
+      .selectFrom("events")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("account_id", "=", accountId)
+      .executeTakeFirstOrThrow();
+    expect(Number(events.n)).toBe(24 * 8);
+    const metrics = await t.db
+      .selectFrom("customers")
+      .select(["id", "metrics"])
+      .where("account_id", "=", accountId)
+      .execute();
+    for (const m of metrics) {
+      expect((m.metrics as { lifetime: { number_of_purchases: number } }).lifetime).toMatchObject({
+        number_of_purchases: 24,
+        spend_total: 26.4,
+      });
+    }
+  });
+});

@@ -1,0 +1,124 @@
+import { claimMigrationJob, runMigrationJob } from "@tally/service";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { drainJobs, runWorker } from "../src/index.ts";
+import {
+  balances,
+  createTestDatabase,
+  enqueue,
+  expectLedgerBalanced,
+  jobOf,
+  newAccount,
+  type TestDatabase,
+} from "./helpers.ts";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterEach(() => expectLedgerBalanced(t.db));
+afterAll(() => t.destroy());
+
+const now = () => new Date();
+const opening = (id: string, rewardId: string, amount: number) => ({
+  id,
+  balance: [{ reward_id: rewardId, amount }],
+});
+
+describe("drainJobs", () => {
+  it("runs every queued job to completion, oldest first, and leaves nothing claimable", async () => {
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    const first = await enqueue(t.db, now, accountId, "CUSTOMERS", {
+      customers: [opening("a", rewardId, 10), opening("b", rewardId, 2.5)],
+    });
+    const second = await enqueue(t.db, now, accountId, "EVENTS", {
+      customers: [
+        {
+          id: "a",
+          events: [{ type: "PURCHASE", order: { value: 9.99 }, issued_at: "2024-05-01" }],
+        },
+      ],
+    });
+    expect(await drainJobs({ db: t.db, now })).toBe(2);
+    expect(await jobOf(t.db, accountId, first)).toMatchObject({
+      status: "SUCCEEDED",
+      succeeded: 2,
+    });
+    expect(await jobOf(t.db, accountId, second)).toMatchObject({
+      status: "SUCCEEDED",
+      succeeded: 1,
+    });
+    expect(await balances(t.db, accountId)).toEqual({ a: "10", b: "2.5" });
+    expect(await drainJobs({ db: t.db, now })).toBe(0);
+  });
+});
+
+describe("crash recovery", () => {
+  it("resumes a RUNNING job whose lease expired, without applying anything twice; the dead worker can no longer write", async () => {
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    const id = await enqueue(t.db, now, accountId, "CUSTOMERS", {
+      customers: [
+        opening("r1", rewardId, 1),
+        opening("r2", rewardId, 2),
+        opening("r3", rewardId, 3),
+      ],
+    });
+    const start = new Date();
+    const at = (ms: number) => () => new Date(start.getTime() + ms);
+    const claimed = await claimMigrationJob(t.db, {
+      workerId: "dead",
+      now: start,
+      leaseMs: 60_000,
+    });
+    expect(claimed?.id).toBe(id);
+    // The dead worker got through two items, then "crashed" (stopped without finishing).
+    const opts = { db: t.db, now: at(0), workerId: "dead", leaseMs: 60_000 };
+    expect(await runMigrationJob(claimed!, { ...opts, maxItems: 2 })).toBe(false);
+    expect(await jobOf(t.db, accountId, id)).toMatchObject({ status: "RUNNING", processed: 2 });
+    // Worse still, pretend its progress on item 1 was lost: the migration keys must absorb the rerun.
+    await t.db
+      .updateTable("migration_jobs")
+      .set({ processed: 1, succeeded: 1 })
+      .where("id", "=", id)
+      .execute();
+
+    expect(await drainJobs({ db: t.db, now: at(30_000) })).toBe(0); // lease still valid
+    expect(await drainJobs({ db: t.db, now: at(120_000) })).toBe(1);
+    expect(await jobOf(t.db, accountId, id)).toMatchObject({
+      status: "SUCCEEDED",
+      processed: 3,
+      succeeded: 3,
+      failed: 0,
+      duplicates: 1,
+    });
+    const row = await t.db
+      .selectFrom("migration_jobs")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ attempts: 2, lease_expires_at: null });
+    expect(row.locked_by).not.toBe("dead");
+    expect(await balances(t.db, accountId)).toEqual({ r1: "1", r2: "2", r3: "3" });
+
+    // The dead worker wakes up with its stale row: every write it tries is fenced off.
+    expect(await runMigrationJob({ ...claimed!, processed: 2 }, opts)).toBe(false);
+    expect(await balances(t.db, accountId)).toEqual({ r1: "1", r2: "2", r3: "3" });
+    expect(await jobOf(t.db, accountId, id)).toMatchObject({ status: "SUCCEEDED", processed: 3 });
+  });
+});
+
+describe("runWorker", () => {
+  it("polls the queue, runs what arrives and stops when aborted", async () => {
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    const controller = new AbortController();
+    const loop = runWorker({ db: t.db, now, signal: controller.signal, pollMs: 20 });
+    const id = await enqueue(t.db, now, accountId, "CUSTOMERS", {
+      customers: [opening("w1", rewardId, 5)],
+    });
+    await expect
+      .poll(async () => (await jobOf(t.db, accountId, id)).status, { timeout: 10_000 })
+      .toBe("SUCCEEDED");
+    controller.abort();
+    await loop;
+    expect(await balances(t.db, accountId)).toEqual({ w1: "5" });
+  });
+});

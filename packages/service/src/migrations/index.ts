@@ -1,0 +1,9 @@
+export { enqueueMigration, getMigrationJob, type JobRow, toMigrationJobView } from "./jobs.ts";
+export {
+  advanceMigrationJob,
+  claimMigrationJob,
+  finishMigrationJob,
+  isLeaseLost,
+  type JobLease,
+} from "./queue.ts";
+export { type RunJobOptions, runMigrationJob } from "./run.ts";

@@ -1,0 +1,139 @@
+import type { Database, Db } from "@tally/db";
+import { json } from "@tally/db";
+import type { TMigrationError } from "@tally/schemas";
+import { sql, type Transaction } from "kysely";
+import type { JobRow } from "./jobs.ts";
+
+type Executor = Db | Transaction<Database>;
+
+/** A claimed job: who holds it and for how long each renewal extends the lease. */
+export interface JobLease {
+  accountId: string;
+  jobId: string;
+  workerId: string;
+  leaseMs: number;
+}
+
+const LEASE_LOST = Symbol("leaseLost");
+
+/** The error that says another worker took the job over (our lease ran out): stop, apply nothing more. */
+export const leaseLost = (jobId: string): Error =>
+  Object.assign(new Error(`lost the lease on migration job ${jobId}`), { [LEASE_LOST]: true });
+
+/** True for the error of leaseLost. */
+export const isLeaseLost = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && LEASE_LOST in error;
+
+/**
+ * Claims the oldest job that is QUEUED, or RUNNING with an expired lease (its
+ * worker died), for `workerId`: `FOR UPDATE SKIP LOCKED` lets any number of
+ * workers claim concurrently without ever handing one job to two of them.
+ */
+export async function claimMigrationJob(
+  db: Db,
+  opts: { workerId: string; now: Date; leaseMs: number },
+): Promise<JobRow | undefined> {
+  return db
+    .with("next", (q) =>
+      q
+        .selectFrom("migration_jobs")
+        .select(["account_id", "id"])
+        .where((eb) =>
+          eb.or([
+            eb("status", "=", "QUEUED"),
+            eb.and([eb("status", "=", "RUNNING"), eb("lease_expires_at", "<", opts.now)]),
+          ]),
+        )
+        .orderBy("created_at")
+        .limit(1)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .updateTable("migration_jobs as j")
+    .from("next")
+    .set({
+      status: "RUNNING",
+      locked_by: opts.workerId,
+      lease_expires_at: new Date(opts.now.getTime() + opts.leaseMs),
+      attempts: sql`j.attempts + 1`,
+      started_at: sql`coalesce(j.started_at, ${opts.now})`,
+    })
+    .whereRef("j.account_id", "=", "next.account_id")
+    .whereRef("j.id", "=", "next.id")
+    .returningAll("j")
+    .executeTakeFirst();
+}
+
+/**
+ * Records item `index` as done, in the caller's transaction when it succeeded (so
+ * the item's writes and the progress commit together) and renews the lease. Fenced:
+ * if another worker holds the job now, or the item was already counted, nothing is
+ * updated and the leaseLost error rolls the caller's transaction back.
+ */
+export async function advanceMigrationJob(
+  db: Executor,
+  lease: JobLease,
+  step: {
+    index: number;
+    now: Date;
+    ok: boolean;
+    duplicates: number;
+    error?: TMigrationError;
+  },
+): Promise<void> {
+  const result = await db
+    .updateTable("migration_jobs")
+    .set({
+      processed: sql`processed + 1`,
+      succeeded: sql`succeeded + ${step.ok ? 1 : 0}`,
+      failed: sql`failed + ${step.ok ? 0 : 1}`,
+      duplicates: sql`duplicates + ${step.duplicates}`,
+      errors: step.error ? sql`errors || ${json([step.error])}::jsonb` : sql`errors`,
+      lease_expires_at: new Date(step.now.getTime() + lease.leaseMs),
+    })
+    .where("account_id", "=", lease.accountId)
+    .where("id", "=", lease.jobId)
+    .where("locked_by", "=", lease.workerId)
+    .where("status", "=", "RUNNING")
+    .where("processed", "=", step.index)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw leaseLost(lease.jobId);
+}
+
+/**
+ * Ends a fully processed job: SUCCEEDED (no failed item), FAILED (none succeeded) or
+ * PARTIAL. locked_by is kept: it names the worker that finished the job.
+ */
+export async function finishMigrationJob(db: Db, lease: JobLease, now: Date): Promise<void> {
+  const result = await db
+    .updateTable("migration_jobs")
+    .set({
+      status: sql`case when failed = 0 then 'SUCCEEDED' when succeeded = 0 then 'FAILED' else 'PARTIAL' end`,
+      finished_at: now,
+      lease_expires_at: null,
+    })
+    .where("account_id", "=", lease.accountId)
+    .where("id", "=", lease.jobId)
+    .where("locked_by", "=", lease.workerId)
+    .where("status", "=", "RUNNING")
+    .whereRef("processed", "=", "items")
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw leaseLost(lease.jobId);
+}
+
+/** Ends a job that cannot be run at all (an unreadable payload): FAILED with one job-level error. */
+export async function failMigrationJob(db: Db, lease: JobLease, now: Date, details: string) {
+  await db
+    .updateTable("migration_jobs")
+    .set({
+      status: "FAILED",
+      finished_at: now,
+      locked_by: null,
+      lease_expires_at: null,
+      errors: json([{ item: -1, customer_id: null, code: "INTERNAL", details }]),
+    })
+    .where("account_id", "=", lease.accountId)
+    .where("id", "=", lease.jobId)
+    .where("locked_by", "=", lease.workerId)
+    .execute();
+}
