@@ -1,22 +1,8 @@
 import request from "supertest";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  API_PREFIX,
-  client,
-  expectError,
-  expectLedgerBalanced,
-  newCustomer,
-  newTenant,
-  setupApp,
-  type TestContext,
-} from "./helpers.ts";
+import { describe, expect, it } from "vitest";
+import { API_PREFIX, client, expectError, newCustomer, newTenant, useTestApp } from "./helpers.ts";
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await setupApp();
-});
-afterEach(() => expectLedgerBalanced(ctx));
-afterAll(() => ctx.t.destroy());
+const ctx = useTestApp();
 
 describe("GET /auth/authorize", () => {
   it("exchanges an API key for a one-hour JWT naming the key kind and account", async () => {

@@ -1,22 +1,9 @@
 import { ZCampaignSchema, ZRewardSchema, ZTierSchema } from "@tally/schemas";
 import { createTier } from "@tally/service";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  expectError,
-  expectLedgerBalanced,
-  newCustomer,
-  newTenant,
-  purchase,
-  setupApp,
-  type TestContext,
-} from "./helpers.ts";
+import { describe, expect, it } from "vitest";
+import { expectError, newCustomer, newTenant, purchase, useTestApp } from "./helpers.ts";
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await setupApp();
-});
-afterEach(() => expectLedgerBalanced(ctx));
-afterAll(() => ctx.t.destroy());
+const ctx = useTestApp();
 
 const points = { name: "Points", type: "POINTS", attributes: { conversion_factor: 0.1 } };
 

@@ -1,20 +1,8 @@
 import { ZCustomerWithWalletSchema } from "@tally/schemas";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  expectError,
-  expectLedgerBalanced,
-  newCustomer,
-  newTenant,
-  setupApp,
-  type TestContext,
-} from "./helpers.ts";
+import { describe, expect, it } from "vitest";
+import { expectError, newCustomer, newTenant, useTestApp } from "./helpers.ts";
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await setupApp();
-});
-afterEach(() => expectLedgerBalanced(ctx));
-afterAll(() => ctx.t.destroy());
+const ctx = useTestApp();
 
 describe("POST /customers", () => {
   it("registers a customer in the Base tier with an empty wallet (seed shape)", async () => {

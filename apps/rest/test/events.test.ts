@@ -1,25 +1,15 @@
 import { ZEventSchema } from "@tally/schemas";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   expectError,
-  expectLedgerBalanced,
   newCustomer,
   newTenant,
   pointsProgram,
   purchase,
-  setupApp,
-  type TestContext,
+  useTestApp,
 } from "./helpers.ts";
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await setupApp();
-});
-afterEach(async () => {
-  ctx.clock.pin(null);
-  await expectLedgerBalanced(ctx);
-});
-afterAll(() => ctx.t.destroy());
+const ctx = useTestApp();
 
 const totalOf = async (
   tenant: Awaited<ReturnType<typeof newTenant>>,

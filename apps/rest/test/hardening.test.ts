@@ -1,28 +1,18 @@
 import { requestHash } from "@tally/service";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   API_PREFIX,
   client,
   expectError,
-  expectLedgerBalanced,
   newCustomer,
   newTenant,
   pointsProgram,
   purchase,
-  setupApp,
-  type TestContext,
   tokenFor,
+  useTestApp,
 } from "./helpers.ts";
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await setupApp();
-});
-afterEach(async () => {
-  ctx.clock.pin(null);
-  await expectLedgerBalanced(ctx);
-});
-afterAll(() => ctx.t.destroy());
+const ctx = useTestApp();
 
 describe("input nothing can store is a 400, never a 500", () => {
   it("refuses NUL characters, lone surrogates and absurd nesting wherever they appear", async () => {

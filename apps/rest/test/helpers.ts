@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
 import { auditLedger, createAccount, createApiKey, createBrand } from "@tally/service";
 import type { Express } from "express";
 import request from "supertest";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { API_PREFIX, createApp } from "../src/app.ts";
 
 export { API_PREFIX };
@@ -44,6 +44,24 @@ export async function setupApp(): Promise<TestContext> {
     logger: { error: (m, e) => console.error(m, e), info: () => {} },
   });
   return { t, app, clock, deps, jwtSecret };
+}
+
+/**
+ * The per-file hooks every API test file wants: one app and database for the file,
+ * the clock released and the ledger invariant checked after every test, the
+ * database dropped at the end. The returned context is filled in before tests run.
+ */
+export function useTestApp(): TestContext {
+  const ctx = {} as TestContext;
+  beforeAll(async () => {
+    Object.assign(ctx, await setupApp());
+  });
+  afterEach(async () => {
+    ctx.clock.pin(null);
+    await expectLedgerBalanced(ctx);
+  });
+  afterAll(() => ctx.t.destroy());
+  return ctx;
 }
 
 export interface Tenant {

@@ -1,23 +1,10 @@
 import { drainJobs } from "@tally/importer";
 import { ZMigrationJobSchema } from "@tally/schemas";
 import { createTier } from "@tally/service";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  expectLedgerBalanced,
-  newCustomer,
-  newTenant,
-  pointsProgram,
-  setupApp,
-  type Tenant,
-  type TestContext,
-} from "./helpers.ts";
+import { describe, expect, it } from "vitest";
+import { newCustomer, newTenant, pointsProgram, type Tenant, useTestApp } from "./helpers.ts";
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await setupApp();
-});
-afterEach(() => expectLedgerBalanced(ctx));
-afterAll(() => ctx.t.destroy());
+const ctx = useTestApp();
 
 /** POSTs a migrate batch (202), runs the queue, and answers the finished job. */
 async function migrate(tenant: Tenant, path: string, body: unknown) {

@@ -1,22 +1,9 @@
 import { randomUUID } from "node:crypto";
 import request from "supertest";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  API_PREFIX,
-  expectError,
-  expectLedgerBalanced,
-  newTenant,
-  pointsProgram,
-  setupApp,
-  type TestContext,
-} from "./helpers.ts";
+import { describe, expect, it } from "vitest";
+import { API_PREFIX, expectError, newTenant, pointsProgram, useTestApp } from "./helpers.ts";
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await setupApp();
-});
-afterEach(() => expectLedgerBalanced(ctx));
-afterAll(() => ctx.t.destroy());
+const ctx = useTestApp();
 
 const event = { type: "PURCHASE", order: { value: 1 }, issued_at: "2024-01-01T00:00:00Z" };
 

@@ -5,6 +5,7 @@ import { type Insertable, type Selectable, sql } from "kysely";
 import { assertBrand } from "./accounts.ts";
 import { canonical } from "./canonical.ts";
 import { newId, type ServiceDeps } from "./deps.ts";
+import { listPage } from "./paging.ts";
 import { isUuid } from "./rewards.ts";
 import { toCampaignView } from "./views.ts";
 
@@ -288,20 +289,11 @@ export async function listCampaigns(deps: ServiceDeps, accountId: string, q: Cam
       .where(sql<boolean>`not ${finished}`)
       .where("status", "=", "ACTIVE")
       .where("start_date", "<=", now);
-  const [rows, total] = await Promise.all([
-    query
-      .selectAll()
-      .orderBy("created_at")
-      .orderBy("id")
-      .offset(q.from)
-      .limit(q.to - q.from + 1)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-  ]);
+  const page = await listPage(query, q);
   return {
-    data: rows.map((r) => toCampaignView(r, now)),
-    from: q.from,
-    to: q.from + Math.max(rows.length - 1, 0),
-    count: Number(total.n),
+    data: page.rows.map((r) => toCampaignView(r, now)),
+    from: page.from,
+    to: page.to,
+    count: page.count,
   };
 }

@@ -3,6 +3,7 @@ import { json } from "@tally/db";
 import { REWARD_ATTRIBUTE_SCHEMAS, type TReward, type TRewardInsert } from "@tally/schemas";
 import { assertBrand } from "./accounts.ts";
 import { newId, type ServiceDeps } from "./deps.ts";
+import { listPage } from "./paging.ts";
 import { parseOrThrow } from "./validation.ts";
 import { toRewardView } from "./views.ts";
 
@@ -75,20 +76,6 @@ export async function listRewards(
   let query = deps.db.selectFrom("rewards").where("account_id", "=", accountId);
   if (q.brand_id) query = query.where("brand_id", "=", q.brand_id);
   if (q.type) query = query.where("type", "=", q.type);
-  const [rows, total] = await Promise.all([
-    query
-      .selectAll()
-      .orderBy("created_at")
-      .orderBy("id")
-      .offset(q.from)
-      .limit(q.to - q.from + 1)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-  ]);
-  return {
-    data: rows.map(toRewardView),
-    from: q.from,
-    to: q.from + Math.max(rows.length - 1, 0),
-    count: Number(total.n),
-  };
+  const page = await listPage(query, q);
+  return { data: page.rows.map(toRewardView), from: page.from, to: page.to, count: page.count };
 }
