@@ -8,7 +8,6 @@ import { pgbenchTps, scratchDatabase } from "./pg.ts";
 import { fmt, percentile } from "./stats.ts";
 
 const REST_MAIN = fileURLToPath(new URL("../../apps/rest/src/main.ts", import.meta.url));
-const TSX = fileURLToPath(new URL("../node_modules/.bin/tsx", import.meta.url));
 
 function startApp(url: string, port: number, key: string): Promise<ChildProcess> {
   const profile = process.env.BENCH_CPU_PROF
@@ -21,6 +20,7 @@ function startApp(url: string, port: number, key: string): Promise<ChildProcess>
       PORT: String(port),
       DEMO_API_KEY: key,
       LOG_LEVEL: "silent",
+      WORKER: "off",
       JWT_SECRET: "b".repeat(32),
       DB_POOL_SIZE: "10",
     },
