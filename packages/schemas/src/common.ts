@@ -9,10 +9,35 @@ export const ZTextSchema = z.string().max(2000);
 export const MAX_AMOUNT = 1e12;
 /** The largest integer a count column holds (PostgreSQL `integer`). */
 export const MAX_INT = 2_147_483_647;
+/** Amounts carry at most this many decimal places (so sums stay exact). */
+export const MAX_DECIMALS = 8;
+const fitsDecimals = (n: number): boolean => {
+  const text = String(n);
+  if (/e/i.test(text)) return Number.isInteger(n);
+  return (text.split(".")[1]?.length ?? 0) <= MAX_DECIMALS;
+};
+const decimalsMessage = `must have at most ${MAX_DECIMALS} decimal places`;
 /** A non-negative, finite amount of money or reward units (JSON number). */
-export const ZAmountSchema = z.number().finite().nonnegative().max(MAX_AMOUNT);
+export const ZAmountSchema = z
+  .number()
+  .finite()
+  .nonnegative()
+  .max(MAX_AMOUNT)
+  .refine(fitsDecimals, decimalsMessage);
 /** A strictly positive, finite amount. */
-export const ZPositiveAmountSchema = z.number().finite().positive().max(MAX_AMOUNT);
+export const ZPositiveAmountSchema = z
+  .number()
+  .finite()
+  .positive()
+  .max(MAX_AMOUNT)
+  .refine(fitsDecimals, decimalsMessage);
+/** A signed amount (ledger rows: negative = spent), bounded like the others. */
+export const ZSignedAmountSchema = z
+  .number()
+  .finite()
+  .min(-MAX_AMOUNT)
+  .max(MAX_AMOUNT)
+  .refine(fitsDecimals, decimalsMessage);
 /** ISO-8601 date-time with a zone, or a plain date (taken as UTC midnight); years 1–9999. */
 export const ZDateTimeSchema = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()])

@@ -5,6 +5,7 @@ import {
   ZDateTimeSchema,
   ZIdSchema,
   ZPositiveAmountSchema,
+  ZSignedAmountSchema,
   ZTextSchema,
   ZUuidSchema,
 } from "./common.ts";
@@ -124,7 +125,7 @@ export const ZMigrateTransactionSchema = z.object({
   type: z.enum(TRANSACTION_TYPES),
   issued_at: ZDateTimeSchema,
   resolved_at: ZDateTimeSchema.nullish(),
-  amount: z.number().finite(),
+  amount: ZSignedAmountSchema,
   cost: ZAmountSchema.nullish(),
   store_id: ZIdSchema.nullish(),
   channel_id: ZIdSchema.nullish(),

@@ -42,7 +42,12 @@ export async function loadAvailableBalances(
     .innerJoin("wallets as w", (j) =>
       j.onRef("w.account_id", "=", "l.account_id").onRef("w.id", "=", "l.wallet_id"),
     )
-    .select(["l.reward_id", sql<string>`sum(l.remaining - l.reserved)`.as("available")])
+    .select([
+      "l.reward_id",
+      sql<string>`sum(l.remaining - case when l.reservation_expires_at <= ${opts.now} then 0 else l.reserved end)`.as(
+        "available",
+      ),
+    ])
     .where("l.account_id", "=", opts.accountId)
     .where("w.customer_uuid", "=", opts.customerUuid)
     .where("l.reward_id", "in", opts.rewardIds)

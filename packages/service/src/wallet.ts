@@ -70,7 +70,10 @@ export function walletView(opts: {
       expiration: null,
     };
     t.total = t.total.plus(line.remaining);
-    t.reserved = t.reserved.plus(line.reserved);
+    // A hold whose window has passed no longer counts, whether or not the job released it yet.
+    const held =
+      line.reservation_expires_at && line.reservation_expires_at <= opts.now ? "0" : line.reserved;
+    t.reserved = t.reserved.plus(held);
     if (line.expiration_date && (!t.expiration || line.expiration_date < t.expiration)) {
       t.expiration = line.expiration_date;
     }

@@ -1,11 +1,11 @@
-import { type CustomerMetrics, DomainError, emptyMetrics } from "@tally/core";
+import { type CustomerMetrics, DomainError, dec, emptyMetrics } from "@tally/core";
 import { type Database, json } from "@tally/db";
 import type { TMigrateCustomer } from "@tally/schemas";
 import type { Insertable, Transaction, Updateable } from "kysely";
 import { type CustomerRow, lockCustomer } from "../customers.ts";
 import { newId, pgCode } from "../deps.ts";
 import { toLineView } from "../views.ts";
-import { recordKeys } from "./keys.ts";
+import { balanceKeys } from "./keys.ts";
 import {
   existingTransactionKeys,
   type ItemContext,
@@ -106,13 +106,20 @@ export async function applyCustomerItem(
     if (!created) await updateProfile(trx, ctx, customer, item);
     const entries = item.balance ?? [];
     if (entries.length === 0) return { records: 0, duplicates: 0 };
-    const keys = recordKeys("bal", item.id, entries);
+    const keys = balanceKeys(item.id, entries);
     const existing = await existingTransactionKeys(trx, ctx.accountId, keys);
     const rewards = await rewardsOf(trx, ctx.accountId, entries, "balance");
     const lines: Insertable<Database["wallet_lines"]>[] = [];
     const transactions: Insertable<Database["transactions"]>[] = [];
     entries.forEach((entry, j) => {
-      if (existing.has(keys[j]!)) return;
+      const migrated = existing.get(keys[j]!);
+      if (migrated !== undefined) {
+        if (dec(migrated).eq(dec(entry.amount))) return;
+        throw new DomainError(
+          "CONFLICT",
+          `balance[${j}]: this lot of reward ${entry.reward_id} was already migrated with amount ${migrated}, not ${entry.amount}`,
+        );
+      }
       const line = {
         account_id: ctx.accountId,
         id: newId(),

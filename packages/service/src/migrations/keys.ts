@@ -1,7 +1,33 @@
 import { createHash } from "node:crypto";
+import { dec } from "@tally/core";
 import { canonical } from "../canonical.ts";
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * A record as its meaning, not its spelling: absent and null fields are the same,
+ * dates are UTC instants and numbers exact decimals — so a resubmission written
+ * differently ("2030-01-01" vs "2030-01-01T00:00:00Z", brand_id null vs absent)
+ * still gets the same key.
+ */
+export function normalizeRecord(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalizeRecord);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => [k, normalizeRecord(v)]),
+    );
+  }
+  if (typeof value === "number") return dec(value).toString();
+  if (typeof value === "string" && ISO_DATE.test(value)) {
+    const at = new Date(value);
+    if (!Number.isNaN(at.getTime())) return at.toISOString();
+  }
+  return value;
+}
 
 /**
  * Deterministic migration keys for a customer's records: a hash of the customer
@@ -13,7 +39,7 @@ const sha256 = (text: string): string => createHash("sha256").update(text).diges
 export function recordKeys(prefix: string, customerId: string, records: unknown[]): string[] {
   const seen = new Map<string, number>();
   return records.map((record) => {
-    const body = canonical(record);
+    const body = canonical(normalizeRecord(record));
     const occurrence = seen.get(body) ?? 0;
     seen.set(body, occurrence + 1);
     return `${prefix}:${sha256(`${customerId}\n${occurrence}\n${body}`)}`;
@@ -34,6 +60,32 @@ export function eventKeys(
     e.order.purchase_id
       ? `evt:${sha256(`${customerId}\n${e.brand_id ?? ""}\npurchase\n${e.order.purchase_id}`)}`
       : byBody[i]!,
+  );
+}
+
+/**
+ * Keys of opening balances: one lot is identified by its reward, brand, issue and
+ * expiry — not its amount, so a resubmission with a corrected amount is seen as
+ * the same lot (and refused as a conflict) instead of being credited again.
+ */
+export function balanceKeys(
+  customerId: string,
+  entries: {
+    reward_id: string;
+    brand_id?: string | null;
+    issued_at?: string | null;
+    expiration_date?: string | null;
+  }[],
+): string[] {
+  return recordKeys(
+    "bal",
+    customerId,
+    entries.map((e) => ({
+      reward_id: e.reward_id,
+      brand_id: e.brand_id,
+      issued_at: e.issued_at,
+      expiration_date: e.expiration_date,
+    })),
   );
 }
 

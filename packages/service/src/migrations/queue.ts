@@ -44,7 +44,23 @@ export async function claimMigrationJob(
             eb.and([eb("status", "=", "RUNNING"), eb("lease_expires_at", "<", opts.now)]),
           ]),
         )
+        // An account's jobs run in the order they were sent (transactions after the
+        // customers whose balances they explain), whichever worker takes them.
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("migration_jobs as older")
+                .select("older.id")
+                .whereRef("older.account_id", "=", "migration_jobs.account_id")
+                .where("older.status", "in", ["QUEUED", "RUNNING"])
+                .where(
+                  sql<boolean>`(older.created_at, older.id) < (migration_jobs.created_at, migration_jobs.id)`,
+                ),
+            ),
+          ),
+        )
         .orderBy("created_at")
+        .orderBy("id")
         .limit(1)
         .forUpdate()
         .skipLocked(),

@@ -16,20 +16,20 @@ export interface ItemOutcome {
   duplicates: number;
 }
 
-/** The migration keys among `keys` that some transaction of the account already carries. */
+/** The migration keys among `keys` that some transaction of the account already carries, with its amount. */
 export async function existingTransactionKeys(
   trx: Trx,
   accountId: string,
   keys: string[],
-): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
+): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
   const rows = await trx
     .selectFrom("transactions")
-    .select("migration_key")
+    .select(["migration_key", "amount"])
     .where("account_id", "=", accountId)
     .where("migration_key", "in", keys)
     .execute();
-  return new Set(rows.map((r) => r.migration_key!));
+  return new Map(rows.map((r) => [r.migration_key!, r.amount]));
 }
 
 /** The rewards the records name; a reward deleted since the batch was queued fails the item. */
