@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { ZSchedulerEnvShape } from "./scheduler-env.ts";
 
 /** Everything the standalone importer worker reads from the environment, validated once. */
 export const ZEnvSchema = z.object({
@@ -9,6 +10,8 @@ export const ZEnvSchema = z.object({
     .default(fileURLToPath(new URL("../../../.data/pglite", import.meta.url))),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(5),
   WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  // Cron expressions (UTC) of the maintenance jobs; "off" disables one.
+  ...ZSchedulerEnvShape,
 });
 
 /** Parses the environment or throws naming every bad variable. */

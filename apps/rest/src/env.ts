@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { ZSchedulerEnvShape } from "@tally/importer";
 import { z } from "zod";
 
 /** Everything the REST app reads from the environment, validated once. */
@@ -14,6 +15,8 @@ export const ZEnvSchema = z.object({
   LOG_LEVEL: z.enum(["info", "error", "silent"]).default("info"),
   /** `off`: no migration worker in this process (run apps/importer instead). */
   WORKER: z.enum(["on", "off"]).default("on"),
+  // Cron expressions (UTC) of the in-process maintenance jobs; "off" disables one.
+  ...ZSchedulerEnvShape,
 });
 export type TEnv = z.infer<typeof ZEnvSchema>;
 

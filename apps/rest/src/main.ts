@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createDb, migrateToLatest } from "@tally/db";
+import { schedulerConfig } from "@tally/importer";
 import { findDemoAccount, seedDemo } from "@tally/service";
 import { API_PREFIX, createApp } from "./app.ts";
 import { readEnv } from "./env.ts";
@@ -53,7 +54,11 @@ Earn points:
 `);
 });
 
-const stopWorker = startInProcessWorker({ ...deps, enabled: env.WORKER === "on" });
+const stopWorker = startInProcessWorker({
+  ...deps,
+  enabled: env.WORKER === "on",
+  ...schedulerConfig(env),
+});
 const shutdown = () =>
   server.close(() =>
     stopWorker()

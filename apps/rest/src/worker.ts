@@ -1,18 +1,26 @@
 import type { Db } from "@tally/db";
-import { runWorker } from "@tally/importer";
+import { runWorker, startScheduler, type TSchedules } from "@tally/importer";
 
 /**
- * Runs the importer's worker loop in this process beside the REST app, so a
- * migration sent to `pnpm start` (embedded PGlite, which one process alone can
- * open) is processed. WORKER=off leaves it to standalone importer processes.
+ * Runs the importer's worker loop and maintenance scheduler in this process beside
+ * the REST app, so a migration sent to `pnpm start` (embedded PGlite, which one
+ * process alone can open) is processed and lots expire. WORKER=off leaves it to standalone importer processes.
  * Answers the function that stops it and waits for the job in hand to pause.
  */
-export function startInProcessWorker(opts: { db: Db; now: () => Date; enabled: boolean }) {
+export function startInProcessWorker(opts: {
+  db: Db;
+  now: () => Date;
+  enabled: boolean;
+  schedules?: Partial<TSchedules>;
+  inboxDir?: string | undefined;
+}) {
   if (!opts.enabled) return async () => {};
   const controller = new AbortController();
   const done = runWorker({ db: opts.db, now: opts.now, signal: controller.signal, pollMs: 500 });
+  // The scheduled maintenance jobs (expiry, tier demotion) run beside it.
+  const scheduler = startScheduler({ ...opts, signal: controller.signal });
   return async () => {
     controller.abort();
-    await done;
+    await Promise.all([done, scheduler.stop()]);
   };
 }

@@ -4,6 +4,7 @@ export type * from "./tables/account.table.ts";
 export type * from "./tables/catalog.table.ts";
 export type * from "./tables/customer.table.ts";
 export type { Database } from "./tables/database.ts";
+export type * from "./tables/import-checkpoint.table.ts";
 export type * from "./tables/ledger.table.ts";
 export type * from "./tables/programs.table.ts";
 export type { Numeric, Timestamp } from "./tables/types.ts";

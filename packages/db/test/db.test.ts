@@ -29,6 +29,7 @@ describe("createDb", () => {
       "events",
       "coupon_codes",
       "migration_jobs",
+      "import_checkpoints",
     ]) {
       expect(names).toContain(table);
     }

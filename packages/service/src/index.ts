@@ -7,6 +7,7 @@ export * from "./deps.ts";
 export { emitEvent, getEvent } from "./events/emit.ts";
 export * from "./idempotency.ts";
 export * from "./ledger.ts";
+export * from "./maintenance/index.ts";
 export * from "./migrations/index.ts";
 export * from "./redemption.ts";
 export * from "./rewards.ts";

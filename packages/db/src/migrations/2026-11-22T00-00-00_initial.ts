@@ -12,6 +12,7 @@ const up_statements = [
     timezone text not null default 'UTC',
     device_token_ttl integer,
     tier_period text not null default 'monthly',
+    tiers_demoted_at timestamptz,
     catalog_version bigint not null default 0,
     created_at timestamptz not null default now()
   )`,
@@ -360,9 +361,26 @@ const up_statements = [
   )`,
   // The importer's queue: workers claim the oldest QUEUED job, or a RUNNING one whose lease ran out.
   `create index migration_jobs_queue on migration_jobs (created_at) where status in ('QUEUED', 'RUNNING')`,
+  // The importer CLI's progress per file (identified by a fingerprint of its content), so a rerun skips committed lines.
+  `create table import_checkpoints (
+    account_id uuid not null,
+    fingerprint text not null,
+    path text not null,
+    size bigint not null,
+    type text not null,
+    line integer not null default 0,
+    accepted integer not null default 0,
+    rejected integer not null default 0,
+    duplicates integer not null default 0,
+    completed_at timestamptz,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null,
+    primary key (account_id, fingerprint)
+  )`,
 ];
 
 const tables = [
+  "import_checkpoints",
   "migration_jobs",
   "totp_codes",
   "idempotency_keys",

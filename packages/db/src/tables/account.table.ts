@@ -7,6 +7,8 @@ export interface AccountTable {
   timezone: Generated<string>;
   device_token_ttl: number | null;
   tier_period: Generated<string>;
+  /** When the tier demotion job last ran for this account (once per tier period). */
+  tiers_demoted_at: Date | null;
   /** Bumped by triggers on every brand, tier, reward or campaign change. */
   catalog_version: Generated<number>;
   created_at: CreatedAt;

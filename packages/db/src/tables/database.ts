@@ -12,6 +12,7 @@ import type {
   TierTable,
 } from "./catalog.table.ts";
 import type { CustomerTable, WalletTable } from "./customer.table.ts";
+import type { ImportCheckpointTable } from "./import-checkpoint.table.ts";
 import type {
   EventTable,
   ReservationTable,
@@ -50,4 +51,5 @@ export interface Database {
   punch_cards: PunchCardTable;
   referral_codes: ReferralCodeTable;
   migration_jobs: MigrationJobTable;
+  import_checkpoints: ImportCheckpointTable;
 }

@@ -1,3 +1,4 @@
+export { type AppliedItem, applyMigrationItem } from "./apply-item.ts";
 export { enqueueMigration, getMigrationJob, type JobRow, toMigrationJobView } from "./jobs.ts";
 export {
   advanceMigrationJob,

@@ -1,0 +1,76 @@
+import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
+import type { Db } from "@tally/db";
+import type { TMigrationType } from "@tally/schemas";
+
+const HEAD_BYTES = 64 * 1024;
+
+/** Identifies a file by content, not path: sha256 of its type, size and first 64 KiB. */
+export async function fingerprintFile(file: string, type: TMigrationType): Promise<string> {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
+    await handle.read(head, 0, head.length, 0);
+    return createHash("sha256").update(`${type}\n${size}\n`).update(head).digest("hex");
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The committed progress of a file, if an earlier run recorded any. */
+export async function loadCheckpoint(db: Db, accountId: string, fingerprint: string) {
+  return db
+    .selectFrom("import_checkpoints")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("fingerprint", "=", fingerprint)
+    .executeTakeFirst();
+}
+
+/** Records that every line up to `line` is committed, adding this batch's counts. */
+export async function saveCheckpoint(
+  db: Db,
+  c: {
+    accountId: string;
+    fingerprint: string;
+    path: string;
+    size: number;
+    type: TMigrationType;
+    line: number;
+    accepted: number;
+    rejected: number;
+    duplicates: number;
+    completed: boolean;
+    now: Date;
+  },
+) {
+  const completedAt = c.completed ? c.now : null;
+  await db
+    .insertInto("import_checkpoints")
+    .values({
+      account_id: c.accountId,
+      fingerprint: c.fingerprint,
+      path: c.path,
+      size: c.size,
+      type: c.type,
+      line: c.line,
+      accepted: c.accepted,
+      rejected: c.rejected,
+      duplicates: c.duplicates,
+      completed_at: completedAt,
+      updated_at: c.now,
+    })
+    .onConflict((oc) =>
+      oc.columns(["account_id", "fingerprint"]).doUpdateSet((eb) => ({
+        path: c.path,
+        line: c.line,
+        accepted: eb("import_checkpoints.accepted", "+", c.accepted),
+        rejected: eb("import_checkpoints.rejected", "+", c.rejected),
+        duplicates: eb("import_checkpoints.duplicates", "+", c.duplicates),
+        completed_at: completedAt,
+        updated_at: c.now,
+      })),
+    )
+    .execute();
+}

@@ -1,0 +1,9 @@
+export { CSV_COLUMNS } from "./csv.ts";
+export {
+  type ImportFileOptions,
+  importFile,
+  resolveImportType,
+  type TImportProgress,
+  type TImportResult,
+} from "./import-file.ts";
+export { processInbox, type TInboxOutcome } from "./inbox.ts";

@@ -1,0 +1,95 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { importFile } from "../src/index.ts";
+import {
+  balances,
+  createTestDatabase,
+  expectLedgerBalanced,
+  newAccount,
+  type TestDatabase,
+} from "./helpers.ts";
+import { ledgerOf, lifetimeOf, readReport, tempDir } from "./import-helpers.ts";
+
+let t: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  dir = await tempDir();
+});
+afterEach(() => expectLedgerBalanced(t.db));
+afterAll(() => t.destroy());
+
+const now = () => new Date();
+const csv = async (name: string, lines: string[]) => {
+  const path = join(dir, name);
+  await writeFile(path, `${lines.join("\r\n")}\r\n`);
+  return path;
+};
+
+describe("importFile (CSV)", () => {
+  it("imports each type; consecutive rows of one customer form one item", async () => {
+    const { accountId, rewardId: r } = await newAccount(t.db, now);
+    const customers = await csv("customers.csv", [
+      "id,name,email,registration_date,reward_id,amount,brand_id,issued_at",
+      `k1,"Kim, K.",kim@example.com,2023-01-01,${r},10,0001,2023-02-01`,
+      `k1,,,,${r},2.75,,2023-03-01`,
+      "k2,Lee,,,,,,",
+    ]);
+    expect(await importFile({ db: t.db, now, accountId, file: customers })).toMatchObject({
+      lines: 3,
+      accepted: 3,
+      rejected: 0,
+    });
+    expect(await balances(t.db, accountId)).toEqual({ k1: "12.75" });
+
+    const events = await csv("history-events.csv", [
+      "customer_id,type,issued_at,purchase_id,value,order",
+      'k2,PURCHASE,2024-01-01,p1,30,"{""payment_method"":""CASH""}"',
+      "k2,PURCHASE,2024-01-05,p2,12.5,",
+    ]);
+    expect(await importFile({ db: t.db, now, accountId, file: events })).toMatchObject({
+      accepted: 2,
+      rejected: 0,
+    });
+    expect(await lifetimeOf(t.db, accountId, "k2")).toMatchObject({ number_of_purchases: 2 });
+
+    const txns = await csv("ledger.csv", [
+      "customer_id,reward_id,type,amount,issued_at,brand_id,details",
+      `k1,${r},ACCUMULATION,15,2023-02-01,0001,earned`,
+      `k1,${r},REDEMPTION,-2.25,2023-05-01,,spent`,
+    ]);
+    expect(
+      await importFile({ db: t.db, now, accountId, file: txns, type: "transactions" }),
+    ).toMatchObject({ accepted: 2, rejected: 0 });
+    expect(await ledgerOf(t.db, accountId)).toEqual({
+      ACCUMULATION: 1,
+      MIGRATION: 4,
+      REDEMPTION: 1,
+    });
+    expect(await balances(t.db, accountId)).toEqual({ k1: "12.75" });
+  });
+
+  it("reports the bad row's own line; the customer's other rows are rejected with it", async () => {
+    const { accountId, rewardId: r } = await newAccount(t.db, now);
+    const file = await csv("bad-customers.csv", [
+      "id,reward_id,amount",
+      `m1,${r},5`,
+      `m1,${r},abc`,
+      `m2,${r},1`,
+    ]);
+    const result = await importFile({ db: t.db, now, accountId, file });
+    expect(result).toMatchObject({ lines: 3, accepted: 1, rejected: 2 });
+    const rows = await readReport(`${file}.rejected.ndjson`);
+    expect(rows.map((x) => x.line)).toEqual([2, 3]);
+    expect(rows[1]!.reason).toMatch(/balance\[1\]\.amount/);
+    expect(rows[0]!.reason).toMatch(/other rows of customer m1/);
+    expect(await balances(t.db, accountId)).toEqual({ m2: "1" });
+  });
+
+  it("refuses a header with unknown columns", async () => {
+    const { accountId } = await newAccount(t.db, now);
+    const file = await csv("typo-customers.csv", ["id,nmae", "z1,Zed"]);
+    await expect(importFile({ db: t.db, now, accountId, file })).rejects.toThrow(/nmae/);
+  });
+});

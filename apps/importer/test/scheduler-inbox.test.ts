@@ -1,0 +1,63 @@
+import { mkdir, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startScheduler } from "../src/scheduler.ts";
+import { schedulerConfig } from "../src/scheduler-env.ts";
+import {
+  balances,
+  createTestDatabase,
+  expectLedgerBalanced,
+  newAccount,
+  type TestDatabase,
+} from "./helpers.ts";
+import { tempDir, writeNdjson } from "./import-helpers.ts";
+import { manualTrigger } from "./manual-trigger.ts";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterEach(() => expectLedgerBalanced(t.db));
+afterAll(() => t.destroy());
+
+const now = () => new Date();
+
+describe("the inbox job", () => {
+  it("is off without INBOX_DIR and, with it, imports dropped files on its schedule", async () => {
+    const base = {
+      SCHEDULE_EXPIRE_LINES: "a",
+      SCHEDULE_EXPIRE_RESERVATIONS: "b",
+      SCHEDULE_DEMOTE_TIERS: "c",
+      SCHEDULE_IMPORT_INBOX: "I",
+    };
+    expect(schedulerConfig(base).schedules.importInbox).toBe("off");
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    const dir = await tempDir();
+    await mkdir(join(dir, accountId));
+    await writeNdjson(join(dir, accountId, "drop-customers.ndjson"), [
+      { id: "s1", balance: [{ reward_id: rewardId, amount: 9 }] },
+    ]);
+    const config = schedulerConfig({ ...base, INBOX_DIR: dir });
+    expect(config.schedules.importInbox).toBe("I");
+    const manual = manualTrigger();
+    const errors: string[] = [];
+    const scheduler = startScheduler({
+      db: t.db,
+      now,
+      trigger: manual.trigger,
+      logger: { info: () => {}, error: (m, e) => errors.push(`${m}: ${String(e)}`) },
+      ...config,
+      schedules: {
+        ...config.schedules,
+        expireLines: "off",
+        expireReservations: "off",
+        demoteTiers: "off",
+      },
+    });
+    manual.tick("I");
+    await scheduler.stop();
+    expect(errors).toEqual([]);
+    expect(await readdir(join(dir, accountId, "done"))).toEqual(["drop-customers.ndjson"]);
+    expect(await balances(t.db, accountId)).toEqual({ s1: "9" });
+  });
+});

@@ -1,0 +1,99 @@
+import { tierToDemote } from "@tally/core";
+import { sql } from "kysely";
+import { lockCustomer } from "../customers.ts";
+import { customerFacts, tierFacts } from "../events/facts.ts";
+import { DEFAULT_BATCH_SIZE, type MaintenanceOptions } from "./shared.ts";
+
+/** What one demoteTiers run changed. */
+export interface DemoteTiersResult {
+  /** Accounts whose tier period had started and that this run claimed. */
+  accounts: number;
+  customers: number;
+}
+
+/** First instant (UTC) of the tier period holding `now`: monthly (default), quarterly or yearly. */
+export function tierPeriodStart(period: string, now: Date): Date {
+  const y = now.getUTCFullYear();
+  const m = now.getUTCMonth();
+  if (period === "yearly") return new Date(Date.UTC(y, 0, 1));
+  if (period === "quarterly") return new Date(Date.UTC(y, m - (m % 3), 1));
+  return new Date(Date.UTC(y, m, 1));
+}
+
+/**
+ * Once per tier period of each account (or of `accountId`): claims the account by stamping
+ * tiers_demoted_at, then moves every customer whose tier's exit conditions hold to the highest
+ * lower ACTIVE tier whose entry conditions hold, one transaction per customer.
+ */
+export async function demoteTiers(
+  opts: MaintenanceOptions & { accountId?: string },
+): Promise<DemoteTiersResult> {
+  const out: DemoteTiersResult = { accounts: 0, customers: 0 };
+  let query = opts.db.selectFrom("accounts").select(["id", "tier_period"]).orderBy("id");
+  if (opts.accountId) query = query.where("id", "=", opts.accountId);
+  for (const account of await query.execute()) {
+    const start = tierPeriodStart(account.tier_period, opts.now);
+    // An account is first due at the first period start after its creation; the
+    // conditional update is the claim, so concurrent runs demote each period once.
+    const claimed = await opts.db
+      .updateTable("accounts")
+      .set({ tiers_demoted_at: opts.now })
+      .where("id", "=", account.id)
+      .where(sql<boolean>`coalesce(tiers_demoted_at, created_at) < ${start}`)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) continue;
+    out.accounts++;
+    out.customers += await demoteAccount(opts, account.id);
+  }
+  return out;
+}
+
+async function demoteAccount(opts: MaintenanceOptions, accountId: string): Promise<number> {
+  const tiers = await opts.db
+    .selectFrom("tiers")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .orderBy("level")
+    .execute();
+  const facts = tiers.map(tierFacts);
+  const upper = tiers.filter((t) => t.level > 1).map((t) => t.id);
+  if (upper.length === 0) return 0;
+  const ctx = (c: Parameters<typeof customerFacts>[0]) => ({
+    now: opts.now,
+    event: null,
+    customer: customerFacts(c),
+  });
+  const target = (c: Parameters<typeof customerFacts>[0]) =>
+    tierToDemote({ tiers: facts, currentTierId: c.tier_id, ctx: ctx(c) });
+  let demoted = 0;
+  let after: string | null = null;
+  for (;;) {
+    let page = opts.db
+      .selectFrom("customers")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("tier_id", "in", upper)
+      .orderBy("uuid")
+      .limit(opts.batchSize ?? DEFAULT_BATCH_SIZE);
+    if (after) page = page.where("uuid", ">", after);
+    const customers = await page.execute();
+    if (customers.length === 0) return demoted;
+    after = customers[customers.length - 1]!.uuid;
+    for (const candidate of customers) {
+      if (!target(candidate)) continue;
+      const moved = await opts.db.transaction().execute(async (trx) => {
+        const { customer } = await lockCustomer(trx, accountId, candidate.id);
+        const to = target(customer); // re-checked under the lock
+        if (!to) return false;
+        await trx
+          .updateTable("customers")
+          .set({ tier_id: to.id, updated_at: opts.now })
+          .where("account_id", "=", accountId)
+          .where("uuid", "=", customer.uuid)
+          .execute();
+        return true;
+      });
+      if (moved) demoted++;
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export { type DemoteTiersResult, demoteTiers, tierPeriodStart } from "./demote-tiers.ts";
+export { type ExpireLinesResult, expireLines } from "./expire-lines.ts";
+export { type ExpireReservationsResult, expireReservations } from "./expire-reservations.ts";
+export type { MaintenanceOptions } from "./shared.ts";
