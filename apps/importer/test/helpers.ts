@@ -10,7 +10,7 @@ import {
   enqueueMigration,
   getMigrationJob,
 } from "@tally/service";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 
 export type { TestDatabase };
 export { createTestDatabase };
@@ -68,4 +68,18 @@ export async function balances(db: Db, accountId: string): Promise<Record<string
 /** The ledger invariant must hold after every test. */
 export async function expectLedgerBalanced(db: Db) {
   expect(await auditLedger(db)).toEqual([]);
+}
+
+/**
+ * The per-file hooks of the importer tests: one migrated database for the file,
+ * the ledger invariant checked after every test, the database dropped at the end.
+ */
+export function useTestDatabase(): TestDatabase {
+  const t = {} as TestDatabase;
+  beforeAll(async () => {
+    Object.assign(t, await createTestDatabase());
+  });
+  afterEach(() => expectLedgerBalanced(t.db));
+  afterAll(() => t.destroy());
+  return t;
 }

@@ -1,24 +1,15 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { importFile } from "../src/index.ts";
-import {
-  balances,
-  createTestDatabase,
-  expectLedgerBalanced,
-  newAccount,
-  type TestDatabase,
-} from "./helpers.ts";
+import { balances, newAccount, useTestDatabase } from "./helpers.ts";
 import { ledgerOf, lifetimeOf, readReport, tempDir } from "./import-helpers.ts";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 let dir: string;
 beforeAll(async () => {
-  t = await createTestDatabase();
   dir = await tempDir();
 });
-afterEach(() => expectLedgerBalanced(t.db));
-afterAll(() => t.destroy());
 
 const now = () => new Date();
 const csv = async (name: string, lines: string[]) => {

@@ -1,22 +1,11 @@
 import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { processInbox } from "../src/index.ts";
-import {
-  balances,
-  createTestDatabase,
-  expectLedgerBalanced,
-  newAccount,
-  type TestDatabase,
-} from "./helpers.ts";
+import { balances, newAccount, useTestDatabase } from "./helpers.ts";
 import { tempDir, writeNdjson } from "./import-helpers.ts";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterEach(() => expectLedgerBalanced(t.db));
-afterAll(() => t.destroy());
+const t = useTestDatabase();
 
 const now = () => new Date();
 

@@ -1,23 +1,14 @@
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { importFile } from "../src/index.ts";
-import {
-  balances,
-  createTestDatabase,
-  expectLedgerBalanced,
-  newAccount,
-  type TestDatabase,
-} from "./helpers.ts";
+import { balances, newAccount, useTestDatabase } from "./helpers.ts";
 import { ledgerOf, lifetimeOf, readReport, tempDir, writeNdjson } from "./import-helpers.ts";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 let dir: string;
 beforeAll(async () => {
-  t = await createTestDatabase();
   dir = await tempDir();
 });
-afterEach(() => expectLedgerBalanced(t.db));
-afterAll(() => t.destroy());
 
 const now = () => new Date();
 

@@ -1,24 +1,13 @@
 import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startScheduler } from "../src/scheduler.ts";
 import { schedulerConfig } from "../src/scheduler-env.ts";
-import {
-  balances,
-  createTestDatabase,
-  expectLedgerBalanced,
-  newAccount,
-  type TestDatabase,
-} from "./helpers.ts";
+import { balances, newAccount, useTestDatabase } from "./helpers.ts";
 import { tempDir, writeNdjson } from "./import-helpers.ts";
 import { manualTrigger } from "./manual-trigger.ts";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterEach(() => expectLedgerBalanced(t.db));
-afterAll(() => t.destroy());
+const t = useTestDatabase();
 
 const now = () => new Date();
 

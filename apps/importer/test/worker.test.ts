@@ -1,22 +1,9 @@
 import { claimMigrationJob, runMigrationJob } from "@tally/service";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { drainJobs, runWorker } from "../src/index.ts";
-import {
-  balances,
-  createTestDatabase,
-  enqueue,
-  expectLedgerBalanced,
-  jobOf,
-  newAccount,
-  type TestDatabase,
-} from "./helpers.ts";
+import { balances, enqueue, jobOf, newAccount, useTestDatabase } from "./helpers.ts";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterEach(() => expectLedgerBalanced(t.db));
-afterAll(() => t.destroy());
+const t = useTestDatabase();
 
 const now = () => new Date();
 const opening = (id: string, rewardId: string, amount: number) => ({
