@@ -40,6 +40,41 @@ describe("drainJobs", () => {
 });
 
 describe("crash recovery", () => {
+  it("hands a job back at once when its worker stops on purpose", async () => {
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    const id = await enqueue(t.db, now, accountId, "CUSTOMERS", {
+      customers: [opening("s1", rewardId, 1), opening("s2", rewardId, 2)],
+    });
+    const start = new Date();
+    const claimed = await claimMigrationJob(t.db, {
+      workerId: "leaving",
+      now: start,
+      leaseMs: 300_000,
+    });
+    expect(claimed?.id).toBe(id);
+    const stop = new AbortController();
+    stop.abort();
+    const opts = {
+      db: t.db,
+      now: () => start,
+      workerId: "leaving",
+      leaseMs: 300_000,
+      signal: stop.signal,
+    };
+    expect(await runMigrationJob(claimed!, opts)).toBe(false);
+    // No five-minute wait: another worker takes it over straight away and finishes it.
+    const next = await claimMigrationJob(t.db, {
+      workerId: "staying",
+      now: new Date(start.getTime() + 1),
+      leaseMs: 300_000,
+    });
+    expect(next?.id).toBe(id);
+    expect(
+      await runMigrationJob(next!, { db: t.db, now, workerId: "staying", leaseMs: 300_000 }),
+    ).toBe(true);
+    expect(await jobOf(t.db, accountId, id)).toMatchObject({ status: "SUCCEEDED", processed: 2 });
+  });
+
   it("resumes a RUNNING job whose lease expired, without applying anything twice; the dead worker can no longer write", async () => {
     const { accountId, rewardId } = await newAccount(t.db, now);
     const id = await enqueue(t.db, now, accountId, "CUSTOMERS", {

@@ -6,5 +6,6 @@ export {
   finishMigrationJob,
   isLeaseLost,
   type JobLease,
+  releaseMigrationJob,
 } from "./queue.ts";
 export { type RunJobOptions, runMigrationJob } from "./run.ts";

@@ -137,6 +137,21 @@ export async function finishMigrationJob(db: Db, lease: JobLease, now: Date): Pr
   if (Number(result.numUpdatedRows) !== 1) throw leaseLost(lease.jobId);
 }
 
+/**
+ * Hands a job back when its worker stops on purpose (shutdown): the lease ends now,
+ * so another worker resumes it at once instead of waiting for the lease to lapse.
+ */
+export async function releaseMigrationJob(db: Db, lease: JobLease, now: Date): Promise<void> {
+  await db
+    .updateTable("migration_jobs")
+    .set({ lease_expires_at: now })
+    .where("account_id", "=", lease.accountId)
+    .where("id", "=", lease.jobId)
+    .where("locked_by", "=", lease.workerId)
+    .where("status", "=", "RUNNING")
+    .execute();
+}
+
 /** Ends a job that cannot be run at all (an unreadable payload): FAILED with one job-level error. */
 export async function failMigrationJob(db: Db, lease: JobLease, now: Date, details: string) {
   await db

@@ -19,6 +19,7 @@ import {
   finishMigrationJob,
   isLeaseLost,
   type JobLease,
+  releaseMigrationJob,
 } from "./queue.ts";
 import type { ItemContext, ItemOutcome } from "./shared.ts";
 
@@ -57,7 +58,7 @@ export interface RunJobOptions {
   now: () => Date;
   workerId: string;
   leaseMs: number;
-  /** Stops between items (the job stays RUNNING; its lease runs out and it is resumed). */
+  /** Stops between items; the job stays RUNNING, handed back for another worker to resume. */
   signal?: AbortSignal;
   /** Processes at most this many items, then returns with the job still RUNNING (resumable). */
   maxItems?: number;
@@ -93,7 +94,10 @@ export async function runMigrationJob(job: JobRow, opts: RunJobOptions): Promise
   try {
     const stopAt = Math.min(job.items, job.processed + (opts.maxItems ?? job.items));
     for (let index = job.processed; index < stopAt; index++) {
-      if (opts.signal?.aborted) return false;
+      if (opts.signal?.aborted) {
+        await releaseMigrationJob(opts.db, lease, opts.now());
+        return false;
+      }
       const item = batch.customers[index]!;
       await runItem(opts, lease, { type, index, item });
     }
