@@ -1,5 +1,5 @@
 import type { ConditionContext, OrderProduct } from "../types.ts";
-import { normalizeLabel, type Primitive } from "./operators.ts";
+import { normalizeLabel, PRIMITIVES, type Primitive } from "./operators.ts";
 import { isRecord } from "./shared.ts";
 
 /** What a fact is: it decides the primitives a condition on it may use. */
@@ -21,15 +21,8 @@ export const PRIMITIVES_BY_KIND: Record<FactKind, ReadonlySet<Primitive>> = {
   number: new Set<Primitive>(["number", "currency"]),
   string: new Set<Primitive>(["string"]),
   date: new Set<Primitive>(["absolute date", "relative date", "recurring date"]),
-  tags: new Set<Primitive>([
-    "string",
-    "number",
-    "currency",
-    "boolean",
-    "absolute date",
-    "relative date",
-    "recurring date",
-  ]),
+  // A tag's value may be read as any primitive.
+  tags: PRIMITIVES,
 };
 
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);

@@ -56,7 +56,8 @@ export const OPERATOR_TEXT: Record<Operator, string> = {
   nin: "is not one of",
 };
 
-const PRIMITIVES = new Set<string>([
+/** Every primitive of decisions §4. */
+export const PRIMITIVES: ReadonlySet<Primitive> = new Set<Primitive>([
   "string",
   "number",
   "currency",
@@ -93,7 +94,7 @@ export function parseOperator(label: string): Operator | undefined {
 /** The primitive a label names, or undefined. */
 export function parsePrimitive(label: string): Primitive | undefined {
   const p = normalizeLabel(label);
-  return PRIMITIVES.has(p) ? (p as Primitive) : undefined;
+  return PRIMITIVES.has(p as Primitive) ? (p as Primitive) : undefined;
 }
 
 /** Splits a negated operator into its positive form and a negate flag. */
