@@ -7,6 +7,7 @@ import {
   distinctWallets,
   lockWallet,
   type MaintenanceOptions,
+  sweepWallets,
   type Trx,
   type WalletKey,
 } from "./shared.ts";
@@ -26,25 +27,23 @@ export interface ExpireLinesResult {
  */
 export async function expireLines(opts: MaintenanceOptions): Promise<ExpireLinesResult> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  const out: ExpireLinesResult = { wallets: 0, lines: 0, reservations: 0 };
-  for (;;) {
-    const candidates = await opts.db
-      .selectFrom("wallet_lines")
-      .select(["account_id", "wallet_id"])
-      .where("remaining", ">", "0")
-      .where("expiration_date", "is not", null)
-      .where("expiration_date", "<=", opts.now)
-      .orderBy("expiration_date")
-      .limit(batchSize)
-      .execute();
-    if (candidates.length === 0) return out;
-    for (const key of distinctWallets(candidates)) {
-      const r = await opts.db.transaction().execute((trx) => expireWallet(trx, key, opts.now));
-      if (r.lines > 0) out.wallets++;
-      out.lines += r.lines;
-      out.reservations += r.reservations;
-    }
-  }
+  return sweepWallets({
+    db: opts.db,
+    zero: { lines: 0, reservations: 0 },
+    findDue: async () =>
+      distinctWallets(
+        await opts.db
+          .selectFrom("wallet_lines")
+          .select(["account_id", "wallet_id"])
+          .where("remaining", ">", "0")
+          .where("expiration_date", "is not", null)
+          .where("expiration_date", "<=", opts.now)
+          .orderBy("expiration_date")
+          .limit(batchSize)
+          .execute(),
+      ),
+    perWallet: (trx, key) => expireWallet(trx, key, opts.now),
+  });
 }
 
 /** Expires one wallet's due lots under its lock; a concurrent run finds nothing left to do. */

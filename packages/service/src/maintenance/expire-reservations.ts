@@ -5,6 +5,7 @@ import {
   distinctWallets,
   lockWallet,
   type MaintenanceOptions,
+  sweepWallets,
   type Trx,
   type WalletKey,
 } from "./shared.ts";
@@ -54,17 +55,12 @@ export async function expireReservations(
   opts: MaintenanceOptions,
 ): Promise<ExpireReservationsResult> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  const out: ExpireReservationsResult = { wallets: 0, reservations: 0, events: 0 };
-  for (;;) {
-    const wallets = await dueWallets(opts, batchSize);
-    if (wallets.length === 0) return out;
-    for (const key of wallets) {
-      const r = await opts.db.transaction().execute((trx) => expireWallet(trx, key, opts.now));
-      if (r.reservations + r.events > 0) out.wallets++;
-      out.reservations += r.reservations;
-      out.events += r.events;
-    }
-  }
+  return sweepWallets({
+    db: opts.db,
+    zero: { reservations: 0, events: 0 },
+    findDue: () => dueWallets(opts, batchSize),
+    perWallet: (trx, key) => expireWallet(trx, key, opts.now),
+  });
 }
 
 async function expireWallet(trx: Trx, key: WalletKey, now: Date) {

@@ -46,3 +46,27 @@ export function distinctWallets(rows: WalletKey[]): WalletKey[] {
   }
   return [...seen.values()];
 }
+
+/**
+ * Runs `perWallet` in a transaction of its own for each wallet `findDue` answers,
+ * round after round until a round finds none, and adds up the counts it returns;
+ * `wallets` counts the wallets where anything changed.
+ */
+export async function sweepWallets<T extends Record<string, number>>(opts: {
+  db: Db;
+  zero: T;
+  findDue: () => Promise<WalletKey[]>;
+  perWallet: (trx: Trx, key: WalletKey) => Promise<T>;
+}): Promise<T & { wallets: number }> {
+  const out = { ...opts.zero, wallets: 0 } as T & { wallets: number };
+  const totals = out as Record<string, number>;
+  for (;;) {
+    const due = await opts.findDue();
+    if (due.length === 0) return out;
+    for (const key of due) {
+      const counts = await opts.db.transaction().execute((trx) => opts.perWallet(trx, key));
+      if (Object.values(counts).some((n) => n > 0)) totals.wallets = (totals.wallets ?? 0) + 1;
+      for (const [name, n] of Object.entries(counts)) totals[name] = (totals[name] ?? 0) + n;
+    }
+  }
+}
