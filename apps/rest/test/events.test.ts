@@ -121,23 +121,6 @@ describe("POST /behavior/events — earning", () => {
     expect(await totalOf(tenant, customerId, rewardId)).toBe(0);
   });
 
-  it("rejects redeem arrays and unfulfilled events with 422 and writes nothing", async () => {
-    const tenant = await newTenant(ctx);
-    const { rewardId } = await pointsProgram(tenant);
-    const customerId = await newCustomer(tenant);
-    const body = purchase(customerId, 10, { order: { redeem: [{ id: rewardId, amount: 1 }] } });
-    expectError(await tenant.server.post("/behavior/events", body), 422, "UNSUPPORTED", /redeem/);
-    expectError(
-      await tenant.server.post("/behavior/events", purchase(customerId, 10, { fulfilled: false })),
-      422,
-      "UNSUPPORTED",
-      /fulfilled/,
-    );
-    expect(await totalOf(tenant, customerId, rewardId)).toBe(0);
-    const txs = await tenant.server.get(`/customers/${customerId}/transactions`).expect(200);
-    expect(txs.body.data).toEqual([]);
-  });
-
   it("validates timing: future issued_at and older than 72 h are 400", async () => {
     const tenant = await newTenant(ctx);
     const customerId = await newCustomer(tenant);

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   UNSUPPORTED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
   /** The wallet cannot cover the amount asked. */
   INSUFFICIENT_BALANCE: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  /** Redeem items of an event failed for several reasons (details lists each item). */
+  REDEMPTION_FAILED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
   /** A reward, coupon or campaign condition does not hold. */
   CONDITION_NOT_MET: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
   /** No coupon with that code in this account. */

@@ -2,7 +2,7 @@ import type Decimal from "decimal.js";
 import { dec } from "../src/decimal.ts";
 import { computeRedemption } from "../src/redemption/compute.ts";
 import type { RedeemableReward, RedemptionOutcome } from "../src/redemption/types.ts";
-import type { Conditions, CustomerFacts, Order } from "../src/types.ts";
+import type { Conditions, CustomerFacts, Order, RedeemItem } from "../src/types.ts";
 import { customer, NOW } from "./fixtures.ts";
 
 /** Reward ids used across the redemption tests. */
@@ -59,6 +59,7 @@ export const REWARDS: RedeemableReward[] = [
 /** Runs computeRedemption with plenty of every reward unless balances are given. */
 export function run(opts: {
   order: Order;
+  redeem?: RedeemItem[];
   rewards?: RedeemableReward[];
   balances?: Record<string, number | string>;
   brandId?: string | null;
@@ -72,6 +73,7 @@ export function run(opts: {
   );
   return computeRedemption({
     order: opts.order,
+    redeem: opts.redeem ?? null,
     brandId: opts.brandId === undefined ? "brand-a" : opts.brandId,
     rewards: new Map(rewards.map((r) => [r.id, r])),
     balances,

@@ -150,3 +150,35 @@ describe("computeRedemption: POINTS", () => {
     expect(out.draws).toEqual([]);
   });
 });
+
+describe("computeRedemption: top-level redeem items", () => {
+  it("spend POINTS units as asked, outside the order, and check the balance with the order's items", () => {
+    const out = run({
+      order: { value: 10, redeem: [{ id: R.points, amount: 4 }] },
+      redeem: [
+        { id: R.points, amount: 5 },
+        { id: R.points, amount: 2 },
+      ],
+      balances: { [R.points]: 10 },
+    });
+    expect(out.direct.map((e) => [s(e.amount), e.error])).toEqual([
+      ["5", undefined],
+      ["0", "INSUFFICIENT_BALANCE"],
+    ]);
+    expect(out.errors.map((e) => e.path)).toEqual(["redeem[1]"]);
+    expect(out.draws.map((d) => s(d.amount))).toEqual(["9"]);
+    expect(s(out.charged)).toBe("6");
+  });
+
+  it("refuse DISCOUNT and PRODUCT rewards, which need an entity to apply to", () => {
+    const out = run({
+      order: {},
+      redeem: [
+        { id: R.pct, amount: 1 },
+        { id: R.add, amount: 1 },
+      ],
+    });
+    expect(out.direct.map((e) => e.error)).toEqual(["WRONG_TARGET", "WRONG_TARGET"]);
+    expect(out.draws).toEqual([]);
+  });
+});

@@ -163,6 +163,10 @@ export const ZEventSchema = z.object({
       accumulations: z.array(ZWalletLineSchema),
       redemptions: z.array(ZWalletLineSchema),
       transactions: z.array(ZTransactionSchema),
+      /** (extension) The order with its redemptions_result, as preview shows it. */
+      order: z.record(z.string(), z.unknown()).optional(),
+      /** (extension) What the purchase counted for earning and metrics, after redemptions. */
+      paid_value: z.number().optional(),
     })
     .nullable(),
   issued_at: ZIso,

@@ -11,6 +11,8 @@ export * from "./maintenance/index.ts";
 export * from "./migrations/index.ts";
 export * from "./redemption.ts";
 export * from "./rewards.ts";
+export { fulfilEvent } from "./spending/fulfil.ts";
+export { reverseEvent } from "./spending/reverse.ts";
 export * from "./tiers.ts";
 export * from "./totp.ts";
 export * from "./transactions.ts";

@@ -1,6 +1,18 @@
 import { notFound } from "@tally/core";
-import { ZEventCreateSchema, ZTransactionListQuerySchema } from "@tally/schemas";
-import { emitEvent, getEvent, isUuid, listTransactionsOfDay, parseOrThrow } from "@tally/service";
+import {
+  ZEventCreateSchema,
+  ZEventReverseSchema,
+  ZTransactionListQuerySchema,
+} from "@tally/schemas";
+import {
+  emitEvent,
+  fulfilEvent,
+  getEvent,
+  isUuid,
+  listTransactionsOfDay,
+  parseOrThrow,
+  reverseEvent,
+} from "@tally/service";
 import { Router } from "express";
 import type { AppDeps } from "../app.ts";
 import { accountOf, idOf, principalOf, serverOnly } from "../middleware/auth.ts";
@@ -16,6 +28,17 @@ export function eventsRouter(deps: AppDeps): Router {
   router.get("/behavior/events/:id", serverOnly, async (req, res) => {
     if (!isUuid(idOf(req))) throw notFound("event", idOf(req));
     res.json({ data: await getEvent(deps, accountOf(req), idOf(req)) });
+  });
+  router.patch("/behavior/events/:id/fulfill", serverOnly, async (req, res) => {
+    if (!isUuid(idOf(req))) throw notFound("event", idOf(req));
+    res.json({ data: await fulfilEvent(deps, accountOf(req), idOf(req)) });
+  });
+  router.post("/behavior/events/:id/reverse", serverOnly, async (req, res) => {
+    if (!isUuid(idOf(req))) throw notFound("event", idOf(req));
+    const { reason } = parseOrThrow(ZEventReverseSchema, req.body ?? {});
+    res.json({
+      data: await reverseEvent(deps, { accountId: accountOf(req), id: idOf(req), reason }),
+    });
   });
   router.get("/transactions", serverOnly, async (req, res) => {
     const q = parseOrThrow(ZTransactionListQuerySchema, req.query, "query");

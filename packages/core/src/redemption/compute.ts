@@ -78,6 +78,8 @@ function applyAll(
  */
 export function computeRedemption(opts: {
   order: Order;
+  /** The event's top-level `redeem` items (POINTS spent outside the order). */
+  redeem?: RedeemItem[] | null;
   brandId: string | null;
   rewards: Map<string, RedeemableReward>;
   balances: Map<string, Decimal>;
@@ -152,8 +154,9 @@ export function computeRedemption(opts: {
   const orderAt: Target = { level: "ORDER", product: null, quantity: ONE };
   applyAll(s, orderWork, order.redeem, orderAt, "order", lines);
   const orderDiscount = before.minus(orderWork.value);
+  const direct = (opts.redeem ?? []).map((item, j) => applyDirect(s, item, `redeem[${j}]`));
 
-  return buildOutcome({
+  const outcome = buildOutcome({
     s,
     lines,
     byLines,
@@ -163,4 +166,18 @@ export function computeRedemption(opts: {
     orderDiscount,
     orderHasRedeem: Array.isArray(order.redeem),
   });
+  return { ...outcome, direct };
+}
+
+/**
+ * A top-level `redeem` item: spends POINTS units as asked, outside any order (no money moves);
+ * DISCOUNT and PRODUCT rewards need an entity to apply to, so they are `WRONG_TARGET` here.
+ */
+function applyDirect(s: RedemptionState, item: RedeemItem, path: string) {
+  const c = checkItem(s, item, { level: "EVENT", product: null, quantity: ONE }, path);
+  if (!("units" in c)) return c;
+  if (!spend(s, c.reward.id, c.units)) {
+    return failItem(s, { path, item, code: "INSUFFICIENT_BALANCE", reward: c.reward });
+  }
+  return { id: item.id, amount: c.units, reward: c.reward.view };
 }

@@ -4,8 +4,8 @@ import { ceilTo, D, dec, roundMoney } from "../decimal.ts";
 import type { ConditionContext, OrderProduct, RedeemItem } from "../types.ts";
 import type { RedeemableReward, RedeemedEntry, RedemptionError } from "./types.ts";
 
-/** Where a redeem array sits. */
-export type Level = "PRODUCT" | "SHIPPING" | "ORDER";
+/** Where a redeem array sits (EVENT: the event's top-level `redeem`, outside any order). */
+export type Level = "PRODUCT" | "SHIPPING" | "ORDER" | "EVENT";
 
 /** The mutable state of one computation: balances left, draws so far, errors, compiled conditions. */
 export interface RedemptionState {

@@ -58,7 +58,7 @@ export function buildOutcome(f: {
   orderWork: Work;
   orderDiscount: Decimal;
   orderHasRedeem: boolean;
-}): RedemptionOutcome {
+}): Omit<RedemptionOutcome, "direct"> {
   const { s, lines, ship, orderWork, orderDiscount } = f;
   const live = lines.filter((l) => !l.removed);
   const shares = f.byLines

@@ -89,6 +89,8 @@ export interface RedemptionOutcome {
   shipping_value: Decimal;
   /** The amount to charge; equals `order.value`. */
   charged: Decimal;
+  /** Results of the event's top-level `redeem` items, in request order. */
+  direct: RedeemedEntry[];
   /** Units to consume per reward, in order of first use. */
   draws: { reward_id: string; amount: Decimal }[];
   errors: RedemptionError[];

@@ -5,6 +5,7 @@ import { canonical } from "../canonical.ts";
 import { catalogVersion, loadCatalog } from "../catalog.ts";
 import { customerWithWallet, findCustomer, lockCustomer } from "../customers.ts";
 import { type Principal, pgCode, type ServiceDeps } from "../deps.ts";
+import { spendForEvent } from "../spending/event.ts";
 import { toCustomerView } from "../views.ts";
 import { walletView } from "../wallet.ts";
 import { processEvent } from "./process.ts";
@@ -12,16 +13,6 @@ import { toEventView } from "./view.ts";
 
 const MAX_BACKDATE_MS = 72 * 3600_000;
 const CLOCK_SKEW_MS = 60_000;
-
-function hasRedeem(input: TEventCreate): boolean {
-  const o = input.order;
-  return Boolean(
-    input.redeem?.length ||
-      o?.redeem?.length ||
-      o?.shipping?.redeem?.length ||
-      o?.products?.some((p) => p.redeem?.length),
-  );
-}
 
 /** Checks what the schema cannot: key kind, timing and per-type requirements. */
 function checkEmit(principal: Principal, input: TEventCreate, now: Date): Date {
@@ -43,18 +34,6 @@ function checkEmit(principal: Principal, input: TEventCreate, now: Date): Date {
   }
   if (input.type === "PURCHASE" && !input.order) {
     throw new DomainError("VALIDATION_FAILED", "order: is required for PURCHASE events");
-  }
-  if (hasRedeem(input)) {
-    throw new DomainError(
-      "UNSUPPORTED",
-      "redeem: redemptions inside events are not supported yet; nothing was processed",
-    );
-  }
-  if (!input.fulfilled) {
-    throw new DomainError(
-      "UNSUPPORTED",
-      "fulfilled: unfulfilled (reserved) events are not supported yet; nothing was processed",
-    );
   }
   return issuedAt;
 }
@@ -103,17 +82,28 @@ export async function emitEvent(
           `brand_id: brand ${JSON.stringify(input.brand_id)} not found`,
         );
       }
+      const payload = { ...input, issued_at: issuedAt.toISOString() };
+      const spending = await spendForEvent(trx, {
+        accountId,
+        customer: locked.customer,
+        walletId: locked.walletId,
+        catalog,
+        payload,
+        now,
+        issuedAt,
+      });
       const processed = await processEvent(trx, {
         accountId,
         customer: locked.customer,
         walletId: locked.walletId,
         catalog,
-        payload: { ...input, issued_at: issuedAt.toISOString() },
+        payload: spending.payload,
         now,
         source: "API",
         issuedAt,
         purchaseId,
         payloadHash,
+        ...spending.process,
       });
       const view = toEventView(processed.event, input.customer_id);
       // The version read under the lock may predate a reward that another process

@@ -7,6 +7,7 @@ import {
   tierToPromote,
 } from "@tally/core";
 import { type Database, json } from "@tally/db";
+import type { TWalletLine } from "@tally/schemas";
 import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
 import type { Catalog } from "../catalog.ts";
 import { newId } from "../deps.ts";
@@ -26,10 +27,27 @@ export interface ProcessOptions {
   catalog: Catalog;
   payload: EventPayload;
   now: Date;
-  source: "API" | "SYSTEM" | "MIGRATION";
+  source: "API" | "SYSTEM" | "MIGRATION" | "COUPON";
   issuedAt?: Date;
   purchaseId?: string | null;
   payloadHash?: string;
+  /** The event's id when the caller needed it first (redemption records name it). */
+  eventId?: string;
+  /** An unfulfilled event: stored PENDING until `expiresAt`; nothing is credited yet. */
+  pending?: { expiresAt: Date };
+  /** Fulfilling a stored PENDING/EXPIRED event: its row is updated, not inserted. */
+  existing?: boolean;
+  /** What the event's redeem arrays spent: its REDEMPTION records and the payload to store. */
+  redemption?: {
+    /** The lots drawn (spent, or held when pending), as the result's `redemptions` shows them. */
+    lines: TWalletLine[];
+    /** Its REDEMPTION transactions (none while the units are only held). */
+    transactions: Insertable<Database["transactions"]>[];
+    /** The order echoed with its redemptions_result (shown as the result's `order`). */
+    order: unknown;
+  };
+  /** The payload to store as the event's data, when earning saw another (the order as charged). */
+  storedPayload?: EventPayload;
 }
 
 /** Matches the event against the catalog and returns the accruals that fit their budgets. */
@@ -37,7 +55,9 @@ async function earn(trx: Trx, opts: ProcessOptions, facts: ReturnType<typeof eve
   const { customer, catalog } = opts;
   const consent = (customer.consent as { purposes?: { behavioral_campaigns?: boolean } } | null)
     ?.purposes;
-  if (consent?.behavioral_campaigns === false || opts.source === "MIGRATION") return [];
+  if (consent?.behavioral_campaigns === false || opts.source === "MIGRATION" || opts.pending) {
+    return [];
+  }
   const candidates = catalog.campaigns.get(opts.payload.type) ?? [];
   if (candidates.length === 0) return [];
   const matches = matchCampaigns({
@@ -62,13 +82,19 @@ async function earn(trx: Trx, opts: ProcessOptions, facts: ReturnType<typeof eve
   });
 }
 
+/** What a purchase counts in metrics (and earning): the order's value after every discount. */
+export function paidValue(order: { discounted_value?: number | null; value?: number | null }) {
+  return order.discounted_value ?? order.value ?? 0;
+}
+
 /** PURCHASE events move the metrics; every event may lift the tier. */
 function nextCustomerState(opts: ProcessOptions, facts: ReturnType<typeof eventFacts>) {
   const { customer, payload, now } = opts;
   let metrics = (customer.metrics as CustomerMetrics) ?? {};
   let changed = false;
+  if (opts.pending) return { changed, customer };
   if (payload.type === "PURCHASE" && payload.order) {
-    const paid = payload.order.discounted_value ?? payload.order.value ?? 0;
+    const paid = paidValue(payload.order);
     metrics = applyPurchaseToMetrics({ metrics, value: dec(paid), at: facts.issued_at, now });
     changed = true;
   }
@@ -93,7 +119,7 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
   const issuedAt = opts.issuedAt ?? now;
   const facts = eventFacts(payload, issuedAt);
   const accruals = await earn(trx, opts, facts);
-  const eventId = newId();
+  const eventId = opts.eventId ?? newId();
   const order = payload.order ?? null;
   const campaignOf = (id: string) =>
     catalog.campaigns.get(payload.type)?.find((c) => c.row.id === id)?.row;
@@ -102,6 +128,12 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
   const transactions: Insertable<Database["transactions"]>[] = [];
   const lineViews = [];
   const transactionViews = [];
+  for (const t of opts.redemption?.transactions ?? []) {
+    transactions.push({ ...t, attributes: json(t.attributes), metadata: json(t.metadata) });
+    transactionViews.push(
+      toTransactionView(t as Selectable<Database["transactions"]>, customer.id),
+    );
+  }
   for (const a of accruals) {
     const campaign = campaignOf(a.campaign_id);
     const line = {
@@ -173,30 +205,34 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
   const result = {
     gift_card: [],
     accumulations: lineViews,
-    redemptions: [],
+    redemptions: opts.redemption?.lines ?? [],
     transactions: transactionViews,
+    ...(opts.redemption?.order ? { order: opts.redemption.order } : {}),
+    ...(payload.type === "PURCHASE" && order ? { paid_value: paidValue(order) } : {}),
   };
+  const stored = opts.storedPayload ?? payload;
+  const pending = opts.pending ?? null;
   const event: Insertable<Database["events"]> = {
     account_id: accountId,
     id: eventId,
     customer_uuid: customer.uuid,
     brand_id: payload.brand_id,
     type: payload.type,
-    status: "RESOLVED",
+    status: pending ? "PENDING" : "RESOLVED",
     source: opts.source,
-    fulfilled: true,
+    fulfilled: !pending,
     reserve: payload.reserve ?? null,
     purchase_id: opts.purchaseId ?? null,
     migration_key: null,
-    payload: json(payload),
+    payload: json(stored),
     payload_hash: opts.payloadHash ?? "",
     issued_at: issuedAt,
     processing_at: now,
-    resolved_at: now,
+    resolved_at: pending ? null : now,
     cancelled_at: null,
     expired_at: null,
     reversed_at: null,
-    reservation_expires_at: null,
+    reservation_expires_at: pending?.expiresAt ?? null,
     reverse_reason: null,
     rewarding_campaigns: json(rewarding),
     result: json(result),
@@ -205,7 +241,7 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
   const customerUpdate = next.changed
     ? { metrics: json(next.customer.metrics), tier_id: next.customer.tier_id, updated_at: now }
     : null;
-  const stored = await writeEvent(trx, {
+  const written = await writeEvent(trx, {
     accountId,
     customerUuid: customer.uuid,
     walletId: opts.walletId,
@@ -213,12 +249,13 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
     transactions,
     customerUpdate,
     event,
+    existing: opts.existing ?? false,
   });
   // The stored row, as the database would hand it back (no need to read it back).
   const storedEvent: EventRow = {
     ...(event as EventRow),
     source: opts.source,
-    payload,
+    payload: stored,
     rewarding_campaigns: rewarding,
     result,
   };
@@ -226,7 +263,7 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
     event: storedEvent,
     customer: next.changed ? next.customer : customer,
     /** The wallet's open lots after this event. */
-    lines: [...stored.openLines, ...(lines as LineRow[])],
+    lines: [...written.openLines, ...(lines as LineRow[])],
   };
 }
 
@@ -249,13 +286,17 @@ async function writeEvent(
     transactions: Insertable<Database["transactions"]>[];
     customerUpdate: { metrics: string; tier_id: string; updated_at: Date } | null;
     event: Insertable<Database["events"]>;
+    existing: boolean;
   },
 ): Promise<{ openLines: LineRow[] }> {
   let q: any = trx; // optional CTE steps are not expressible in Kysely's chained types
   if (w.lines.length > 0) {
-    q = q
-      .with("new_lines", (db: Trx) => db.insertInto("wallet_lines").values(w.lines))
-      .with("new_transactions", (db: Trx) => db.insertInto("transactions").values(w.transactions));
+    q = q.with("new_lines", (db: Trx) => db.insertInto("wallet_lines").values(w.lines));
+  }
+  if (w.transactions.length > 0) {
+    q = q.with("new_transactions", (db: Trx) =>
+      db.insertInto("transactions").values(w.transactions),
+    );
   }
   if (w.customerUpdate) {
     const set = w.customerUpdate;
@@ -267,8 +308,19 @@ async function writeEvent(
         .where("uuid", "=", w.customerUuid),
     );
   }
+  // A fulfilled event keeps its id, creation time and origin; everything else is rewritten.
+  const { account_id, id, created_at: _created, ...changes } = w.event;
   const row = await q
-    .with("new_event", (db: Trx) => db.insertInto("events").values(w.event).returning("id"))
+    .with("new_event", (db: Trx) =>
+      w.existing
+        ? db
+            .updateTable("events")
+            .set(changes)
+            .where("account_id", "=", account_id)
+            .where("id", "=", id)
+            .returning("id")
+        : db.insertInto("events").values(w.event).returning("id"),
+    )
     .selectFrom("new_event")
     .select("new_event.id")
     .select(

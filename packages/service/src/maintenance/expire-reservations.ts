@@ -66,6 +66,21 @@ export async function expireReservations(
 async function expireWallet(trx: Trx, key: WalletKey, now: Date) {
   const customerUuid = await lockWallet(trx, key);
   if (!customerUuid) return { reservations: 0, events: 0 };
+  return releaseExpiredHolds(trx, { ...key, customer_uuid: customerUuid }, now);
+}
+
+/**
+ * Inside a transaction that already holds the wallet lock: PENDING events of the customer whose
+ * window closed become EXPIRED, and every HELD reservation of the wallet that expired (or belongs
+ * to such an event) is RELEASED, its lot's `reserved` dropping by its amount. Spending calls this
+ * first, so the holds it counts are the live ones.
+ */
+export async function releaseExpiredHolds(
+  trx: Trx,
+  key: WalletKey & { customer_uuid: string },
+  now: Date,
+): Promise<{ reservations: number; events: number }> {
+  const customerUuid = key.customer_uuid;
   const events = await trx
     .updateTable("events")
     .set({ status: "EXPIRED", expired_at: now })

@@ -1,0 +1,54 @@
+import { json } from "@tally/db";
+import type { TEvent } from "@tally/schemas";
+import type { ServiceDeps } from "../deps.ts";
+import { toTransactionView } from "../views.ts";
+import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
+import { settleHolds } from "./lots.ts";
+import { undoEvent } from "./undo.ts";
+
+/**
+ * POST /behavior/events/{id}/reverse (decisions §6): PENDING → CANCELLED (its holds released);
+ * RESOLVED → REVERSED (REVERSAL transactions undo its accumulations and redemptions, metrics and
+ * budget use); anything else → 409. One transaction, wallet locked first, then the event.
+ */
+export async function reverseEvent(
+  deps: ServiceDeps,
+  opts: { accountId: string; id: string; reason?: string | null },
+): Promise<TEvent> {
+  const now = deps.now();
+  const { accountId } = opts;
+  return deps.db.transaction().execute(async (trx) => {
+    const locked = await lockEvent(trx, { accountId, id: opts.id, now });
+    const { event, walletId } = locked;
+    expectStatus(event, ["PENDING", "RESOLVED"], "reversed");
+    let customer = locked.customer;
+    let result = event.result as TEvent["result"];
+    const cancel = event.status === "PENDING";
+    if (cancel) {
+      await settleHolds(trx, { accountId, eventId: event.id, to: "RELEASED" });
+    } else {
+      const undone = await undoEvent(trx, { accountId, event, customer, walletId, now });
+      customer = undone.customer;
+      // The answer's result.transactions lists the reversal rows after the original ones.
+      const views = undone.transactions.map((t) => toTransactionView(t, locked.customerId));
+      result = result && { ...result, transactions: [...result.transactions, ...views] };
+    }
+    const change = cancel
+      ? { status: "CANCELLED" as const, cancelled_at: now }
+      : { status: "REVERSED" as const, reversed_at: now };
+    const updated = await trx
+      .updateTable("events")
+      .set({ ...change, reverse_reason: opts.reason ?? null, result: json(result) })
+      .where("account_id", "=", accountId)
+      .where("id", "=", event.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return eventAnswer(trx, {
+      accountId,
+      event: updated,
+      customer,
+      customerId: locked.customerId,
+      now,
+    });
+  });
+}

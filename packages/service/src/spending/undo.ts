@@ -1,0 +1,235 @@
+import type { CustomerMetrics } from "@tally/core";
+import { applyPurchaseToMetrics, budgetPeriodStart, D, DomainError, dec } from "@tally/core";
+import { type Database, json } from "@tally/db";
+import type Decimal from "decimal.js";
+import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
+import type { CustomerRow } from "../customers.ts";
+import { newId } from "../deps.ts";
+import type { EventPayload } from "../events/facts.ts";
+import { paidValue } from "../events/process.ts";
+import { toLineView } from "../views.ts";
+import type { EventRow } from "./locked-event.ts";
+import { availableOf, drawLots, type LineRow, moveRemaining } from "./lots.ts";
+
+type Trx = Transaction<Database>;
+type TxRow = Selectable<Database["transactions"]>;
+type TxInsert = Insertable<Database["transactions"]>;
+
+const ZERO = new D(0);
+
+/** A ledger row undoing (part of) `of` on `line`. */
+function undoRow(
+  of: TxRow,
+  line: LineRow,
+  amount: Decimal,
+  type: "REVERSAL" | "EXPIRATION",
+  now: Date,
+): TxInsert {
+  return {
+    ...of,
+    id: newId(),
+    line_id: line.id,
+    reverses_id: type === "REVERSAL" ? of.id : null,
+    type,
+    amount: amount.toString(),
+    cost:
+      type === "REVERSAL"
+        ? dec(of.cost).neg().times(amount.abs()).div(dec(of.amount).abs()).toString()
+        : "0",
+    details:
+      type === "REVERSAL"
+        ? `Reversal of ${of.type.toLowerCase()} ${of.id}`
+        : `Restored lot ${line.id} had expired`,
+    issued_at: now,
+    created_at: now,
+    attributes: { line: toLineView(line, amount.abs().toString()) },
+    metadata: of.metadata ?? {},
+  };
+}
+
+/**
+ * Undoes a RESOLVED event under its wallet lock (decisions §6): every REDEMPTION lot is restored
+ * (a lot that expired since is restored and expired again, both in the ledger), then every
+ * ACCUMULATION is taken back from its own lot; what the customer already spent of it is taken
+ * from other lots of the same reward, and if the wallet cannot cover that → 422, nothing
+ * changes. The campaigns' budget use and a purchase's metrics are given back too.
+ */
+export async function undoEvent(
+  trx: Trx,
+  opts: { accountId: string; event: EventRow; customer: CustomerRow; walletId: string; now: Date },
+): Promise<{ customer: CustomerRow; transactions: TxRow[] }> {
+  const { accountId, event, now } = opts;
+  const own = await trx
+    .selectFrom("transactions")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("event_id", "=", event.id)
+    .where("type", "in", ["ACCUMULATION", "REDEMPTION"])
+    .orderBy("id")
+    .execute();
+  const records: TxInsert[] = [];
+  const lots = async () => {
+    const ids = [...new Set(own.flatMap((t) => (t.line_id ? [t.line_id] : [])))];
+    if (ids.length === 0) return new Map<string, LineRow>();
+    const rows = await trx
+      .selectFrom("wallet_lines")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("id", "in", ids)
+      .execute();
+    return new Map(rows.map((l) => [l.id, l]));
+  };
+
+  // 1. Restore the lots the event spent.
+  const before = await lots();
+  const restored: { lineId: string; delta: Decimal }[] = [];
+  for (const t of own.filter((x) => x.type === "REDEMPTION")) {
+    const line = before.get(t.line_id ?? "");
+    if (!line) continue;
+    const units = dec(t.amount).neg();
+    records.push(undoRow(t, line, units, "REVERSAL", now));
+    if (line.expiration_date && line.expiration_date <= now) {
+      records.push(undoRow(t, line, units.neg(), "EXPIRATION", now));
+    } else {
+      restored.push({ lineId: line.id, delta: units });
+    }
+  }
+  await moveRemaining(trx, accountId, restored);
+
+  // 2. Take back what it credited: from its own lots first, the spent part from other lots.
+  const after = await lots();
+  const expired = await expiredByLine(trx, accountId, [...after.keys()]);
+  const taken: { lineId: string; delta: Decimal }[] = [];
+  const shortfall = new Map<string, { of: TxRow; amount: Decimal }>();
+  for (const t of own.filter((x) => x.type === "ACCUMULATION")) {
+    const line = after.get(t.line_id ?? "");
+    if (!line) continue;
+    const credited = dec(t.amount);
+    const here = D.max(ZERO, D.min(credited, availableOf(line, now)));
+    if (here.gt(0)) {
+      records.push(undoRow(t, line, here.neg(), "REVERSAL", now));
+      taken.push({ lineId: line.id, delta: here.neg() });
+      line.remaining = dec(line.remaining).minus(here).toString();
+    }
+    const gone = credited.minus(here);
+    const lapsed = D.min(gone, expired.get(line.id) ?? ZERO);
+    const spent = gone.minus(lapsed);
+    if (spent.gt(0)) {
+      const s = shortfall.get(t.reward_id) ?? { of: t, amount: ZERO };
+      shortfall.set(t.reward_id, { of: s.of, amount: s.amount.plus(spent) });
+    }
+  }
+  await moveRemaining(trx, accountId, taken);
+  if (shortfall.size > 0) {
+    const wants = [...shortfall].map(([reward_id, s]) => ({ reward_id, amount: s.amount }));
+    const draws = await drawLots(trx, {
+      accountId,
+      walletId: opts.walletId,
+      wants,
+      now,
+      exclude: [...after.keys()],
+    }).catch((error: unknown) => {
+      if (!(error instanceof DomainError)) throw error;
+      throw new DomainError(
+        "INSUFFICIENT_BALANCE",
+        `event ${event.id}: the customer already spent what it credited and the wallet cannot cover it (${error.details}); nothing was reversed`,
+      );
+    });
+    for (const d of draws) {
+      records.push(
+        undoRow(shortfall.get(d.line.reward_id)!.of, d.line, d.amount.neg(), "REVERSAL", now),
+      );
+    }
+    await moveRemaining(
+      trx,
+      accountId,
+      draws.map((d) => ({ lineId: d.line.id, delta: d.amount.neg() })),
+    );
+  }
+  if (records.length > 0) {
+    await trx
+      .insertInto("transactions")
+      .values(
+        records.map((r) => ({ ...r, attributes: json(r.attributes), metadata: json(r.metadata) })),
+      )
+      .execute();
+  }
+  await giveBackBudgets(trx, {
+    accountId,
+    event,
+    accumulations: own.filter((t) => t.type === "ACCUMULATION"),
+  });
+  return {
+    customer: await giveBackMetrics(trx, { ...opts }),
+    transactions: records as TxRow[],
+  };
+}
+
+/** Units of each lot its EXPIRATION transactions took. */
+async function expiredByLine(trx: Trx, accountId: string, lineIds: string[]) {
+  if (lineIds.length === 0) return new Map<string, Decimal>();
+  const rows = await trx
+    .selectFrom("transactions")
+    .select(["line_id", sql<string>`-sum(amount)`.as("expired")])
+    .where("account_id", "=", accountId)
+    .where("line_id", "in", lineIds)
+    .where("type", "=", "EXPIRATION")
+    .groupBy("line_id")
+    .execute();
+  return new Map(rows.map((r) => [r.line_id as string, dec(r.expired)]));
+}
+
+/** Lowers each campaign's budget use, in the period it was charged in, by the event's cost. */
+async function giveBackBudgets(
+  trx: Trx,
+  opts: { accountId: string; event: EventRow; accumulations: TxRow[] },
+) {
+  const costs = new Map<string, Decimal>();
+  for (const t of opts.accumulations) {
+    if (t.campaign_id) costs.set(t.campaign_id, (costs.get(t.campaign_id) ?? ZERO).plus(t.cost));
+  }
+  if (costs.size === 0) return;
+  const campaigns = await trx
+    .selectFrom("campaigns")
+    .select(["id", "divide_budget_in"])
+    .where("account_id", "=", opts.accountId)
+    .where("id", "in", [...costs.keys()])
+    .where("budget", "is not", null)
+    .orderBy("id")
+    .execute();
+  const chargedAt = opts.event.processing_at ?? opts.event.created_at;
+  for (const c of campaigns) {
+    await trx
+      .updateTable("campaign_budget_usage")
+      .set({ used: sql`greatest(used - ${costs.get(c.id)!.toString()}::numeric, 0)` })
+      .where("account_id", "=", opts.accountId)
+      .where("campaign_id", "=", c.id)
+      .where("period_start", "=", budgetPeriodStart(c.divide_budget_in, chargedAt))
+      .execute();
+  }
+}
+
+/** A reversed purchase leaves the metrics (spend and count) as if it had not happened. */
+async function giveBackMetrics(
+  trx: Trx,
+  opts: { accountId: string; event: EventRow; customer: CustomerRow; now: Date },
+): Promise<CustomerRow> {
+  const { event, customer, now } = opts;
+  const payload = event.payload as EventPayload;
+  if (event.type !== "PURCHASE" || !payload.order) return customer;
+  const result = event.result as { paid_value?: number } | null;
+  const metrics = applyPurchaseToMetrics({
+    metrics: (customer.metrics as CustomerMetrics) ?? {},
+    value: dec(result?.paid_value ?? paidValue(payload.order)),
+    at: event.issued_at,
+    now,
+    sign: -1,
+  });
+  await trx
+    .updateTable("customers")
+    .set({ metrics: json(metrics), updated_at: now })
+    .where("account_id", "=", opts.accountId)
+    .where("uuid", "=", customer.uuid)
+    .execute();
+  return { ...customer, metrics, updated_at: now };
+}
