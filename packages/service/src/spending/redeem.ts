@@ -35,14 +35,18 @@ export interface EventRedemption {
   renderedOrder: RenderedOrder | null;
 }
 
-/** Whether the payload carries any redeem array (order, products, shipping or top level). */
+/**
+ * Whether the payload carries a redeem array anywhere (order, products, shipping or top level),
+ * even an empty one: then the event records the order with its redemptions_result, as preview
+ * shows it.
+ */
 export function hasRedeem(payload: { order?: Order | null; redeem?: unknown[] | null }): boolean {
   const o = payload.order;
-  return Boolean(
-    payload.redeem?.length ||
-      o?.redeem?.length ||
-      o?.shipping?.redeem?.length ||
-      o?.products?.some((p) => p.redeem?.length),
+  return (
+    Array.isArray(payload.redeem) ||
+    Array.isArray(o?.redeem) ||
+    Array.isArray(o?.shipping?.redeem) ||
+    Boolean(o?.products?.some((p) => Array.isArray(p.redeem)))
   );
 }
 
