@@ -1,5 +1,8 @@
 import { benchMatch } from "./match.ts";
 import { benchPurchase } from "./purchase.ts";
+import { benchPreviewEngine, benchSpending } from "./spending.ts";
 
 benchMatch();
+benchPreviewEngine();
 await benchPurchase();
+await benchSpending();

@@ -219,6 +219,23 @@ describe("reservations: fulfilled false, fulfil, expiry", () => {
     expect(ok.body.data.status).toBe("RESOLVED");
     expect((await totals(tenant, customerId, rewardId)).total).toBe(300 - 150 + 35 - 100 + 40);
   });
+  it("counts only live holds on a lot, before any job has run", async () => {
+    const { tenant, customerId, rewardId } = await withPoints(300);
+    await emit(tenant, redeeming(customerId, 50, rewardId, 100, { fulfilled: false }));
+    await later(tenant, DAY / 2);
+    await emit(tenant, redeeming(customerId, 50, rewardId, 100, { fulfilled: false }));
+    await later(tenant, DAY / 2 + 60_000);
+    // The first hold lapsed, the second still holds 100 of the same lot: 200 can be spent.
+    const shown = await tenant.server
+      .put("/events/redeem/preview", {
+        customer_id: customerId,
+        brand_id: "0001",
+        order: { value: 50, redeem: [{ id: rewardId, amount: 201 }] },
+      })
+      .expect(200);
+    expect(shown.body.data.order.redemptions_result.redeemed[0].error).toBe("INSUFFICIENT_BALANCE");
+    await emit(tenant, redeeming(customerId, 50, rewardId, 200));
+  });
 });
 
 describe("POST /behavior/events/{id}/reverse", () => {

@@ -31,7 +31,7 @@ export function redeemIdsOf(order: Order): string[] {
   return [...new Set(items.map((i) => i.id))];
 }
 
-/** Available units per reward of a customer: unexpired lots, remaining − reserved (no locks). */
+/** Available units per reward of a customer: unexpired lots, remaining − live holds (no locks). */
 export async function loadAvailableBalances(
   trx: Trx,
   opts: { accountId: string; customerUuid: string; rewardIds: string[]; now: Date },
@@ -44,9 +44,10 @@ export async function loadAvailableBalances(
     )
     .select([
       "l.reward_id",
-      sql<string>`sum(l.remaining - case when l.reservation_expires_at <= ${opts.now} then 0 else l.reserved end)`.as(
-        "available",
-      ),
+      // Net of live holds only, as spending counts them (see loadOpenLots).
+      sql<string>`sum(l.remaining - coalesce((select sum(r.amount) from reservations r
+        where r.account_id = l.account_id and r.line_id = l.id and r.status = 'HELD'
+          and r.expires_at > ${opts.now}), 0))`.as("available"),
     ])
     .where("l.account_id", "=", opts.accountId)
     .where("w.customer_uuid", "=", opts.customerUuid)

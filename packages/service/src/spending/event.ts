@@ -6,7 +6,7 @@ import { newId } from "../deps.ts";
 import type { EventPayload } from "../events/facts.ts";
 import type { ProcessOptions } from "../events/process.ts";
 import { toLineView } from "../views.ts";
-import { drawLots, holdDraws, moveRemaining } from "./lots.ts";
+import { holdDraws, moveRemaining, pickDraws } from "./lots.ts";
 import { checkRedemption, hasRedeem, redemptionRecords } from "./redeem.ts";
 
 type Trx = Transaction<Database>;
@@ -39,12 +39,7 @@ export async function spendForEvent(
       : undefined;
   if (!hasRedeem(payload)) return { payload, process: { eventId, pending } };
   const plan = await checkRedemption(trx, opts);
-  const draws = await drawLots(trx, {
-    accountId,
-    walletId: opts.walletId,
-    wants: plan.outcome.draws,
-    now,
-  });
+  const draws = pickDraws(plan.lots, plan.outcome.draws, now);
   const order = plan.renderedOrder;
   const charged = plan.chargedOrder ? { ...payload, order: plan.chargedOrder } : payload;
   if (pending) {

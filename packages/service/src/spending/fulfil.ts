@@ -6,7 +6,7 @@ import type { ServiceDeps } from "../deps.ts";
 import type { EventPayload } from "../events/facts.ts";
 import { type ProcessOptions, processEvent } from "../events/process.ts";
 import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
-import { type Draw, drawLots, moveRemaining, settleHolds } from "./lots.ts";
+import { type Draw, moveRemaining, pickDraws, settleHolds } from "./lots.ts";
 import { checkRedemption, hasRedeem, redemptionRecords } from "./redeem.ts";
 
 /**
@@ -59,7 +59,7 @@ export async function fulfilEvent(
         await settleHolds(trx, { accountId, eventId: event.id, to: "SPENT" });
         draws = holds.map(({ held: amount, ...line }) => ({ line, amount: new D(amount) }));
       } else {
-        draws = await drawLots(trx, { accountId, walletId, wants: plan.outcome.draws, now });
+        draws = pickDraws(plan.lots, plan.outcome.draws, now);
         await moveRemaining(
           trx,
           accountId,

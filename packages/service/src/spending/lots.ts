@@ -2,6 +2,7 @@ import { D, DomainError } from "@tally/core";
 import type { Database } from "@tally/db";
 import type Decimal from "decimal.js";
 import { type Selectable, sql, type Transaction } from "kysely";
+import { releaseExpiredHolds } from "../maintenance/expire-reservations.ts";
 
 type Trx = Transaction<Database>;
 export type LineRow = Selectable<Database["wallet_lines"]>;
@@ -21,49 +22,89 @@ export function availableOf(line: LineRow, now: Date): Decimal {
 }
 
 /**
- * Picks the lots that cover `wants` (units per reward) in the spending order of decisions §6:
- * earliest expiration first, never-expiring last, then issued_at (and id, for a total order).
- * Expired lots never count. Call it under the wallet lock; short → INSUFFICIENT_BALANCE.
+ * The wallet's open lots of `rewardIds` in the spending order of decisions §6: earliest
+ * expiration first, never-expiring last, then issued_at (and id, for a total order). Expired
+ * lots never count. Read under the wallet lock.
  */
-export async function drawLots(
+export async function loadOpenLots(
   trx: Trx,
-  opts: {
-    accountId: string;
-    walletId: string;
-    wants: { reward_id: string; amount: Decimal }[];
-    now: Date;
-    exclude?: string[];
-  },
-): Promise<Draw[]> {
-  const wants = opts.wants.filter((w) => w.amount.gt(0));
-  if (wants.length === 0) return [];
-  let q = trx
-    .selectFrom("wallet_lines")
-    .selectAll()
+  opts: { accountId: string; walletId: string; rewardIds: string[]; now: Date; exclude?: string[] },
+): Promise<LineRow[]> {
+  if (opts.rewardIds.length === 0) return [];
+  const lots = await queryOpenLots(trx, opts);
+  if (!lots.some((l) => l.stale)) return lots.map(({ stale: _, ...l }) => l);
+  // Some hold lapsed and the expiry job has not released it yet: release it now (the caller holds
+  // the wallet lock), so the lots' reserved amounts are exact before anything is spent from them.
+  const wallet = await trx
+    .selectFrom("wallets")
+    .select("customer_uuid")
     .where("account_id", "=", opts.accountId)
-    .where("wallet_id", "=", opts.walletId)
-    .where(
-      "reward_id",
-      "in",
-      wants.map((w) => w.reward_id),
+    .where("id", "=", opts.walletId)
+    .executeTakeFirstOrThrow();
+  await releaseExpiredHolds(
+    trx,
+    { account_id: opts.accountId, wallet_id: opts.walletId, customer_uuid: wallet.customer_uuid },
+    opts.now,
+  );
+  return (await queryOpenLots(trx, opts)).map(({ stale: _, ...l }) => l);
+}
+
+async function queryOpenLots(
+  trx: Trx,
+  opts: { accountId: string; walletId: string; rewardIds: string[]; now: Date; exclude?: string[] },
+) {
+  let q = trx
+    .selectFrom("wallet_lines as l")
+    .selectAll("l")
+    // What the lot's live holds reserve (holds whose window passed no longer count, whether or
+    // not the expiry job released them yet).
+    .select(
+      sql<string>`coalesce((select sum(r.amount) from reservations r
+        where r.account_id = l.account_id and r.line_id = l.id and r.status = 'HELD'
+          and r.expires_at > ${opts.now}), 0)::text`.as("live_reserved"),
     )
-    .where("remaining", ">", "0")
+    .where("l.account_id", "=", opts.accountId)
+    .where("l.wallet_id", "=", opts.walletId)
+    .where("l.reward_id", "in", opts.rewardIds)
+    .where("l.remaining", ">", "0")
     .where((eb) =>
-      eb.or([eb("expiration_date", "is", null), eb("expiration_date", ">", opts.now)]),
+      eb.or([eb("l.expiration_date", "is", null), eb("l.expiration_date", ">", opts.now)]),
     );
-  if (opts.exclude?.length) q = q.where("id", "not in", opts.exclude);
-  const lots = await q
-    .orderBy(sql`expiration_date asc nulls last`)
-    .orderBy("issued_at")
-    .orderBy("id")
+  if (opts.exclude?.length) q = q.where("l.id", "not in", opts.exclude);
+  const rows = await q
+    .orderBy(sql`l.expiration_date asc nulls last`)
+    .orderBy("l.issued_at")
+    .orderBy("l.id")
     .execute();
+  return rows.map(({ live_reserved, ...line }) => ({
+    ...line,
+    reserved: live_reserved,
+    reservation_expires_at: Number(live_reserved) > 0 ? line.reservation_expires_at : null,
+    stale: !new D(line.reserved).eq(live_reserved),
+  }));
+}
+
+/** Units available per reward over `lots` at `now`. */
+export function balancesOf(lots: LineRow[], now: Date): Map<string, Decimal> {
+  const out = new Map<string, Decimal>();
+  for (const l of lots)
+    out.set(l.reward_id, (out.get(l.reward_id) ?? ZERO).plus(availableOf(l, now)));
+  return out;
+}
+
+/** Takes `wants` (units per reward) from `lots`, in their order; short → INSUFFICIENT_BALANCE. */
+export function pickDraws(
+  lots: LineRow[],
+  wants: { reward_id: string; amount: Decimal }[],
+  now: Date,
+): Draw[] {
   const draws: Draw[] = [];
   for (const want of wants) {
     let left = want.amount;
     for (const line of lots) {
-      if (left.isZero()) break;
+      if (left.lte(0)) break;
       if (line.reward_id !== want.reward_id) continue;
-      const take = D.min(left, availableOf(line, opts.now));
+      const take = D.min(left, availableOf(line, now));
       if (take.lte(0)) continue;
       draws.push({ line, amount: take });
       left = left.minus(take);
@@ -78,20 +119,37 @@ export async function drawLots(
   return draws;
 }
 
-/** Adds `delta` (signed) to the remaining amount of each drawn lot. */
+/** Loads the open lots and picks the ones that cover `wants` (under the wallet lock). */
+export async function drawLots(
+  trx: Trx,
+  opts: {
+    accountId: string;
+    walletId: string;
+    wants: { reward_id: string; amount: Decimal }[];
+    now: Date;
+    exclude?: string[];
+  },
+): Promise<Draw[]> {
+  const wants = opts.wants.filter((w) => w.amount.gt(0));
+  const rewardIds = [...new Set(wants.map((w) => w.reward_id))];
+  if (rewardIds.length === 0) return [];
+  return pickDraws(await loadOpenLots(trx, { ...opts, rewardIds }), wants, opts.now);
+}
+
+/** Adds `delta` (signed) to the remaining amount of each lot, in one statement. */
 export async function moveRemaining(
   trx: Trx,
   accountId: string,
   changes: { lineId: string; delta: Decimal }[],
 ): Promise<void> {
-  for (const c of sortByLine(changes)) {
-    await trx
-      .updateTable("wallet_lines")
-      .set({ remaining: sql`remaining + ${c.delta.toString()}::numeric` })
-      .where("account_id", "=", accountId)
-      .where("id", "=", c.lineId)
-      .execute();
-  }
+  const rows = sortByLine(changes).filter((c) => !c.delta.isZero());
+  if (rows.length === 0) return;
+  const values = sql.join(
+    rows.map((c) => sql`(${c.lineId}::uuid, ${c.delta.toString()}::numeric)`),
+  );
+  await sql`update wallet_lines l set remaining = l.remaining + v.delta
+    from (values ${values}) as v(id, delta)
+    where l.account_id = ${accountId} and l.id = v.id`.execute(trx);
 }
 
 /** Holds the drawn units for an event until `expiresAt`: one HELD reservation per lot. */

@@ -19,16 +19,17 @@ import type { Catalog } from "../catalog.ts";
 import type { CustomerRow } from "../customers.ts";
 import { newId } from "../deps.ts";
 import { customerFacts, type EventPayload, eventFacts } from "../events/facts.ts";
-import { releaseExpiredHolds } from "../maintenance/expire-reservations.ts";
-import { loadAvailableBalances, redeemableRewards, redeemIdsOf } from "../redemption.ts";
+import { redeemableRewards, redeemIdsOf } from "../redemption.ts";
 import { toLineView } from "../views.ts";
-import type { Draw } from "./lots.ts";
+import { balancesOf, type Draw, type LineRow, loadOpenLots } from "./lots.ts";
 
 type Trx = Transaction<Database>;
 
 /** What an event's redeem arrays do once checked against the locked wallet. */
 export interface EventRedemption {
   outcome: RedemptionOutcome;
+  /** The wallet's open lots of the rewards redeemed, in spending order (live holds netted). */
+  lots: LineRow[];
   /** The order as charged (discounted values after redemption): what earning and metrics see. */
   chargedOrder: Order | null;
   /** The order echoed with its `redemptions_result`s: what the event stores as `data.order`. */
@@ -98,9 +99,9 @@ function chargedOrderOf(order: Order, outcome: RedemptionOutcome): Order {
 
 /**
  * Checks an event's redemptions against the wallet (locked by the caller); any failing item →
- * 422, nothing written. Expired holds of the wallet are released first, so balances are net of
- * the live reservations only (the same balances preview reads); `held` adds back units the
- * event itself holds (fulfilling a PENDING event spends its own holds).
+ * 422, nothing written. Balances are the open lots net of their live holds (the same balances
+ * preview reads); `held` adds back units the event itself holds (fulfilling a PENDING event
+ * spends its own holds).
  */
 export async function checkRedemption(
   trx: Trx,
@@ -115,20 +116,16 @@ export async function checkRedemption(
   },
 ): Promise<EventRedemption> {
   const { accountId, customer, catalog, payload, now } = opts;
-  await releaseExpiredHolds(
-    trx,
-    { account_id: accountId, wallet_id: opts.walletId, customer_uuid: customer.uuid },
-    now,
-  );
   const order = payload.order ?? null;
   const direct = (payload.redeem ?? []) as RedeemItem[];
   const ids = [...new Set([...(order ? redeemIdsOf(order) : []), ...direct.map((i) => i.id)])];
-  const balances = await loadAvailableBalances(trx, {
+  const lots = await loadOpenLots(trx, {
     accountId,
-    customerUuid: customer.uuid,
+    walletId: opts.walletId,
     rewardIds: ids.filter((id) => catalog.rewards.has(id)),
     now,
   });
+  const balances = balancesOf(lots, now);
   for (const [rewardId, units] of opts.held ?? []) {
     balances.set(rewardId, (balances.get(rewardId) ?? new D(0)).plus(units));
   }
@@ -145,6 +142,7 @@ export async function checkRedemption(
   if (outcome.errors.length > 0) throw redemptionFailed(outcome.errors);
   return {
     outcome,
+    lots,
     chargedOrder: order ? chargedOrderOf(order, outcome) : null,
     renderedOrder: order ? renderRedemptions(order, outcome) : null,
   };
