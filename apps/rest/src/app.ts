@@ -1,4 +1,4 @@
-import type { ServiceDeps } from "@tally/service";
+import type { MigrationRateLimit, ServiceDeps } from "@tally/service";
 import express, { type Express } from "express";
 import { bearer } from "./middleware/auth.ts";
 import { errorHandler, type Logger, notFoundHandler } from "./middleware/errors.ts";
@@ -14,7 +14,12 @@ import { previewRouter } from "./routes/preview.ts";
 export interface AppDeps extends ServiceDeps {
   jwtSecret: Uint8Array;
   logger?: Logger;
+  /** Migrate routes' limit per account; default Masivo's (1 batch / 5 s, 1000 / h); null: none. */
+  migrationRateLimit?: MigrationRateLimit | null;
 }
+
+/** Masivo's production migration limiter (api.md: 1 request / 5 s, ≤ 1000 / h). */
+export const DEFAULT_MIGRATION_RATE_LIMIT: MigrationRateLimit = { intervalMs: 5000, perHour: 1000 };
 
 export const API_PREFIX = "/api/storefront/v1";
 const silent: Logger = { error: (m, e) => console.error(m, e), info: () => {} };

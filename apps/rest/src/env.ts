@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { ZSchedulerEnvShape } from "@tally/importer";
+import { parseMigrationRateLimit } from "@tally/service";
 import { z } from "zod";
 
 /** Everything the REST app reads from the environment, validated once. */
@@ -13,6 +14,18 @@ export const ZEnvSchema = z.object({
   JWT_SECRET: z.string().min(32).optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   LOG_LEVEL: z.enum(["info", "error", "silent"]).default("info"),
+  /** Per account: `1/<seconds>s,<count>/h` for the migrate routes, or `off`. */
+  MIGRATION_RATE_LIMIT: z
+    .string()
+    .default("1/5s,1000/h")
+    .transform((text, ctx) => {
+      try {
+        return parseMigrationRateLimit(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** `off`: no migration worker in this process (run apps/importer instead). */
   WORKER: z.enum(["on", "off"]).default("on"),
   // Cron expressions (UTC) of the in-process maintenance jobs; "off" disables one.

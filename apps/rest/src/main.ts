@@ -25,6 +25,7 @@ const log = env.LOG_LEVEL === "silent" ? () => {} : console.log;
 const app = createApp({
   ...deps,
   jwtSecret,
+  migrationRateLimit: env.MIGRATION_RATE_LIMIT,
   logger: { error: (m, e) => console.error(m, e), info: log },
 });
 const server = app.listen(env.PORT, async () => {

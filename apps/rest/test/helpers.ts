@@ -41,6 +41,8 @@ export async function setupApp(): Promise<TestContext> {
   const app = createApp({
     ...deps,
     jwtSecret,
+    // Tests send batches back to back; the limiter has its own test.
+    migrationRateLimit: null,
     logger: { error: (m, e) => console.error(m, e), info: () => {} },
   });
   return { t, app, clock, deps, jwtSecret };

@@ -38,11 +38,14 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly details: string;
-  constructor(code: ErrorCode, details: string) {
+  /** RATE_LIMITED: seconds until a retry can succeed (the transport's Retry-After). */
+  readonly retryAfter: number | undefined;
+  constructor(code: ErrorCode, details: string, opts: { retryAfter?: number } = {}) {
     super(`${code}: ${details}`);
     this.name = "DomainError";
     this.code = code;
     this.details = details;
+    this.retryAfter = opts.retryAfter;
   }
   get status(): number {
     return ERROR_CODES[this.code].status;

@@ -10,6 +10,7 @@ export interface Logger {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, _next) => {
     if (error instanceof DomainError) {
+      if (error.retryAfter !== undefined) res.set("Retry-After", String(error.retryAfter));
       res.status(error.status).json({ error: error.code, details: error.details });
       return;
     }

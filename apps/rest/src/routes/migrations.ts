@@ -1,6 +1,6 @@
-import { enqueueMigration, getMigrationJob } from "@tally/service";
+import { getMigrationJob, queueMigration } from "@tally/service";
 import { Router } from "express";
-import type { AppDeps } from "../app.ts";
+import { type AppDeps, DEFAULT_MIGRATION_RATE_LIMIT } from "../app.ts";
 import { accountOf, idOf, serverOnly } from "../middleware/auth.ts";
 
 /**
@@ -9,6 +9,7 @@ import { accountOf, idOf, serverOnly } from "../middleware/auth.ts";
  * it. Unknown reward or brand ids are a 400 like any other bad field of the batch
  * (the URL's resource exists; the body is what is wrong), naming each item and field.
  * GET /migrations/{id} (extension) reports a job's progress and per-item errors.
+ * Batches are rate limited per account, as Masivo's migration limiter (429 + Retry-After).
  */
 export function migrationsRouter(deps: AppDeps): Router {
   const router = Router();
@@ -17,9 +18,24 @@ export function migrationsRouter(deps: AppDeps): Router {
     ["/customers/migrate/events", "EVENTS"],
     ["/customers/migrate/transactions", "TRANSACTIONS"],
   ] as const;
+  const limit =
+    deps.migrationRateLimit === undefined ? DEFAULT_MIGRATION_RATE_LIMIT : deps.migrationRateLimit;
   for (const [path, type] of routes) {
     router.post(path, serverOnly, async (req, res) => {
-      res.status(202).json({ data: await enqueueMigration(deps, accountOf(req), type, req.body) });
+      const { job, rate } = await queueMigration(deps, {
+        accountId: accountOf(req),
+        type,
+        body: req.body,
+        limit,
+      });
+      if (rate) {
+        res.set({
+          "X-RateLimit-Limit": String(rate.limit),
+          "X-RateLimit-Remaining": String(rate.remaining),
+          "X-RateLimit-Reset": String(rate.reset),
+        });
+      }
+      res.status(202).json({ data: job });
     });
   }
   router.get("/migrations/:id", serverOnly, async (req, res) => {

@@ -1,5 +1,11 @@
 export { type AppliedItem, applyMigrationItem } from "./apply-item.ts";
-export { enqueueMigration, getMigrationJob, type JobRow, toMigrationJobView } from "./jobs.ts";
+export {
+  enqueueMigration,
+  getMigrationJob,
+  type JobRow,
+  queueMigration,
+  toMigrationJobView,
+} from "./jobs.ts";
 export {
   advanceMigrationJob,
   claimMigrationJob,
@@ -8,4 +14,10 @@ export {
   type JobLease,
   releaseMigrationJob,
 } from "./queue.ts";
+export {
+  checkMigrationRate,
+  type MigrationRateLimit,
+  parseMigrationRateLimit,
+  type RateLimitState,
+} from "./rate-limit.ts";
 export { type RunJobOptions, runMigrationJob } from "./run.ts";

@@ -10,6 +10,7 @@ import {
 import type { Selectable } from "kysely";
 import { newId, type ServiceDeps } from "../deps.ts";
 import { isUuid } from "../rewards.ts";
+import { checkMigrationRate, type MigrationRateLimit } from "./rate-limit.ts";
 import { checkReferences } from "./references.ts";
 
 export type JobRow = Selectable<Database["migration_jobs"]>;
@@ -56,6 +57,23 @@ export async function enqueueMigration(
   type: TMigrationType,
   body: unknown,
 ) {
+  return (await queueMigration(deps, { accountId, type, body, limit: null })).job;
+}
+
+/**
+ * enqueueMigration under the account's migration rate limit (429 when over it, nothing
+ * queued); answers the job and where the account stands against the limit.
+ */
+export async function queueMigration(
+  deps: ServiceDeps,
+  opts: {
+    accountId: string;
+    type: TMigrationType;
+    body: unknown;
+    limit: MigrationRateLimit | null;
+  },
+) {
+  const { accountId, type, body, limit } = opts;
   const parsed = MIGRATION_SCHEMAS[type].safeParse(body);
   if (!parsed.success)
     throw new DomainError("VALIDATION_FAILED", formatBatchIssues(parsed.error.issues));
@@ -63,21 +81,25 @@ export async function enqueueMigration(
   const missing = await checkReferences(deps.db, accountId, type, parsed.data);
   if (missing.length > 0) throw new DomainError("VALIDATION_FAILED", missing.join("; "));
   const id = newId();
-  await deps.db
-    .insertInto("migration_jobs")
-    .values({
-      account_id: accountId,
-      id,
-      type,
-      status: "QUEUED",
-      items: batch.customers.length,
-      records: countRecords(type, batch),
-      payload: json(batch),
-      errors: json([]),
-      created_at: deps.now(),
-    })
-    .execute();
-  return { id, status: "QUEUED" as const, type, items: batch.customers.length };
+  const now = deps.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const rate = limit ? await checkMigrationRate(trx, { accountId, now, limit }) : null;
+    await trx
+      .insertInto("migration_jobs")
+      .values({
+        account_id: accountId,
+        id,
+        type,
+        status: "QUEUED",
+        items: batch.customers.length,
+        records: countRecords(type, batch),
+        payload: json(batch),
+        errors: json([]),
+        created_at: now,
+      })
+      .execute();
+    return { job: { id, status: "QUEUED" as const, type, items: batch.customers.length }, rate };
+  });
 }
 
 /** One migration job of the account, or 404 (also for ids that are not UUIDs). */
