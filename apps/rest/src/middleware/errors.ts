@@ -10,7 +10,7 @@ export interface Logger {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, _next) => {
     if (error instanceof DomainError) {
-      res.status(error.status).json({ error: error.code, details: error.details });
+      res.status(error.status).json({ ...error.extra, error: error.code, details: error.details });
       return;
     }
     const type = (error as { type?: string }).type;
