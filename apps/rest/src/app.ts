@@ -6,6 +6,7 @@ import { idempotency } from "./middleware/idempotency.ts";
 import { inputSafety } from "./middleware/input-safety.ts";
 import { authorizeRouter, totpRouter } from "./routes/auth.ts";
 import { catalogRouter } from "./routes/catalog.ts";
+import { couponsRouter } from "./routes/coupons.ts";
 import { customersRouter } from "./routes/customers.ts";
 import { eventsRouter } from "./routes/events.ts";
 import { migrationsRouter } from "./routes/migrations.ts";
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(totpRouter(deps));
   api.use(customersRouter(deps));
   api.use(catalogRouter(deps));
+  api.use(couponsRouter(deps));
   api.use(eventsRouter(deps));
   api.use(previewRouter(deps));
   api.use(migrationsRouter(deps));

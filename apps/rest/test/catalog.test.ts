@@ -185,7 +185,7 @@ describe("campaigns", () => {
     const cases: [string, unknown, number, string, RegExp][] = [
       ["/campaigns", campaignBody(reward.id), 400, "VALIDATION_FAILED", /type/],
       ["/campaigns?type=LOTTERY", campaignBody(reward.id), 400, "VALIDATION_FAILED", /type/],
-      ["/campaigns?type=COUPONS", campaignBody(reward.id), 422, "UNSUPPORTED", /COUPONS/],
+      ["/campaigns?type=PUNCH_CARDS", campaignBody(reward.id), 422, "UNSUPPORTED", /PUNCH_CARDS/],
       [
         "/campaigns?type=BEHAVIOR",
         { ...campaignBody(reward.id), attributes: {} },

@@ -24,6 +24,16 @@ export const ERROR_CODES = {
   COUPON_NOT_FOUND: { status: 404, trpc: "NOT_FOUND" },
   /** The coupon's uses or its campaign's quantity are used up. */
   COUPON_EXHAUSTED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  /** This customer has already redeemed this coupon code. */
+  COUPON_ALREADY_REDEEMED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  /** The coupon's campaign has ended. */
+  COUPON_EXPIRED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  /** The coupon's campaign has not started yet. */
+  COUPON_NOT_STARTED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  /** The coupon's campaign is paused (stored status INACTIVE). */
+  COUPON_INACTIVE: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  /** The campaign's budget cannot cover what the action would credit. */
+  BUDGET_EXHAUSTED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
   /** Migrated transactions do not add up to the customer's migrated balance of a reward. */
   RECONCILIATION_MISMATCH: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
   /** Too many requests; see Retry-After. */
@@ -34,18 +44,28 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** The one error type of Tally: a stable code plus a sentence naming the offending field(s). */
+/**
+ * The one error type of Tally: a stable code plus a sentence naming the offending field(s);
+ * `extra` holds further answer fields some codes carry (e.g. `requirement` on CONDITION_NOT_MET).
+ */
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly details: string;
   /** RATE_LIMITED: seconds until a retry can succeed (the transport's Retry-After). */
   readonly retryAfter: number | undefined;
-  constructor(code: ErrorCode, details: string, opts: { retryAfter?: number } = {}) {
+  /** Extra wire fields beside error and details (e.g. a failed condition's `requirement`). */
+  readonly extra: Record<string, unknown> | undefined;
+  constructor(
+    code: ErrorCode,
+    details: string,
+    opts: { retryAfter?: number; extra?: Record<string, unknown> } = {},
+  ) {
     super(`${code}: ${details}`);
     this.name = "DomainError";
     this.code = code;
     this.details = details;
     this.retryAfter = opts.retryAfter;
+    this.extra = opts.extra;
   }
   get status(): number {
     return ERROR_CODES[this.code].status;

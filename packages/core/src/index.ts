@@ -1,6 +1,7 @@
 export * from "./budget.ts";
 export * from "./campaigns.ts";
 export * from "./conditions/index.ts";
+export * from "./coupons.ts";
 export * from "./decimal.ts";
 export * from "./earning.ts";
 export * from "./errors.ts";

@@ -93,7 +93,7 @@ export const ZCampaignListQuerySchema = ZRangeQuerySchema.and(
     status: z.enum(CAMPAIGN_READ_STATUSES).optional(),
     labels: z.string().max(1000).optional(),
     funded_by: z.string().max(64).optional(),
-    include: z.enum(["CODES_SUMMARY", "CODES"]).optional(),
+    include: z.enum(["CODES_SUMMARY"]).optional(),
   }),
 );
 

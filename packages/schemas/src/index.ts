@@ -1,5 +1,6 @@
 export * from "./catalog.ts";
 export * from "./common.ts";
+export * from "./coupon.ts";
 export * from "./customer.ts";
 export * from "./event.ts";
 export * from "./event-type.ts";

@@ -108,6 +108,16 @@ export const ZTierSchema = z.object({
 });
 export type TTier = z.infer<typeof ZTierSchema>;
 
+/** One code of a COUPONS campaign (`GET /campaigns/{id}?include=CODES`, extension). */
+export const ZCouponCodeSchema = z.object({
+  id: z.uuid(),
+  code: z.string(),
+  max_uses: z.number().int().nullable(),
+  uses_count: z.number().int(),
+  created_at: ZIso,
+});
+export type TCouponCode = z.infer<typeof ZCouponCodeSchema>;
+
 export const ZCampaignSchema = z.object({
   id: z.uuid(),
   type: z.enum(["BEHAVIOR", "COUPONS", "PUNCH_CARDS", "REFERRALS"]),
@@ -131,6 +141,8 @@ export const ZCampaignSchema = z.object({
   labels: z.array(z.string()),
   metadata: z.record(z.string(), z.unknown()),
   quantity: z.number().nullable(),
+  /** COUPONS campaigns read with `include=CODES` (extension). */
+  codes: z.array(ZCouponCodeSchema).optional(),
 });
 export type TCampaign = z.infer<typeof ZCampaignSchema>;
 

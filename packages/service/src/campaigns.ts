@@ -1,9 +1,11 @@
-import { DomainError, notFound, type Rule, validateRules } from "@tally/core";
+import { type CodeFormat, DomainError, notFound, type Rule, validateRules } from "@tally/core";
 import { type Database, type Db, json } from "@tally/db";
-import type { CAMPAIGN_TYPES, TCampaign, TCampaignWrite } from "@tally/schemas";
+import type { CAMPAIGN_TYPES, TCampaign, TCampaignWrite, TCodesSummary } from "@tally/schemas";
 import { type Insertable, type Selectable, sql } from "kysely";
 import { assertBrand } from "./accounts.ts";
 import { canonical } from "./canonical.ts";
+import { type CodePlan, planCodes, syncCampaignCodes } from "./coupons/codes.ts";
+import { listCampaignCodes, summariseCodes } from "./coupons/summary.ts";
 import { newId, type ServiceDeps } from "./deps.ts";
 import { listPage } from "./paging.ts";
 import { isUuid } from "./rewards.ts";
@@ -14,7 +16,7 @@ type CampaignRow = Selectable<Database["campaigns"]>;
 
 const SKEW_MS = 60_000;
 const YEAR_MS = 365 * 86_400_000;
-const SUPPORTED: CampaignType[] = ["BEHAVIOR"];
+const SUPPORTED: CampaignType[] = ["BEHAVIOR", "COUPONS"];
 
 function resolveType(queryType: CampaignType | undefined, input: TCampaignWrite): CampaignType {
   if (queryType && input.type && queryType !== input.type) {
@@ -28,7 +30,7 @@ function resolveType(queryType: CampaignType | undefined, input: TCampaignWrite)
   if (!SUPPORTED.includes(type)) {
     throw new DomainError(
       "UNSUPPORTED",
-      `type: ${type} campaigns are not supported yet; only BEHAVIOR campaigns are`,
+      `type: ${type} campaigns are not supported yet; only BEHAVIOR and COUPONS campaigns are`,
     );
   }
   return type;
@@ -103,8 +105,10 @@ async function campaignColumns(
   input: TCampaignWrite,
   now: Date,
   existing?: CampaignRow,
+  codes?: CodePlan,
 ) {
-  const trigger = input.attributes.trigger ?? input.trigger ?? null;
+  // Coupon campaigns are redeemed by code, never triggered by events.
+  const trigger = type === "COUPONS" ? null : (input.attributes.trigger ?? input.trigger ?? null);
   if (type === "BEHAVIOR" && !trigger)
     throw new DomainError(
       "VALIDATION_FAILED",
@@ -151,26 +155,39 @@ async function campaignColumns(
     labels: json(input.labels ?? []),
     metadata: json(input.metadata ?? {}),
     quantity: input.quantity ?? null,
-    attributes: json({}),
+    attributes: json(codes ? { useCustomCodes: codes.custom } : {}),
   } satisfies Omit<Insertable<Database["campaigns"]>, "account_id" | "id">;
 }
 
-/** Creates a campaign (SERVER keys only; the route checks). */
+/** Options of the service (tRPC, CLI) beyond what REST sends: how generated coupon codes look. */
+export interface CampaignWriteOptions {
+  codeFormat?: Partial<CodeFormat>;
+}
+
+/**
+ * Creates a campaign (SERVER keys only; the route checks). A COUPONS campaign gets its
+ * codes in the same transaction: `quantity` generated ones or `customCodes` (decisions §8).
+ */
 export async function createCampaign(
   deps: ServiceDeps,
   accountId: string,
   queryType: CampaignType | undefined,
   input: TCampaignWrite,
+  options: CampaignWriteOptions = {},
 ): Promise<TCampaign> {
   const now = deps.now();
   const type = resolveType(queryType, input);
-  const columns = await campaignColumns(deps, accountId, type, input, now);
-  const row = await deps.db
-    .insertInto("campaigns")
-    .values({ account_id: accountId, id: newId(), ...columns, created_at: now, updated_at: now })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toCampaignView(row, now);
+  const codes = type === "COUPONS" ? planCodes(input, { format: options.codeFormat }) : undefined;
+  const columns = await campaignColumns(deps, accountId, type, input, now, undefined, codes);
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto("campaigns")
+      .values({ account_id: accountId, id: newId(), ...columns, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (codes) await syncCampaignCodes(trx, { accountId, campaignId: row.id, plan: codes, now });
+    return toCampaignView(row, now);
+  });
 }
 
 const sameJson = (a: unknown, b: unknown) => canonical(a) === canonical(b);
@@ -182,6 +199,7 @@ export async function updateCampaign(
   id: string,
   queryType: CampaignType | undefined,
   input: TCampaignWrite,
+  options: CampaignWriteOptions = {},
 ): Promise<TCampaign> {
   const now = deps.now();
   return deps.db.transaction().execute(async (trx) => {
@@ -200,6 +218,11 @@ export async function updateCampaign(
       throw new DomainError("CONFLICT", `type: the campaign is ${existing.type}, not ${type}`);
     if (existing.end_date && existing.end_date <= now)
       throw new DomainError("CONFLICT", "the campaign has finished and can no longer change");
+    const wasCustom = (existing.attributes as { useCustomCodes?: boolean }).useCustomCodes === true;
+    const codes =
+      type === "COUPONS"
+        ? planCodes(input, { existingCustom: wasCustom, format: options.codeFormat })
+        : undefined;
     const columns = await campaignColumns(
       { ...deps, db: trx },
       accountId,
@@ -207,6 +230,7 @@ export async function updateCampaign(
       input,
       now,
       existing,
+      codes,
     );
     if (existing.start_date <= now) {
       const frozen: string[] = [];
@@ -229,15 +253,26 @@ export async function updateCampaign(
       .where("id", "=", id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (codes) {
+      await syncCampaignCodes(trx, { accountId, campaignId: id, plan: codes, wasCustom, now });
+    }
     return toCampaignView(row, now);
   });
 }
 
-/** One campaign, or 404. */
+type Include = "CODES" | "CODES_SUMMARY";
+
+/** The view with `attributes.codes_summary` when asked for and the campaign is COUPONS. */
+function withSummary(view: TCampaign, summary: TCodesSummary | undefined): TCampaign {
+  return summary ? { ...view, attributes: { ...view.attributes, codes_summary: summary } } : view;
+}
+
+/** One campaign, or 404; `include` adds a COUPONS campaign's codes and/or their summary. */
 export async function getCampaign(
   deps: ServiceDeps,
   accountId: string,
   id: string,
+  include: Include[] = [],
 ): Promise<TCampaign> {
   const row = isUuid(id)
     ? await deps.db
@@ -248,7 +283,14 @@ export async function getCampaign(
         .executeTakeFirst()
     : undefined;
   if (!row) throw notFound("campaign", id);
-  return toCampaignView(row, deps.now());
+  let view = toCampaignView(row, deps.now());
+  if (include.includes("CODES_SUMMARY")) {
+    view = withSummary(view, (await summariseCodes(deps.db, accountId, [row])).get(row.id));
+  }
+  if (include.includes("CODES") && row.type === "COUPONS") {
+    view = { ...view, codes: await listCampaignCodes(deps.db, accountId, row.id) };
+  }
+  return view;
 }
 
 export interface CampaignListQuery {
@@ -259,6 +301,7 @@ export interface CampaignListQuery {
   status?: "RUNNING" | "PAUSED" | "SCHEDULED" | "FINISHED" | "NOT FINISHED" | undefined;
   labels?: string | undefined;
   funded_by?: string | undefined;
+  include?: "CODES_SUMMARY" | undefined;
 }
 
 /** Campaigns by index range with the list filters of api.md; status is derived from the dates. */
@@ -290,8 +333,10 @@ export async function listCampaigns(deps: ServiceDeps, accountId: string, q: Cam
       .where("status", "=", "ACTIVE")
       .where("start_date", "<=", now);
   const page = await listPage(query, q);
+  const summaries =
+    q.include === "CODES_SUMMARY" ? await summariseCodes(deps.db, accountId, page.rows) : new Map();
   return {
-    data: page.rows.map((r) => toCampaignView(r, now)),
+    data: page.rows.map((r) => withSummary(toCampaignView(r, now), summaries.get(r.id))),
     from: page.from,
     to: page.to,
     count: page.count,

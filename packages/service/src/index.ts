@@ -1,6 +1,10 @@
 export * from "./accounts.ts";
 export * from "./auth.ts";
 export * from "./campaigns.ts";
+export { MAX_GENERATED_CODES } from "./coupons/codes.ts";
+export { COUPON_EVENT_TYPE, redeemCoupon } from "./coupons/redeem.ts";
+export { reverseCoupon } from "./coupons/reverse.ts";
+export { listCampaignCodes, summariseCodes } from "./coupons/summary.ts";
 export * from "./customers.ts";
 export * from "./demo.ts";
 export * from "./deps.ts";

@@ -11,7 +11,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, _next) => {
     if (error instanceof DomainError) {
       if (error.retryAfter !== undefined) res.set("Retry-After", String(error.retryAfter));
-      res.status(error.status).json({ error: error.code, details: error.details });
+      res.status(error.status).json({ ...error.extra, error: error.code, details: error.details });
       return;
     }
     const type = (error as { type?: string }).type;

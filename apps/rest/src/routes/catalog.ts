@@ -1,4 +1,5 @@
 import {
+  ZCampaignGetQuerySchema,
   ZCampaignListQuerySchema,
   ZCampaignTypeQuerySchema,
   ZCampaignWriteSchema,
@@ -43,7 +44,8 @@ export function catalogRouter(deps: AppDeps): Router {
     res.json(await listCampaigns(deps, accountOf(req), q));
   });
   router.get("/campaigns/:id", async (req, res) => {
-    res.json({ data: await getCampaign(deps, accountOf(req), idOf(req)) });
+    const { include } = parseOrThrow(ZCampaignGetQuerySchema, req.query, "query");
+    res.json({ data: await getCampaign(deps, accountOf(req), idOf(req), include) });
   });
   router.post("/campaigns", async (req, res) => {
     const { type } = parseOrThrow(ZCampaignTypeQuerySchema, req.query, "query");

@@ -254,6 +254,15 @@ const up_statements = [
     foreign key (account_id, campaign_id) references campaigns(account_id, id)
   )`,
   `create unique index coupon_codes_code on coupon_codes (account_id, lower(code))`,
+  `create index coupon_codes_campaign on coupon_codes (account_id, campaign_id, created_at)`,
+  // A COUPONS campaign's redemptions so far, charged against its quantity by one conditional upsert.
+  `create table coupon_usage (
+    account_id uuid not null,
+    campaign_id uuid not null,
+    uses integer not null default 0 check (uses >= 0),
+    primary key (account_id, campaign_id),
+    foreign key (account_id, campaign_id) references campaigns(account_id, id)
+  )`,
   `create table coupon_redemptions (
     account_id uuid not null,
     id uuid not null,
@@ -388,6 +397,7 @@ const tables = [
   "punch_cards",
   "gift_cards",
   "coupon_redemptions",
+  "coupon_usage",
   "coupon_codes",
   "reservations",
   "transactions",

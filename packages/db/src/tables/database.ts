@@ -22,6 +22,7 @@ import type {
 import type {
   CouponCodeTable,
   CouponRedemptionTable,
+  CouponUsageTable,
   GiftCardTable,
   MigrationJobTable,
   PunchCardTable,
@@ -47,6 +48,7 @@ export interface Database {
   reservations: ReservationTable;
   coupon_codes: CouponCodeTable;
   coupon_redemptions: CouponRedemptionTable;
+  coupon_usage: CouponUsageTable;
   gift_cards: GiftCardTable;
   punch_cards: PunchCardTable;
   referral_codes: ReferralCodeTable;

@@ -10,6 +10,13 @@ export interface CouponCodeTable {
   created_at: CreatedAt;
 }
 
+/** Redemptions of a COUPONS campaign so far (what its `quantity` caps). */
+export interface CouponUsageTable {
+  account_id: string;
+  campaign_id: string;
+  uses: number;
+}
+
 export interface CouponRedemptionTable {
   account_id: string;
   id: string;

@@ -1,10 +1,15 @@
+import type { Database } from "@tally/db";
 import { json } from "@tally/db";
 import type { TEvent } from "@tally/schemas";
+import type { Transaction } from "kysely";
+import { releaseCouponUse } from "../coupons/reverse.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { toTransactionView } from "../views.ts";
 import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
 import { settleHolds } from "./lots.ts";
 import { undoEvent } from "./undo.ts";
+
+type Trx = Transaction<Database>;
 
 /**
  * POST /behavior/events/{id}/reverse (decisions §6): PENDING → CANCELLED (its holds released);
@@ -16,39 +21,47 @@ export async function reverseEvent(
   opts: { accountId: string; id: string; reason?: string | null },
 ): Promise<TEvent> {
   const now = deps.now();
-  const { accountId } = opts;
   return deps.db.transaction().execute(async (trx) => {
-    const locked = await lockEvent(trx, { accountId, id: opts.id, now });
-    const { event, walletId } = locked;
-    expectStatus(event, ["PENDING", "RESOLVED"], "reversed");
-    let customer = locked.customer;
-    let result = event.result as TEvent["result"];
-    const cancel = event.status === "PENDING";
-    if (cancel) {
-      await settleHolds(trx, { accountId, eventId: event.id, to: "RELEASED" });
-    } else {
-      const undone = await undoEvent(trx, { accountId, event, customer, walletId, now });
-      customer = undone.customer;
-      // The answer's result.transactions lists the reversal rows after the original ones.
-      const views = undone.transactions.map((t) => toTransactionView(t, locked.customerId));
-      result = result && { ...result, transactions: [...result.transactions, ...views] };
-    }
-    const change = cancel
-      ? { status: "CANCELLED" as const, cancelled_at: now }
-      : { status: "REVERSED" as const, reversed_at: now };
-    const updated = await trx
-      .updateTable("events")
-      .set({ ...change, reverse_reason: opts.reason ?? null, result: json(result) })
-      .where("account_id", "=", accountId)
-      .where("id", "=", event.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return eventAnswer(trx, {
-      accountId,
-      event: updated,
-      customer,
-      customerId: locked.customerId,
-      now,
-    });
+    const done = await reverseEventIn(trx, { ...opts, now });
+    return eventAnswer(trx, { accountId: opts.accountId, ...done, now });
   });
+}
+
+/**
+ * reverseEvent inside the caller's transaction. A coupon's event also gives its use back (the
+ * code and the campaign's quantity), so a coupon can be reversed from either route.
+ */
+export async function reverseEventIn(
+  trx: Trx,
+  opts: { accountId: string; id: string; reason?: string | null; now: Date },
+) {
+  const { accountId, now } = opts;
+  const locked = await lockEvent(trx, { accountId, id: opts.id, now });
+  const { event, walletId } = locked;
+  expectStatus(event, ["PENDING", "RESOLVED"], "reversed");
+  let customer = locked.customer;
+  let result = event.result as TEvent["result"];
+  const cancel = event.status === "PENDING";
+  if (cancel) {
+    await settleHolds(trx, { accountId, eventId: event.id, to: "RELEASED" });
+  } else {
+    if (event.source === "COUPON")
+      await releaseCouponUse(trx, { accountId, eventId: event.id, now });
+    const undone = await undoEvent(trx, { accountId, event, customer, walletId, now });
+    customer = undone.customer;
+    // The answer's result.transactions lists the reversal rows after the original ones.
+    const views = undone.transactions.map((t) => toTransactionView(t, locked.customerId));
+    result = result && { ...result, transactions: [...result.transactions, ...views] };
+  }
+  const change = cancel
+    ? { status: "CANCELLED" as const, cancelled_at: now }
+    : { status: "REVERSED" as const, reversed_at: now };
+  const updated = await trx
+    .updateTable("events")
+    .set({ ...change, reverse_reason: opts.reason ?? null, result: json(result) })
+    .where("account_id", "=", accountId)
+    .where("id", "=", event.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { event: updated, customer, customerId: locked.customerId, walletId };
 }

@@ -1,0 +1,19 @@
+import { ZCouponRedeemSchema, ZCouponReverseSchema } from "@tally/schemas";
+import { parseOrThrow, redeemCoupon, reverseCoupon } from "@tally/service";
+import { Router } from "express";
+import type { AppDeps } from "../app.ts";
+import { accountOf, serverOnly } from "../middleware/auth.ts";
+
+/** Coupon codes (SERVER keys: redeeming credits a wallet). */
+export function couponsRouter(deps: AppDeps): Router {
+  const router = Router();
+  router.post("/coupons/redeem", serverOnly, async (req, res) => {
+    const input = parseOrThrow(ZCouponRedeemSchema, req.body);
+    res.json({ data: await redeemCoupon(deps, accountOf(req), input) });
+  });
+  router.post("/coupons/reverse", serverOnly, async (req, res) => {
+    const input = parseOrThrow(ZCouponReverseSchema, req.body);
+    res.json({ data: await reverseCoupon(deps, accountOf(req), input) });
+  });
+  return router;
+}
