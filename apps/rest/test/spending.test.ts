@@ -219,6 +219,25 @@ describe("reservations: fulfilled false, fulfil, expiry", () => {
     expect(ok.body.data.status).toBe("RESOLVED");
     expect((await totals(tenant, customerId, rewardId)).total).toBe(300 - 150 + 35 - 100 + 40);
   });
+  it("does not spend a held lot that expired since: fulfil re-checks and draws live lots", async () => {
+    const { tenant, customerId, rewardId } = await withPoints(100, { expiry: "10/days" });
+    await later(tenant, 5 * DAY);
+    await emit(tenant, purchase(customerId, 100));
+    const [lotA, lotB] = (await tenant.server.get(`/customers/${customerId}`)).body.data.wallet
+      .lines;
+    const pending = await emit(
+      tenant,
+      redeeming(customerId, 50, rewardId, 50, { fulfilled: false, reserve: 30 }),
+    );
+    expect(pending.result.redemptions[0].id).toBe(lotA.id);
+    await later(tenant, 6 * DAY);
+    const done = await tenant.server.patch(`/behavior/events/${pending.id}/fulfill`);
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body.data.result.redemptions).toEqual([
+      expect.objectContaining({ id: lotB.id, amount: 50 }),
+    ]);
+  });
+
   it("counts only live holds on a lot, before any job has run", async () => {
     const { tenant, customerId, rewardId } = await withPoints(300);
     await emit(tenant, redeeming(customerId, 50, rewardId, 100, { fulfilled: false }));

@@ -11,9 +11,10 @@ import { checkRedemption, hasRedeem, redemptionRecords } from "./redeem.ts";
 
 /**
  * PATCH /behavior/events/{id}/fulfill (decisions §6): a PENDING event spends what it holds and
- * is credited, becoming RESOLVED. An EXPIRED one (its holds released) is re-checked against the
- * wallet as it is now and proceeds if it can (422 listing each failing item otherwise). Any
- * other status → 409. One transaction, wallet locked first.
+ * is credited, becoming RESOLVED. An EXPIRED one (its holds released), or one holding a lot
+ * that has expired since, is re-checked against the wallet as it is now and proceeds if it can
+ * (422 listing each failing item otherwise). Any other status → 409. One transaction, wallet
+ * locked first.
  */
 export async function fulfilEvent(
   deps: ServiceDeps,
@@ -42,6 +43,12 @@ export async function fulfilEvent(
         .where("r.status", "=", "HELD")
         .orderBy("r.id")
         .execute();
+      // Expired lots never count: if a held lot expired since, the holds go and the event is
+      // re-checked against the wallet as it is now, as an EXPIRED event would be.
+      if (holds.some((h) => h.expiration_date !== null && h.expiration_date <= now)) {
+        await settleHolds(trx, { accountId, eventId: event.id, to: "RELEASED" });
+        holds.length = 0;
+      }
       const held = new Map<string, Decimal>();
       for (const h of holds)
         held.set(h.reward_id, (held.get(h.reward_id) ?? new D(0)).plus(h.held));
