@@ -18,6 +18,7 @@ import { type CustomerRow, findCustomer } from "./customers.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { customerFacts, eventFacts, rewardFacts } from "./events/facts.ts";
 import { toRewardView } from "./views.ts";
+import { liveReservedOf } from "./wallet.ts";
 
 type Trx = Transaction<Database>;
 
@@ -45,9 +46,7 @@ export async function loadAvailableBalances(
     .select([
       "l.reward_id",
       // Net of live holds only, as spending counts them (see loadOpenLots).
-      sql<string>`sum(l.remaining - coalesce((select sum(r.amount) from reservations r
-        where r.account_id = l.account_id and r.line_id = l.id and r.status = 'HELD'
-          and r.expires_at > ${opts.now}), 0))`.as("available"),
+      sql<string>`sum(l.remaining - ${liveReservedOf(opts.now)})`.as("available"),
     ])
     .where("l.account_id", "=", opts.accountId)
     .where("w.customer_uuid", "=", opts.customerUuid)

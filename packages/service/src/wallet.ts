@@ -1,12 +1,44 @@
 import { D, toWireNumber } from "@tally/core";
 import type { Database, Db } from "@tally/db";
 import type { TWallet } from "@tally/schemas";
-import type { Selectable, Transaction } from "kysely";
+import { type Selectable, sql, type Transaction } from "kysely";
 import { toLineView, toRewardView } from "./views.ts";
 
 type Executor = Db | Transaction<Database>;
 type RewardRow = Selectable<Database["rewards"]>;
 type LineRow = Selectable<Database["wallet_lines"]>;
+
+/**
+ * What the live holds of lot `l` (a `wallet_lines` row aliased `l`) reserve at `now`: HELD
+ * reservations whose window is still open. Lapsed holds never count, whether or not the expiry
+ * job released them yet; spending, preview and the wallet view all read this.
+ */
+export function liveReservedOf(now: Date) {
+  return sql<string>`coalesce((select sum(r.amount) from reservations r
+    where r.account_id = l.account_id and r.line_id = l.id and r.status = 'HELD'
+      and r.expires_at > ${now}), 0)`;
+}
+
+/** The wallet's lots with something left, `reserved` being what their live holds reserve. */
+export async function loadOpenLines(
+  db: Executor,
+  opts: { accountId: string; walletId: string; now: Date },
+): Promise<LineRow[]> {
+  const rows = await db
+    .selectFrom("wallet_lines as l")
+    .selectAll("l")
+    .select(sql<string>`${liveReservedOf(opts.now)}::text`.as("live_reserved"))
+    .where("l.account_id", "=", opts.accountId)
+    .where("l.wallet_id", "=", opts.walletId)
+    .where("l.remaining", ">", "0")
+    .where((eb) =>
+      eb.or([eb("l.expiration_date", "is", null), eb("l.expiration_date", ">", opts.now)]),
+    )
+    .orderBy("l.issued_at")
+    .orderBy("l.id")
+    .execute();
+  return rows.map(({ live_reserved, ...l }) => ({ ...l, reserved: live_reserved }));
+}
 
 /**
  * The wallet as the API shows it: unexpired lots with something left, and per
@@ -24,16 +56,7 @@ export async function loadWalletView(
     rewards?: Map<string, RewardRow>;
   },
 ): Promise<TWallet> {
-  const lines = await db
-    .selectFrom("wallet_lines")
-    .selectAll()
-    .where("account_id", "=", opts.accountId)
-    .where("wallet_id", "=", opts.walletId)
-    .where("remaining", ">", "0")
-    .where((eb) => eb.or([eb("expiration_date", "is", null), eb("expiration_date", ">", opts.now)]))
-    .orderBy("issued_at")
-    .orderBy("id")
-    .execute();
+  const lines = await loadOpenLines(db, opts);
   let rewards = opts.rewards;
   const rewardIds = [...new Set(lines.map((l) => l.reward_id))];
   if (!rewards && rewardIds.length > 0) {

@@ -3,7 +3,9 @@ import { type Database, json } from "@tally/db";
 import type { TCouponRedeem, TWalletLine } from "@tally/schemas";
 import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
 import { newId } from "../deps.ts";
+import { budgetPeriodOf } from "../events/budget.ts";
 import { toLineView, toTransactionView } from "../views.ts";
+import { loadOpenLines } from "../wallet.ts";
 
 type Trx = Transaction<Database>;
 type Row<T extends keyof Database> = Selectable<Database[T]>;
@@ -61,6 +63,7 @@ export async function writeCouponRedemption(
     const attributes = {
       line: toLineView(line),
       campaign_name: campaign.name,
+      budget_period: budgetPeriodOf(campaign, now),
       coupon: { code: w.code.code, code_id: w.code.id },
     };
     const transaction: Row<"transactions"> = {
@@ -155,12 +158,6 @@ export async function writeCouponRedemption(
     .where("account_id", "=", accountId)
     .where("id", "=", w.code.id)
     .execute();
-  const open = await trx
-    .selectFrom("wallet_lines")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where("wallet_id", "=", w.walletId)
-    .where("remaining", ">", "0")
-    .execute();
+  const open = await loadOpenLines(trx, { accountId, walletId: w.walletId, now });
   return { lines: open, accumulations };
 }

@@ -5,6 +5,19 @@ import { type Selectable, sql, type Transaction } from "kysely";
 type Trx = Transaction<Database>;
 
 /**
+ * The budget period an accrual of `campaign` at `at` is charged to (ISO), recorded in its
+ * ACCUMULATION transaction so a reversal gives the use back to that very period; null without
+ * a budget.
+ */
+export function budgetPeriodOf(
+  campaign: Pick<Selectable<Database["campaigns"]>, "budget" | "divide_budget_in"> | undefined,
+  at: Date,
+): string | null {
+  if (!campaign || campaign.budget === null) return null;
+  return budgetPeriodStart(campaign.divide_budget_in, at).toISOString();
+}
+
+/**
  * Drops the accruals of every campaign whose budget (for the current period) the
  * event would overrun. Each budget is charged by one conditional upsert, which
  * locks its usage row; rows are taken in ascending campaign id order — after the

@@ -128,10 +128,14 @@ export async function emitEvent(
       };
     });
   } catch (error) {
-    if (pgCode(error) !== "23505" || !purchaseId) throw error;
+    if (!purchaseId) throw error;
+    const duplicate = pgCode(error) === "23505";
+    // A retried purchase that redeems fails its spending first (the original spent the units):
+    // it is still a replay, answered from the original.
+    if (!duplicate && !(error instanceof DomainError && error.status === 422)) throw error;
     const replay = await replayPurchase(deps, { accountId, input, purchaseId, payloadHash, now });
-    if (!replay) throw duplicatePurchase(purchaseId);
-    return replay;
+    if (replay) return replay;
+    throw duplicate ? duplicatePurchase(purchaseId) : error;
   }
 }
 

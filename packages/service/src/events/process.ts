@@ -8,12 +8,13 @@ import {
 } from "@tally/core";
 import { type Database, json } from "@tally/db";
 import type { TWalletLine } from "@tally/schemas";
-import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
+import type { Insertable, Selectable, Transaction } from "kysely";
 import type { Catalog } from "../catalog.ts";
 import { newId } from "../deps.ts";
 import { toLineView, toTransactionView } from "../views.ts";
-import { applyBudgets } from "./budget.ts";
+import { applyBudgets, budgetPeriodOf } from "./budget.ts";
 import { customerFacts, type EventPayload, eventFacts, rewardFacts, tierFacts } from "./facts.ts";
+import { writeEvent } from "./write.ts";
 
 type Trx = Transaction<Database>;
 type CustomerRow = Selectable<Database["customers"]>;
@@ -157,7 +158,11 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
       created_at: now,
     };
     const lineView = toLineView(line);
-    const attributes = { line: lineView, campaign_name: campaign?.name ?? null };
+    const attributes = {
+      line: lineView,
+      campaign_name: campaign?.name ?? null,
+      budget_period: budgetPeriodOf(campaign, now),
+    };
     const transaction = {
       account_id: accountId,
       id: newId(),
@@ -250,6 +255,7 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
     customerUpdate,
     event,
     existing: opts.existing ?? false,
+    now,
   });
   // The stored row, as the database would hand it back (no need to read it back).
   const storedEvent: EventRow = {
@@ -268,99 +274,3 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
 }
 
 type LineRow = Selectable<Database["wallet_lines"]>;
-
-/**
- * One round trip for every write of an event: data-modifying CTEs insert the lots
- * and transactions, update the customer and insert the event; the statement
- * answers the event and the wallet's open lots as they were before this event
- * (exact amounts as text). Under the wallet lock nothing else can change them, so
- * old lots plus the new ones are the wallet after the event.
- */
-async function writeEvent(
-  trx: Trx,
-  w: {
-    accountId: string;
-    customerUuid: string;
-    walletId: string;
-    lines: Insertable<Database["wallet_lines"]>[];
-    transactions: Insertable<Database["transactions"]>[];
-    customerUpdate: { metrics: string; tier_id: string; updated_at: Date } | null;
-    event: Insertable<Database["events"]>;
-    existing: boolean;
-  },
-): Promise<{ openLines: LineRow[] }> {
-  let q: any = trx; // optional CTE steps are not expressible in Kysely's chained types
-  if (w.lines.length > 0) {
-    q = q.with("new_lines", (db: Trx) => db.insertInto("wallet_lines").values(w.lines));
-  }
-  if (w.transactions.length > 0) {
-    q = q.with("new_transactions", (db: Trx) =>
-      db.insertInto("transactions").values(w.transactions),
-    );
-  }
-  if (w.customerUpdate) {
-    const set = w.customerUpdate;
-    q = q.with("updated_customer", (db: Trx) =>
-      db
-        .updateTable("customers")
-        .set(set)
-        .where("account_id", "=", w.accountId)
-        .where("uuid", "=", w.customerUuid),
-    );
-  }
-  // A fulfilled event keeps its id, creation time and origin; everything else is rewritten.
-  const { account_id, id, created_at: _created, ...changes } = w.event;
-  const row = await q
-    .with("new_event", (db: Trx) =>
-      w.existing
-        ? db
-            .updateTable("events")
-            .set(changes)
-            .where("account_id", "=", account_id)
-            .where("id", "=", id)
-            .returning("id")
-        : db.insertInto("events").values(w.event).returning("id"),
-    )
-    .selectFrom("new_event")
-    .select("new_event.id")
-    .select(
-      sql<OpenLineJson[]>`(
-        select coalesce(json_agg(json_build_object(
-          'id', l.id, 'reward_id', l.reward_id, 'campaign_id', l.campaign_id, 'brand_id', l.brand_id,
-          'event_id', l.event_id, 'amount', l.amount::text, 'remaining', l.remaining::text,
-          'reserved', l.reserved::text, 'issued_at', l.issued_at, 'expiration_date', l.expiration_date,
-          'reservation_expires_at', l.reservation_expires_at)), '[]'::json)
-        from wallet_lines l
-        where l.account_id = ${w.accountId} and l.wallet_id = ${w.walletId} and l.remaining > 0
-      )`.as("open_lines"),
-    )
-    .executeTakeFirstOrThrow();
-  const { open_lines } = row as { open_lines: OpenLineJson[] };
-  const date = (v: string | null) => (v ? new Date(v) : null);
-  const openLines = open_lines.map(
-    (l) =>
-      ({
-        ...l,
-        account_id: w.accountId,
-        wallet_id: w.walletId,
-        issued_at: new Date(l.issued_at),
-        expiration_date: date(l.expiration_date),
-        reservation_expires_at: date(l.reservation_expires_at),
-      }) as LineRow,
-  );
-  return { openLines };
-}
-
-interface OpenLineJson {
-  id: string;
-  reward_id: string;
-  campaign_id: string | null;
-  brand_id: string | null;
-  event_id: string | null;
-  amount: string;
-  remaining: string;
-  reserved: string;
-  issued_at: string;
-  expiration_date: string | null;
-  reservation_expires_at: string | null;
-}

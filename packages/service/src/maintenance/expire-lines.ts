@@ -50,6 +50,20 @@ export async function expireLines(opts: MaintenanceOptions): Promise<ExpireLines
 async function expireWallet(trx: Trx, key: WalletKey, now: Date) {
   const customerUuid = await lockWallet(trx, key);
   if (!customerUuid) return { lines: 0, reservations: 0 };
+  return expireDueLots(trx, { ...key, customer_uuid: customerUuid }, now);
+}
+
+/**
+ * Under the caller's wallet lock: expires the wallet's lots due by `now` (EXPIRATION rows,
+ * remaining and reserved to 0, their holds released). A reversal calls it first, so what it
+ * takes back never counts units that expiry already took.
+ */
+export async function expireDueLots(
+  trx: Trx,
+  key: WalletKey & { customer_uuid: string },
+  now: Date,
+): Promise<{ lines: number; reservations: number }> {
+  const customerUuid = key.customer_uuid;
   const lines = await trx
     .selectFrom("wallet_lines as l")
     .innerJoin("rewards as r", (j) =>

@@ -1,3 +1,4 @@
+import type { Order } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { Transaction } from "kysely";
 import type { Catalog } from "../catalog.ts";
@@ -6,8 +7,8 @@ import { newId } from "../deps.ts";
 import type { EventPayload } from "../events/facts.ts";
 import type { ProcessOptions } from "../events/process.ts";
 import { toLineView } from "../views.ts";
-import { holdDraws, moveRemaining, pickDraws } from "./lots.ts";
-import { checkRedemption, hasRedeem, redemptionRecords } from "./redeem.ts";
+import { type Draw, holdDraws, moveRemaining, pickDraws } from "./lots.ts";
+import { checkRedemption, type EventRedemption, hasRedeem, redemptionRecords } from "./redeem.ts";
 
 type Trx = Transaction<Database>;
 
@@ -21,15 +22,7 @@ const DAY_MS = 86_400_000;
  */
 export async function spendForEvent(
   trx: Trx,
-  opts: {
-    accountId: string;
-    customer: CustomerRow;
-    walletId: string;
-    catalog: Catalog;
-    payload: EventPayload;
-    now: Date;
-    issuedAt: Date;
-  },
+  opts: SpendContext & { payload: EventPayload },
 ): Promise<{ payload: EventPayload; process: Partial<ProcessOptions> }> {
   const { accountId, payload, now } = opts;
   const eventId = newId();
@@ -40,39 +33,66 @@ export async function spendForEvent(
   if (!hasRedeem(payload)) return { payload, process: { eventId, pending } };
   const plan = await checkRedemption(trx, opts);
   const draws = pickDraws(plan.lots, plan.outcome.draws, now);
-  const order = plan.renderedOrder;
-  const charged = plan.chargedOrder ? { ...payload, order: plan.chargedOrder } : payload;
-  if (pending) {
-    await holdDraws(trx, { accountId, eventId, draws, expiresAt: pending.expiresAt, now }, newId);
-    const lines = draws.map((d) =>
-      toLineView({ ...d.line, reservation_expires_at: pending.expiresAt }, d.amount.toString()),
+  if (!pending) {
+    await moveRemaining(
+      trx,
+      accountId,
+      draws.map((d) => ({ lineId: d.line.id, delta: d.amount.neg() })),
     );
-    return {
-      payload: charged,
-      process: {
-        eventId,
-        pending,
-        redemption: { lines, transactions: [], order },
-        storedPayload: payload,
-      },
-    };
+    return recordSpend({ ...opts, eventId, plan, draws });
   }
-  await moveRemaining(
-    trx,
-    accountId,
-    draws.map((d) => ({ lineId: d.line.id, delta: d.amount.neg() })),
+  await holdDraws(trx, { accountId, eventId, draws, expiresAt: pending.expiresAt, now }, newId);
+  const lines = draws.map((d) =>
+    toLineView({ ...d.line, reservation_expires_at: pending.expiresAt }, d.amount.toString()),
   );
-  const records = redemptionRecords({ ...opts, eventId, draws });
   return {
-    payload: charged,
+    payload: withOrder(payload, plan.chargedOrder),
     process: {
       eventId,
+      pending,
+      redemption: { lines, transactions: [], order: plan.renderedOrder },
+      storedPayload: payload,
+    },
+  };
+}
+
+/** What spending needs to know about the event and its locked wallet. */
+export interface SpendContext {
+  accountId: string;
+  customer: CustomerRow;
+  walletId: string;
+  catalog: Catalog;
+  now: Date;
+  issuedAt: Date;
+}
+
+const withOrder = (payload: EventPayload, order: Order | null) =>
+  order ? { ...payload, order } : payload;
+
+/**
+ * Records lots already taken (their remaining lowered by the caller): one REDEMPTION row per
+ * lot, and the options that make processEvent store them with the order's redemptions_result;
+ * earning sees the order as charged.
+ */
+export function recordSpend(
+  opts: SpendContext & {
+    payload: EventPayload;
+    eventId: string;
+    plan: EventRedemption;
+    draws: Draw[];
+  },
+): { payload: EventPayload; process: Partial<ProcessOptions> } {
+  const records = redemptionRecords(opts);
+  return {
+    payload: withOrder(opts.payload, opts.plan.chargedOrder),
+    process: {
+      eventId: opts.eventId,
       redemption: {
         lines: records.map((r) => r.line),
         transactions: records.map((r) => r.transaction),
-        order,
+        order: opts.plan.renderedOrder,
       },
-      storedPayload: payload,
+      storedPayload: opts.payload,
     },
   };
 }

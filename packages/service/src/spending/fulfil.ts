@@ -1,13 +1,18 @@
 import { D } from "@tally/core";
+import type { Database } from "@tally/db";
 import type { TEvent } from "@tally/schemas";
 import type Decimal from "decimal.js";
+import type { Transaction } from "kysely";
 import { loadCatalog } from "../catalog.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { EventPayload } from "../events/facts.ts";
-import { type ProcessOptions, processEvent } from "../events/process.ts";
+import { processEvent } from "../events/process.ts";
+import { recordSpend, type SpendContext } from "./event.ts";
 import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
 import { type Draw, moveRemaining, pickDraws, settleHolds } from "./lots.ts";
-import { checkRedemption, hasRedeem, redemptionRecords } from "./redeem.ts";
+import { checkRedemption, hasRedeem } from "./redeem.ts";
+
+type Trx = Transaction<Database>;
 
 /**
  * PATCH /behavior/events/{id}/fulfill (decisions §6): a PENDING event spends what it holds and
@@ -28,78 +33,16 @@ export async function fulfilEvent(
     expectStatus(event, ["PENDING", "EXPIRED"], "fulfilled");
     const catalog = await loadCatalog(trx, accountId, locked.catalogVersion);
     const payload = event.payload as EventPayload;
-    let charged = payload;
-    let spending: Partial<ProcessOptions> = {};
-    if (hasRedeem(payload)) {
-      const holds = await trx
-        .selectFrom("reservations as r")
-        .innerJoin("wallet_lines as l", (j) =>
-          j.onRef("l.account_id", "=", "r.account_id").onRef("l.id", "=", "r.line_id"),
-        )
-        .selectAll("l")
-        .select("r.amount as held")
-        .where("r.account_id", "=", accountId)
-        .where("r.event_id", "=", event.id)
-        .where("r.status", "=", "HELD")
-        .orderBy("r.id")
-        .execute();
-      // Expired lots never count: if a held lot expired since, the holds go and the event is
-      // re-checked against the wallet as it is now, as an EXPIRED event would be.
-      if (holds.some((h) => h.expiration_date !== null && h.expiration_date <= now)) {
-        await settleHolds(trx, { accountId, eventId: event.id, to: "RELEASED" });
-        holds.length = 0;
-      }
-      const held = new Map<string, Decimal>();
-      for (const h of holds)
-        held.set(h.reward_id, (held.get(h.reward_id) ?? new D(0)).plus(h.held));
-      const plan = await checkRedemption(trx, {
-        accountId,
-        customer,
-        walletId,
-        catalog,
-        payload,
-        now,
-        held,
-      });
-      let draws: Draw[];
-      if (holds.length > 0) {
-        await settleHolds(trx, { accountId, eventId: event.id, to: "SPENT" });
-        draws = holds.map(({ held: amount, ...line }) => ({ line, amount: new D(amount) }));
-      } else {
-        draws = pickDraws(plan.lots, plan.outcome.draws, now);
-        await moveRemaining(
-          trx,
-          accountId,
-          draws.map((d) => ({ lineId: d.line.id, delta: d.amount.neg() })),
-        );
-      }
-      const records = redemptionRecords({
-        accountId,
-        walletId,
-        customer,
-        catalog,
-        eventId: event.id,
-        payload,
-        draws,
-        issuedAt: event.issued_at,
-        now,
-      });
-      charged = plan.chargedOrder ? { ...payload, order: plan.chargedOrder } : payload;
-      spending = {
-        redemption: {
-          lines: records.map((r) => r.line),
-          transactions: records.map((r) => r.transaction),
-          order: plan.renderedOrder,
-        },
-        storedPayload: payload,
-      };
-    }
+    const ctx = { accountId, customer, walletId, catalog, now, issuedAt: event.issued_at };
+    const spent = hasRedeem(payload)
+      ? await spendHolds(trx, { ...ctx, payload, eventId: event.id })
+      : { payload, process: {} };
     const processed = await processEvent(trx, {
       accountId,
       customer,
       walletId,
       catalog,
-      payload: charged,
+      payload: spent.payload,
       now,
       source: event.source,
       issuedAt: event.issued_at,
@@ -107,7 +50,7 @@ export async function fulfilEvent(
       payloadHash: event.payload_hash,
       eventId: event.id,
       existing: true,
-      ...spending,
+      ...spent.process,
     });
     return eventAnswer(trx, {
       accountId,
@@ -117,4 +60,70 @@ export async function fulfilEvent(
       now,
     });
   });
+}
+
+/**
+ * The event's redemptions at fulfil time. Its holds are spent as they are when they still cover
+ * exactly what the order redeems, on lots that have not expired; otherwise (the event EXPIRED,
+ * the expiry job took a held lot, a lot expired since) the holds go and the order is checked
+ * against the wallet as it is now, spending fresh lots if it can (else 422).
+ */
+async function spendHolds(
+  trx: Trx,
+  opts: SpendContext & { payload: EventPayload; eventId: string },
+) {
+  const { accountId, eventId, now } = opts;
+  const holds = await loadHolds(trx, accountId, eventId);
+  const held = unitsByReward(holds.map((h) => ({ reward_id: h.line.reward_id, amount: h.amount })));
+  const plan = await checkRedemption(trx, { ...opts, held });
+  const asked = unitsByReward(plan.outcome.draws);
+  const intact =
+    holds.length > 0 &&
+    holds.every((h) => h.line.expiration_date === null || h.line.expiration_date > now) &&
+    sameUnits(held, asked);
+  if (intact) {
+    await settleHolds(trx, { accountId, eventId, to: "SPENT" });
+    return recordSpend({ ...opts, plan, draws: holds });
+  }
+  if (holds.length > 0) {
+    await settleHolds(trx, { accountId, eventId, to: "RELEASED" });
+    return spendHolds(trx, opts);
+  }
+  const draws = pickDraws(plan.lots, plan.outcome.draws, now);
+  await moveRemaining(
+    trx,
+    accountId,
+    draws.map((d) => ({ lineId: d.line.id, delta: d.amount.neg() })),
+  );
+  return recordSpend({ ...opts, plan, draws });
+}
+
+/** The event's HELD reservations with their lots, in the order they were taken. */
+async function loadHolds(trx: Trx, accountId: string, eventId: string): Promise<Draw[]> {
+  const rows = await trx
+    .selectFrom("reservations as r")
+    .innerJoin("wallet_lines as l", (j) =>
+      j.onRef("l.account_id", "=", "r.account_id").onRef("l.id", "=", "r.line_id"),
+    )
+    .selectAll("l")
+    .select("r.amount as held")
+    .where("r.account_id", "=", accountId)
+    .where("r.event_id", "=", eventId)
+    .where("r.status", "=", "HELD")
+    .orderBy("r.id")
+    .execute();
+  return rows.map(({ held, ...line }) => ({ line, amount: new D(held) }));
+}
+
+function unitsByReward(items: { reward_id: string; amount: Decimal }[]): Map<string, Decimal> {
+  const out = new Map<string, Decimal>();
+  for (const i of items) {
+    if (i.amount.isZero()) continue;
+    out.set(i.reward_id, (out.get(i.reward_id) ?? new D(0)).plus(i.amount));
+  }
+  return out;
+}
+
+function sameUnits(a: Map<string, Decimal>, b: Map<string, Decimal>): boolean {
+  return a.size === b.size && [...a].every(([id, units]) => b.get(id)?.eq(units) ?? false);
 }

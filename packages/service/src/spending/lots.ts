@@ -3,6 +3,7 @@ import type { Database } from "@tally/db";
 import type Decimal from "decimal.js";
 import { type Selectable, sql, type Transaction } from "kysely";
 import { releaseExpiredHolds } from "../maintenance/expire-reservations.ts";
+import { liveReservedOf } from "../wallet.ts";
 
 type Trx = Transaction<Database>;
 export type LineRow = Selectable<Database["wallet_lines"]>;
@@ -58,11 +59,7 @@ async function queryOpenLots(
     .selectAll("l")
     // What the lot's live holds reserve (holds whose window passed no longer count, whether or
     // not the expiry job released them yet).
-    .select(
-      sql<string>`coalesce((select sum(r.amount) from reservations r
-        where r.account_id = l.account_id and r.line_id = l.id and r.status = 'HELD'
-          and r.expires_at > ${opts.now}), 0)::text`.as("live_reserved"),
-    )
+    .select(sql<string>`${liveReservedOf(opts.now)}::text`.as("live_reserved"))
     .where("l.account_id", "=", opts.accountId)
     .where("l.wallet_id", "=", opts.walletId)
     .where("l.reward_id", "in", opts.rewardIds)

@@ -159,15 +159,10 @@ export function redemptionRecords(opts: {
   draws: Draw[];
   issuedAt: Date;
   now: Date;
-  /** Shown on each lot: when its hold ends (reserved, not yet spent). */
-  heldUntil?: Date | null;
 }) {
   const order = opts.payload.order ?? null;
   return opts.draws.map((d) => {
-    const line = toLineView(
-      { ...d.line, reservation_expires_at: opts.heldUntil ?? d.line.reservation_expires_at },
-      d.amount.toString(),
-    );
+    const line = toLineView(d.line, d.amount.toString());
     const transaction: Insertable<Database["transactions"]> = {
       account_id: opts.accountId,
       id: newId(),

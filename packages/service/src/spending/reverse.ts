@@ -1,3 +1,4 @@
+import { DomainError } from "@tally/core";
 import type { Database } from "@tally/db";
 import { json } from "@tally/db";
 import type { TEvent } from "@tally/schemas";
@@ -39,6 +40,12 @@ export async function reverseEventIn(
   const locked = await lockEvent(trx, { accountId, id: opts.id, now });
   const { event, walletId } = locked;
   expectStatus(event, ["PENDING", "RESOLVED"], "reversed");
+  if (event.source === "MIGRATION") {
+    throw new DomainError(
+      "CONFLICT",
+      `source: event ${event.id} was migrated; migrated history cannot be reversed`,
+    );
+  }
   let customer = locked.customer;
   let result = event.result as TEvent["result"];
   const cancel = event.status === "PENDING";

@@ -1,5 +1,5 @@
 import type { CustomerMetrics } from "@tally/core";
-import { applyPurchaseToMetrics, budgetPeriodStart, D, DomainError, dec } from "@tally/core";
+import { applyPurchaseToMetrics, D, DomainError, dec } from "@tally/core";
 import { type Database, json } from "@tally/db";
 import type Decimal from "decimal.js";
 import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
@@ -7,6 +7,7 @@ import type { CustomerRow } from "../customers.ts";
 import { newId } from "../deps.ts";
 import type { EventPayload } from "../events/facts.ts";
 import { paidValue } from "../events/process.ts";
+import { expireDueLots } from "../maintenance/expire-lines.ts";
 import { toLineView } from "../views.ts";
 import type { EventRow } from "./locked-event.ts";
 import { availableOf, drawLots, type LineRow, moveRemaining } from "./lots.ts";
@@ -59,6 +60,13 @@ export async function undoEvent(
   opts: { accountId: string; event: EventRow; customer: CustomerRow; walletId: string; now: Date },
 ): Promise<{ customer: CustomerRow; transactions: TxRow[] }> {
   const { accountId, event, now } = opts;
+  // Lots that expired by now are expired first (their holds go with them): what expiry took is
+  // then visible as EXPIRATION rows, never taken back twice.
+  await expireDueLots(
+    trx,
+    { account_id: accountId, wallet_id: opts.walletId, customer_uuid: opts.customer.uuid },
+    now,
+  );
   const own = await trx
     .selectFrom("transactions")
     .selectAll()
@@ -96,7 +104,8 @@ export async function undoEvent(
   }
   await moveRemaining(trx, accountId, restored);
 
-  // 2. Take back what it credited: from its own lots first, the spent part from other lots.
+  // 2. Take back what it credited: from its own lots first; the part already spent from other
+  // lots of the reward (the part that expired is gone already).
   const after = await lots();
   const expired = await expiredByLine(trx, accountId, [...after.keys()]);
   const taken: { lineId: string; delta: Decimal }[] = [];
@@ -122,12 +131,15 @@ export async function undoEvent(
   await moveRemaining(trx, accountId, taken);
   if (shortfall.size > 0) {
     const wants = [...shortfall].map(([reward_id, s]) => ({ reward_id, amount: s.amount }));
+    // Any lot of the reward but the event's own credits (already emptied above), including the
+    // lots its redemptions were just restored to.
+    const credited = own.filter((t) => t.type === "ACCUMULATION").flatMap((t) => t.line_id ?? []);
     const draws = await drawLots(trx, {
       accountId,
       walletId: opts.walletId,
       wants,
       now,
-      exclude: [...after.keys()],
+      exclude: credited,
     }).catch((error: unknown) => {
       if (!(error instanceof DomainError)) throw error;
       throw new DomainError(
@@ -156,7 +168,6 @@ export async function undoEvent(
   }
   await giveBackBudgets(trx, {
     accountId,
-    event,
     accumulations: own.filter((t) => t.type === "ACCUMULATION"),
   });
   return {
@@ -179,32 +190,26 @@ async function expiredByLine(trx: Trx, accountId: string, lineIds: string[]) {
   return new Map(rows.map((r) => [r.line_id as string, dec(r.expired)]));
 }
 
-/** Lowers each campaign's budget use, in the period it was charged in, by the event's cost. */
-async function giveBackBudgets(
-  trx: Trx,
-  opts: { accountId: string; event: EventRow; accumulations: TxRow[] },
-) {
-  const costs = new Map<string, Decimal>();
+/**
+ * Lowers each campaign's budget use by the event's cost, in the period each credit was charged
+ * to (recorded on its ACCUMULATION row), in ascending campaign id order (the lock order).
+ */
+async function giveBackBudgets(trx: Trx, opts: { accountId: string; accumulations: TxRow[] }) {
+  const costs = new Map<string, { campaignId: string; period: string; cost: Decimal }>();
   for (const t of opts.accumulations) {
-    if (t.campaign_id) costs.set(t.campaign_id, (costs.get(t.campaign_id) ?? ZERO).plus(t.cost));
+    const period = (t.attributes as { budget_period?: string | null } | null)?.budget_period;
+    if (!t.campaign_id || !period) continue;
+    const key = `${t.campaign_id}/${period}`;
+    const c = costs.get(key) ?? { campaignId: t.campaign_id, period, cost: ZERO };
+    costs.set(key, { ...c, cost: c.cost.plus(t.cost) });
   }
-  if (costs.size === 0) return;
-  const campaigns = await trx
-    .selectFrom("campaigns")
-    .select(["id", "divide_budget_in"])
-    .where("account_id", "=", opts.accountId)
-    .where("id", "in", [...costs.keys()])
-    .where("budget", "is not", null)
-    .orderBy("id")
-    .execute();
-  const chargedAt = opts.event.processing_at ?? opts.event.created_at;
-  for (const c of campaigns) {
+  for (const c of [...costs.values()].sort((x, y) => (x.campaignId < y.campaignId ? -1 : 1))) {
     await trx
       .updateTable("campaign_budget_usage")
-      .set({ used: sql`greatest(used - ${costs.get(c.id)!.toString()}::numeric, 0)` })
+      .set({ used: sql`greatest(used - ${c.cost.toString()}::numeric, 0)` })
       .where("account_id", "=", opts.accountId)
-      .where("campaign_id", "=", c.id)
-      .where("period_start", "=", budgetPeriodStart(c.divide_budget_in, chargedAt))
+      .where("campaign_id", "=", c.campaignId)
+      .where("period_start", "=", new Date(c.period))
       .execute();
   }
 }
