@@ -1,40 +1,18 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/app.ts";
+import { describe, expect, it } from "vitest";
 import {
-  API_PREFIX,
-  expectLedgerBalanced,
   newCustomer,
   newTenant,
+  onPostgres,
   pointsProgram,
   purchase,
-  setupApp,
-  type TestContext,
+  useServedApp,
 } from "./helpers.ts";
 
-// Locking claims mean nothing on a single-connection database: real PostgreSQL only.
-const onPostgres = Boolean(process.env.DATABASE_URL);
-
 describe.skipIf(!onPostgres)("concurrency on real PostgreSQL", () => {
-  let ctx: TestContext;
-  let server: Server;
-  let base: string;
-  beforeAll(async () => {
-    ctx = await setupApp();
-    // A second pool of 30 connections behind a real HTTP server.
-    const db = ctx.t.connect(30);
-    server = createApp({ db, now: ctx.clock.now, jwtSecret: ctx.jwtSecret }).listen(0);
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${API_PREFIX}`;
-  });
-  afterEach(() => expectLedgerBalanced(ctx));
-  afterAll(async () => {
-    await new Promise((r) => server.close(r));
-    await ctx.t.destroy();
-  });
+  const ctx = useServedApp(30);
 
   const post = (token: string, body: unknown) =>
-    fetch(`${base}/behavior/events`, {
+    fetch(`${ctx.base}/behavior/events`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(body),

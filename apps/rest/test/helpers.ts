@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
 import { auditLedger, createAccount, createApiKey, createBrand } from "@tally/service";
 import type { Express } from "express";
@@ -65,6 +67,31 @@ export function useTestApp(): TestContext {
   afterAll(() => ctx.t.destroy());
   return ctx;
 }
+
+/**
+ * useTestApp's hooks plus a real HTTP server on a second pool of `connections` connections, for
+ * locking claims (real PostgreSQL only: call it inside `describe.skipIf(!onPostgres)`).
+ * `base` is the server's API address.
+ */
+export function useServedApp(connections: number): TestContext & { base: string } {
+  const ctx = {} as TestContext & { base: string };
+  let server: Server;
+  beforeAll(async () => {
+    Object.assign(ctx, await setupApp());
+    const db = ctx.t.connect(connections);
+    server = createApp({ db, now: ctx.clock.now, jwtSecret: ctx.jwtSecret }).listen(0);
+    ctx.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${API_PREFIX}`;
+  });
+  afterEach(() => expectLedgerBalanced(ctx));
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await ctx.t.destroy();
+  });
+  return ctx;
+}
+
+/** Locking claims mean nothing on a single-connection database. */
+export const onPostgres = Boolean(process.env.DATABASE_URL);
 
 export interface Tenant {
   accountId: string;

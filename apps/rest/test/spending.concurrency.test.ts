@@ -1,40 +1,18 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/app.ts";
+import { describe, expect, it } from "vitest";
 import {
-  API_PREFIX,
-  expectLedgerBalanced,
   newCustomer,
   newTenant,
+  onPostgres,
   pointsProgram,
   purchase,
-  setupApp,
-  type TestContext,
+  useServedApp,
 } from "./helpers.ts";
 
-// Locking claims mean nothing on a single-connection database: real PostgreSQL only.
-const onPostgres = Boolean(process.env.DATABASE_URL);
-
 describe.skipIf(!onPostgres)("spending concurrency on real PostgreSQL", () => {
-  let ctx: TestContext;
-  let server: Server;
-  let base: string;
-  beforeAll(async () => {
-    ctx = await setupApp();
-    // A second pool of 40 connections behind a real HTTP server.
-    const db = ctx.t.connect(40);
-    server = createApp({ db, now: ctx.clock.now, jwtSecret: ctx.jwtSecret }).listen(0);
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${API_PREFIX}`;
-  });
-  afterEach(() => expectLedgerBalanced(ctx));
-  afterAll(async () => {
-    await new Promise((r) => server.close(r));
-    await ctx.t.destroy();
-  });
+  const ctx = useServedApp(40);
 
   const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
+    const res = await fetch(`${ctx.base}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -1,56 +1,12 @@
 import { drainJobs } from "@tally/importer";
 import { expireLines } from "@tally/service";
 import { describe, expect, it } from "vitest";
-import {
-  client,
-  newCustomer,
-  newTenant,
-  pointsProgram,
-  purchase,
-  type Tenant,
-  tokenFor,
-  useTestApp,
-} from "./helpers.ts";
+import { newCustomer, newTenant, pointsProgram, purchase, useTestApp } from "./helpers.ts";
+import { DAY, spendingFixtures } from "./spending-fixtures.ts";
 
 const ctx = useTestApp();
-const DAY = 86_400_000;
 
-async function withPoints(earned = 1000, opts: Parameters<typeof pointsProgram>[1] = {}) {
-  const tenant = await newTenant(ctx);
-  const program = await pointsProgram(tenant, opts);
-  const customerId = await newCustomer(tenant);
-  if (earned > 0) await emit(tenant, purchase(customerId, earned), 201);
-  return { tenant, customerId, ...program };
-}
-async function later(tenant: Tenant, ms: number) {
-  ctx.clock.advance(ms);
-  tenant.server = client(ctx.app, await tokenFor(ctx.app, tenant.serverKey));
-}
-async function emit(tenant: Tenant, body: object, status = 201) {
-  const res = await tenant.server.post("/behavior/events", body);
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  return res.body.data;
-}
-async function totals(tenant: Tenant, customerId: string, rewardId: string) {
-  const res = await tenant.server.get(`/customers/${customerId}`).expect(200);
-  const t = res.body.data.wallet.totals.find(
-    (x: { reward_id: string }) => x.reward_id === rewardId,
-  );
-  return {
-    total: t?.total ?? 0,
-    reserved: t?.reserved ?? 0,
-    available: t?.available ?? 0,
-    customer: res.body.data.customer,
-  };
-}
-const redeeming = (
-  customerId: string,
-  value: number,
-  rewardId: string,
-  points: number,
-  extra = {},
-) =>
-  purchase(customerId, value, { order: { redeem: [{ id: rewardId, amount: points }] }, ...extra });
+const { withPoints, later, emit, totals, redeeming } = spendingFixtures(ctx);
 
 describe("replays", () => {
   it("replaying a PURCHASE that spent every point answers the original (200), not 422", async () => {
