@@ -1,13 +1,13 @@
 import { DomainError, notFound } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TEvent } from "@tally/schemas";
-import type { Selectable, Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import { type CustomerRow, customerWithWallet, lockCustomer } from "../customers.ts";
+import type { EventRow } from "../events/process.ts";
 import { toEventView } from "../events/view.ts";
 import { releaseExpiredHolds } from "../maintenance/expire-reservations.ts";
 
 type Trx = Transaction<Database>;
-export type EventRow = Selectable<Database["events"]>;
 
 /**
  * Locks an event for a state change, in the one lock order: the customer's wallet (and

@@ -6,10 +6,10 @@ import { type Insertable, type Selectable, sql, type Transaction } from "kysely"
 import type { CustomerRow } from "../customers.ts";
 import { newId } from "../deps.ts";
 import type { EventPayload } from "../events/facts.ts";
+import type { EventRow } from "../events/process.ts";
 import { paidValue } from "../events/process.ts";
 import { expireDueLots } from "../maintenance/expire-lines.ts";
 import { toLineView } from "../views.ts";
-import type { EventRow } from "./locked-event.ts";
 import { availableOf, drawLots, type LineRow, moveRemaining } from "./lots.ts";
 
 type Trx = Transaction<Database>;
