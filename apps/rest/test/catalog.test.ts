@@ -185,7 +185,13 @@ describe("campaigns", () => {
     const cases: [string, unknown, number, string, RegExp][] = [
       ["/campaigns", campaignBody(reward.id), 400, "VALIDATION_FAILED", /type/],
       ["/campaigns?type=LOTTERY", campaignBody(reward.id), 400, "VALIDATION_FAILED", /type/],
-      ["/campaigns?type=PUNCH_CARDS", campaignBody(reward.id), 422, "UNSUPPORTED", /PUNCH_CARDS/],
+      [
+        "/campaigns?type=PUNCH_CARDS",
+        campaignBody(reward.id),
+        400,
+        "VALIDATION_FAILED",
+        /attributes\.punches/,
+      ],
       [
         "/campaigns?type=BEHAVIOR",
         { ...campaignBody(reward.id), attributes: {} },
@@ -329,8 +335,9 @@ describe("campaigns", () => {
     );
     expectError(
       await tenant.server.put(`/campaigns/${started.id}?type=REFERRALS`, campaignBody(reward.id)),
-      422,
-      "UNSUPPORTED",
+      409,
+      "CONFLICT",
+      /type/,
     );
     const later = new Date(Date.now() + 86_400_000).toISOString();
     const scheduled = (

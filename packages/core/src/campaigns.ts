@@ -70,13 +70,7 @@ export function matchCampaigns(opts: {
   const ctx = { now: opts.now, event, customer };
   const out: MatchedRule[] = [];
   for (const { campaign: c, rules } of opts.campaigns) {
-    if (c.status !== "ACTIVE" || c.trigger !== event.type) continue;
-    if (c.start_date.getTime() > at || (c.end_date !== null && c.end_date.getTime() <= at))
-      continue;
-    if (c.brand_id !== null && c.brand_id !== event.brand_id) continue;
-    if (c.platforms && c.platforms.length > 0) {
-      if (event.platform === null || !c.platforms.includes(event.platform)) continue;
-    }
+    if (c.trigger !== event.type || !campaignTakesEvent(c, event, at)) continue;
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]!;
       const effects = applicable(rule.effects, customer.tier_id);
@@ -87,8 +81,20 @@ export function matchCampaigns(opts: {
   return out;
 }
 
+/** ACTIVE, running at `at` (the event's issued_at), brand null or the event's, platforms empty or holding the event's. */
+export function campaignTakesEvent(c: CampaignFacts, event: EventFacts, at: number): boolean {
+  if (c.status !== "ACTIVE") return false;
+  if (c.start_date.getTime() > at || (c.end_date !== null && c.end_date.getTime() <= at))
+    return false;
+  if (c.brand_id !== null && c.brand_id !== event.brand_id) return false;
+  if (c.platforms && c.platforms.length > 0) {
+    if (event.platform === null || !c.platforms.includes(event.platform)) return false;
+  }
+  return true;
+}
+
 /** The effects for all tiers or the given one (a fresh array, so callers may keep it). */
-function applicable(effects: Effect[], tierId: string): Effect[] {
+export function applicable(effects: Effect[], tierId: string): Effect[] {
   const out: Effect[] = [];
   for (const e of effects) {
     if (e.tier_id === null || e.tier_id === undefined || e.tier_id === tierId) out.push(e);

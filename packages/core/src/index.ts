@@ -7,6 +7,7 @@ export * from "./earning.ts";
 export * from "./errors.ts";
 export * from "./expiry.ts";
 export * from "./metrics.ts";
+export * from "./programs.ts";
 export * from "./redemption/index.ts";
 export * from "./tiers.ts";
 export * from "./types.ts";

@@ -56,7 +56,12 @@ export const ZCampaignWriteSchema = z.object({
   description: ZTextSchema.nullish(),
   rules: jsonOrString(z.array(ZRuleSchema).min(1).max(100)),
   attributes: z
-    .object({ trigger: ZEventTypeSchema.nullish(), privacy: z.string().max(20).nullish() })
+    .object({
+      trigger: ZEventTypeSchema.nullish(),
+      privacy: z.string().max(20).nullish(),
+      /** PUNCH_CARDS (extension): qualifying events that fill a card, 1–1000. */
+      punches: z.number().int().min(1).max(1000).nullish(),
+    })
     .default({}),
   trigger: ZEventTypeSchema.nullish(),
   status: z.enum(["ACTIVE", "INACTIVE"]).default("ACTIVE"),

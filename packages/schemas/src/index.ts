@@ -7,5 +7,6 @@ export * from "./event-type.ts";
 export * from "./format.ts";
 export * from "./migrate.ts";
 export * from "./order.ts";
+export * from "./programs.ts";
 export * from "./redemption.ts";
 export * from "./responses.ts";

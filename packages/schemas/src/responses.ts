@@ -141,6 +141,15 @@ export const ZCampaignSchema = z.object({
   labels: z.array(z.string()),
   metadata: z.record(z.string(), z.unknown()),
   quantity: z.number().nullable(),
+  /** REFERRALS: the rules rewarding the referee (the `rules` reward the referrer). */
+  referee_rules: z
+    .array(
+      z.object({
+        conditions: z.array(z.array(z.record(z.string(), z.unknown()))),
+        effects: z.array(z.record(z.string(), z.unknown())),
+      }),
+    )
+    .optional(),
   /** COUPONS campaigns read with `include=CODES` (extension). */
   codes: z.array(ZCouponCodeSchema).optional(),
 });
@@ -179,6 +188,23 @@ export const ZEventSchema = z.object({
       order: z.record(z.string(), z.unknown()).optional(),
       /** (extension) What the purchase counted for earning and metrics, after redemptions. */
       paid_value: z.number().optional(),
+      /** (extension) GIFT_CARD units earned but not given: the reward's pool had no code left. */
+      gift_card_skipped: z
+        .array(z.object({ reward_id: z.uuid(), campaign_id: z.uuid(), units: z.number() }))
+        .optional(),
+      /** (extension) The punch cards this event stamped, as they are after it. */
+      punch_cards: z
+        .array(
+          z.object({
+            campaign_id: z.uuid(),
+            stamps: z.number().int(),
+            punches: z.number().int(),
+            completed: z.boolean(),
+          }),
+        )
+        .optional(),
+      /** (extension) What the event's referral code did (REWARDED, or why not). */
+      referral: z.record(z.string(), z.unknown()).optional(),
     })
     .nullable(),
   issued_at: ZIso,

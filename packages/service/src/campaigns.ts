@@ -16,7 +16,7 @@ type CampaignRow = Selectable<Database["campaigns"]>;
 
 const SKEW_MS = 60_000;
 const YEAR_MS = 365 * 86_400_000;
-const SUPPORTED: CampaignType[] = ["BEHAVIOR", "COUPONS"];
+const SUPPORTED: CampaignType[] = ["BEHAVIOR", "COUPONS", "PUNCH_CARDS", "REFERRALS"];
 
 function resolveType(queryType: CampaignType | undefined, input: TCampaignWrite): CampaignType {
   if (queryType && input.type && queryType !== input.type) {
@@ -28,16 +28,19 @@ function resolveType(queryType: CampaignType | undefined, input: TCampaignWrite)
   const type = queryType ?? input.type;
   if (!type) throw new DomainError("VALIDATION_FAILED", "type: is required (query ?type= or body)");
   if (!SUPPORTED.includes(type)) {
-    throw new DomainError(
-      "UNSUPPORTED",
-      `type: ${type} campaigns are not supported yet; only BEHAVIOR and COUPONS campaigns are`,
-    );
+    throw new DomainError("UNSUPPORTED", `type: ${type} campaigns are not supported`);
   }
   return type;
 }
 
 /** Checks that every reward and tier an effect names exists in the account. */
-async function assertReferences(db: Db, accountId: string, rules: Rule[], budgeted: boolean) {
+async function assertReferences(
+  db: Db,
+  accountId: string,
+  rules: Rule[],
+  budgeted: boolean,
+  path = "rules",
+) {
   const rewardIds = new Set(rules.flatMap((r) => r.effects.map((e) => e.reward_id)));
   const tierIds = new Set(
     rules.flatMap((r) => r.effects.map((e) => e.tier_id)).filter((t): t is string => !!t),
@@ -77,17 +80,53 @@ async function assertReferences(db: Db, accountId: string, rules: Rule[], budget
       if (!knownRewards.has(effect.reward_id)) {
         throw new DomainError(
           "NOT_FOUND",
-          `rules[${i}].effects[${j}].reward_id: reward ${effect.reward_id} not found`,
+          `${path}[${i}].effects[${j}].reward_id: reward ${effect.reward_id} not found`,
         );
       }
       if (effect.tier_id && !knownTiers.has(effect.tier_id)) {
         throw new DomainError(
           "NOT_FOUND",
-          `rules[${i}].effects[${j}].tier_id: tier ${effect.tier_id} not found`,
+          `${path}[${i}].effects[${j}].tier_id: tier ${effect.tier_id} not found`,
         );
       }
     }
   }
+}
+
+/**
+ * The event type a campaign listens to: COUPONS none (redeemed by code), REFERRALS always
+ * PURCHASE (a referee's first purchase), BEHAVIOR and PUNCH_CARDS the one they name (400 without).
+ */
+function triggerOf(type: CampaignType, input: TCampaignWrite): string | null {
+  if (type === "COUPONS") return null;
+  const trigger = input.attributes.trigger ?? input.trigger ?? null;
+  if (type === "REFERRALS") {
+    if (trigger && trigger !== "PURCHASE") {
+      throw new DomainError(
+        "VALIDATION_FAILED",
+        `attributes.trigger: REFERRALS campaigns reward a referee's first PURCHASE; got ${trigger}`,
+      );
+    }
+    return "PURCHASE";
+  }
+  if (!trigger) {
+    throw new DomainError(
+      "VALIDATION_FAILED",
+      `attributes.trigger: is required for ${type} campaigns`,
+    );
+  }
+  return trigger;
+}
+
+/** `attributes.punches` of a PUNCH_CARDS campaign (400 when missing). */
+function punchesOf(input: TCampaignWrite): number {
+  if (input.attributes.punches == null) {
+    throw new DomainError(
+      "VALIDATION_FAILED",
+      "attributes.punches: is required for PUNCH_CARDS campaigns (qualifying events per full card)",
+    );
+  }
+  return input.attributes.punches;
 }
 
 /** The start instant; a plain date of today means "now" (its midnight has passed already). */
@@ -107,14 +146,13 @@ async function campaignColumns(
   existing?: CampaignRow,
   codes?: CodePlan,
 ) {
-  // Coupon campaigns are redeemed by code, never triggered by events.
-  const trigger = type === "COUPONS" ? null : (input.attributes.trigger ?? input.trigger ?? null);
-  if (type === "BEHAVIOR" && !trigger)
-    throw new DomainError(
-      "VALIDATION_FAILED",
-      "attributes.trigger: is required for BEHAVIOR campaigns",
-    );
+  const trigger = triggerOf(type, input);
   const rules = validateRules(input.rules, "rules");
+  const refereeRules =
+    type === "REFERRALS"
+      ? validateRules(input.referee_rules_json ?? [], "referee_rules_json")
+      : null;
+  const punches = type === "PUNCH_CARDS" ? punchesOf(input) : null;
   const start = startDateOf(input.start_date, existing?.start_date ?? now, now);
   const end = input.withoutEndDate ? null : input.end_date ? new Date(input.end_date) : null;
   const startChanged = !existing || start.getTime() !== existing.start_date.getTime();
@@ -136,6 +174,15 @@ async function campaignColumns(
   }
   if (input.brand_id) await assertBrand(deps.db, accountId, input.brand_id);
   await assertReferences(deps.db, accountId, rules, input.budget != null);
+  if (refereeRules?.length) {
+    await assertReferences(
+      deps.db,
+      accountId,
+      refereeRules,
+      input.budget != null,
+      "referee_rules_json",
+    );
+  }
   return {
     type,
     brand_id: input.brand_id ?? null,
@@ -145,7 +192,7 @@ async function campaignColumns(
     trigger,
     privacy: input.attributes.privacy ?? "PRIVATE",
     rules: json(rules),
-    referee_rules: json(input.referee_rules_json ?? null),
+    referee_rules: json(refereeRules),
     status: input.status,
     start_date: start,
     end_date: end,
@@ -155,7 +202,7 @@ async function campaignColumns(
     labels: json(input.labels ?? []),
     metadata: json(input.metadata ?? {}),
     quantity: input.quantity ?? null,
-    attributes: json(codes ? { useCustomCodes: codes.custom } : {}),
+    attributes: json(codes ? { useCustomCodes: codes.custom } : punches ? { punches } : {}),
   } satisfies Omit<Insertable<Database["campaigns"]>, "account_id" | "id">;
 }
 
@@ -236,6 +283,15 @@ export async function updateCampaign(
       const frozen: string[] = [];
       if (columns.start_date.getTime() !== existing.start_date.getTime()) frozen.push("start_date");
       if (!sameJson(JSON.parse(columns.rules), existing.rules)) frozen.push("rules");
+      if (!sameJson(JSON.parse(columns.referee_rules), existing.referee_rules)) {
+        frozen.push("referee_rules_json");
+      }
+      if (
+        type === "PUNCH_CARDS" &&
+        !sameJson(JSON.parse(columns.attributes), existing.attributes)
+      ) {
+        frozen.push("attributes.punches");
+      }
       if (columns.trigger !== existing.trigger) frozen.push("attributes.trigger");
       if (columns.brand_id !== existing.brand_id) frozen.push("brand_id");
       if (frozen.length)

@@ -1,18 +1,27 @@
-import { type CompiledCampaign, compileCampaign } from "@tally/core";
+import { type CompiledCampaign, compileCampaign, DEFAULT_PUNCHES, type Rule } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { Selectable, Transaction } from "kysely";
 import { campaignFacts } from "./events/facts.ts";
 
 type Trx = Transaction<Database>;
 
-/** What events are matched against: one account's brands, tiers, rewards and live BEHAVIOR campaigns. */
+type CampaignRow = Selectable<Database["campaigns"]>;
+
+/** What events are matched against: one account's brands, tiers, rewards and live BEHAVIOR, PUNCH_CARDS and REFERRALS campaigns. */
 export interface Catalog {
   version: number;
   brands: Set<string>;
   tiers: Selectable<Database["tiers"]>[];
   rewards: Map<string, Selectable<Database["rewards"]>>;
   /** ACTIVE BEHAVIOR campaigns by trigger, compiled; dates are checked per event by the engine. */
-  campaigns: Map<string, { row: Selectable<Database["campaigns"]>; compiled: CompiledCampaign }[]>;
+  campaigns: Map<string, { row: CampaignRow; compiled: CompiledCampaign }[]>;
+  /** ACTIVE PUNCH_CARDS campaigns by trigger, with the stamps that fill a card. */
+  punchCards: Map<string, { row: CampaignRow; compiled: CompiledCampaign; punches: number }[]>;
+  /** ACTIVE REFERRALS campaigns by id: `compiled` rewards the referrer, `referee` the referee. */
+  referrals: Map<
+    string,
+    { row: CampaignRow; compiled: CompiledCampaign; referee: CompiledCampaign }
+  >;
 }
 
 const MAX_ACCOUNTS = 1000;
@@ -40,7 +49,7 @@ export async function loadCatalog(trx: Trx, accountId: string, version: number):
       .selectAll()
       .where("account_id", "=", accountId)
       .where("status", "=", "ACTIVE")
-      .where("type", "=", "BEHAVIOR")
+      .where("type", "in", ["BEHAVIOR", "PUNCH_CARDS", "REFERRALS"])
       .orderBy("id")
       .execute(),
   ]);
@@ -48,10 +57,36 @@ export async function loadCatalog(trx: Trx, accountId: string, version: number):
     string,
     Catalog["campaigns"] extends Map<string, infer V> ? V : never
   >();
+  const punchCards: Catalog["punchCards"] = new Map();
+  const referrals: Catalog["referrals"] = new Map();
   for (const row of campaigns) {
+    if (row.type === "REFERRALS") {
+      const facts = campaignFacts(row);
+      // The referee's rules compile apart (their own cache key) from the referrer's.
+      const referee = {
+        ...facts,
+        id: `${row.id}:referee`,
+        rules: (row.referee_rules ?? []) as Rule[],
+      };
+      const compiledReferee = compileCampaign(referee);
+      referrals.set(row.id, {
+        row,
+        compiled: compileCampaign(facts),
+        referee: { ...compiledReferee, campaign: facts },
+      });
+      continue;
+    }
     if (!row.trigger) continue;
+    const compiled = compileCampaign(campaignFacts(row));
+    if (row.type === "PUNCH_CARDS") {
+      const punches = Number((row.attributes as { punches?: number }).punches ?? DEFAULT_PUNCHES);
+      const list = punchCards.get(row.trigger) ?? [];
+      list.push({ row, compiled, punches });
+      punchCards.set(row.trigger, list);
+      continue;
+    }
     const list = byTrigger.get(row.trigger) ?? [];
-    list.push({ row, compiled: compileCampaign(campaignFacts(row)) });
+    list.push({ row, compiled });
     byTrigger.set(row.trigger, list);
   }
   const catalog: Catalog = {
@@ -60,6 +95,8 @@ export async function loadCatalog(trx: Trx, accountId: string, version: number):
     tiers,
     rewards: new Map(rewards.map((r) => [r.id, r])),
     campaigns: byTrigger,
+    punchCards,
+    referrals,
   };
   if (cache.size >= MAX_ACCOUNTS && !cache.has(accountId)) cache.delete(cache.keys().next().value!);
   cache.set(accountId, catalog);

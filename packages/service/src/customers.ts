@@ -10,6 +10,7 @@ import type { Selectable, Transaction, Updateable } from "kysely";
 import { type Catalog, catalogVersion, loadCatalog } from "./catalog.ts";
 import { newId, pgCode, type ServiceDeps } from "./deps.ts";
 import { processEvent } from "./events/process.ts";
+import { registerReferral } from "./programs/referrals.ts";
 import { toCustomerView } from "./views.ts";
 import { loadWalletView, walletView } from "./wallet.ts";
 
@@ -156,6 +157,14 @@ export async function createCustomer(deps: ServiceDeps, accountId: string, input
         .insertInto("wallets")
         .values({ account_id: accountId, id: walletId, customer_uuid: uuid })
         .execute();
+      if (input.referral_code) {
+        await registerReferral(trx, {
+          accountId,
+          refereeUuid: uuid,
+          code: input.referral_code,
+          now,
+        });
+      }
       const customer = await findCustomer(trx, accountId, input.id);
       const catalog = await loadCatalog(trx, accountId, await catalogVersion(trx, accountId));
       const processed = await processEvent(trx, {

@@ -129,6 +129,9 @@ export function toCampaignView(c: Row<"campaigns">, now: Date): TCampaign {
     labels: (c.labels as string[]) ?? [],
     metadata: obj(c.metadata),
     quantity: c.quantity,
+    ...(c.type === "REFERRALS"
+      ? { referee_rules: (c.referee_rules as TCampaign["rules"]) ?? [] }
+      : {}),
   };
 }
 

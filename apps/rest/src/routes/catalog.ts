@@ -3,15 +3,19 @@ import {
   ZCampaignListQuerySchema,
   ZCampaignTypeQuerySchema,
   ZCampaignWriteSchema,
+  ZGiftCardPoolAddSchema,
+  ZGiftCardPoolQuerySchema,
   ZRewardInsertSchema,
   ZRewardListQuerySchema,
 } from "@tally/schemas";
 import {
+  addGiftCards,
   createCampaign,
   createReward,
   getCampaign,
   getReward,
   listCampaigns,
+  listGiftCardPool,
   listRewards,
   listTiers,
   parseOrThrow,
@@ -21,7 +25,7 @@ import { Router } from "express";
 import type { AppDeps } from "../app.ts";
 import { accountOf, idOf, serverOnly } from "../middleware/auth.ts";
 
-/** Tiers, rewards and campaigns (SERVER keys). */
+/** Tiers, rewards (and gift-card pools) and campaigns (SERVER keys). */
 export function catalogRouter(deps: AppDeps): Router {
   const router = Router();
   router.use(["/tiers", "/rewards", "/campaigns"], serverOnly);
@@ -38,6 +42,14 @@ export function catalogRouter(deps: AppDeps): Router {
   router.post("/rewards", async (req, res) => {
     const input = parseOrThrow(ZRewardInsertSchema, req.body);
     res.status(201).json({ data: await createReward(deps, accountOf(req), input) });
+  });
+  router.post("/rewards/:id/gift-cards", async (req, res) => {
+    const input = parseOrThrow(ZGiftCardPoolAddSchema, req.body);
+    res.status(201).json({ data: await addGiftCards(deps, accountOf(req), idOf(req), input) });
+  });
+  router.get("/rewards/:id/gift-cards", async (req, res) => {
+    const q = parseOrThrow(ZGiftCardPoolQuerySchema, req.query, "query");
+    res.json({ data: await listGiftCardPool(deps, accountOf(req), idOf(req), q) });
   });
   router.get("/campaigns", async (req, res) => {
     const q = parseOrThrow(ZCampaignListQuerySchema, req.query, "query");

@@ -5,6 +5,7 @@ import {
   ZCustomerUpdateSchema,
   ZDeviceRegisterSchema,
   ZIdentifyAnonymousSchema,
+  ZReferralCodeRequestSchema,
 } from "@tally/schemas";
 import {
   createCustomer,
@@ -12,9 +13,12 @@ import {
   deleteDevices,
   findCustomer,
   identifyAnonymous,
+  listCustomerGiftCards,
   listCustomerTransactions,
+  listPunchCards,
   parseOrThrow,
   registerDevice,
+  requestReferralCode,
   toClientCustomerView,
   updateConsent,
   updateCustomer,
@@ -23,7 +27,7 @@ import { Router } from "express";
 import type { AppDeps } from "../app.ts";
 import { accountOf, idOf, principalOf, serverOnly } from "../middleware/auth.ts";
 
-/** /customers: register, read (CLIENT keys too), update, consent, identify, devices, ledger. */
+/** /customers: register, read (CLIENT keys too), update, consent, identify, devices, ledger, gift cards, punch cards, referral codes. */
 export function customersRouter(deps: AppDeps): Router {
   const router = Router();
   router.post("/customers", serverOnly, async (req, res) => {
@@ -59,6 +63,17 @@ export function customersRouter(deps: AppDeps): Router {
   router.get("/customers/:id/transactions", serverOnly, async (req, res) => {
     const q = parseOrThrow(ZCustomerTransactionsQuerySchema, req.query, "query");
     res.json({ data: await listCustomerTransactions(deps, accountOf(req), idOf(req), q) });
+  });
+  router.get("/customers/:id/rewards/gift-cards", serverOnly, async (req, res) => {
+    res.json({ data: await listCustomerGiftCards(deps, accountOf(req), idOf(req)) });
+  });
+  router.get("/customers/:id/punch-cards", serverOnly, async (req, res) => {
+    res.json({ data: await listPunchCards(deps, accountOf(req), idOf(req)) });
+  });
+  router.post("/customers/:id/referrals/request-code", serverOnly, async (req, res) => {
+    const input = parseOrThrow(ZReferralCodeRequestSchema, req.body);
+    const { status, code } = await requestReferralCode(deps, accountOf(req), idOf(req), input);
+    res.status(status).json({ data: code });
   });
   return router;
 }

@@ -25,8 +25,10 @@ import type {
   CouponUsageTable,
   GiftCardTable,
   MigrationJobTable,
+  PunchCardStampTable,
   PunchCardTable,
   ReferralCodeTable,
+  ReferralTable,
 } from "./programs.table.ts";
 
 /** Every table of the Tally schema, as Kysely sees it. */
@@ -51,7 +53,9 @@ export interface Database {
   coupon_usage: CouponUsageTable;
   gift_cards: GiftCardTable;
   punch_cards: PunchCardTable;
+  punch_card_stamps: PunchCardStampTable;
   referral_codes: ReferralCodeTable;
+  referrals: ReferralTable;
   migration_jobs: MigrationJobTable;
   import_checkpoints: ImportCheckpointTable;
 }

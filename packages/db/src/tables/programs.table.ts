@@ -1,4 +1,4 @@
-import type { CreatedAt, Generated, Timestamp } from "./types.ts";
+import type { CreatedAt, Generated, Numeric, Timestamp } from "./types.ts";
 
 export interface CouponCodeTable {
   account_id: string;
@@ -41,6 +41,11 @@ export interface GiftCardTable {
   expired_at: Timestamp | null;
   redeemed_at: Timestamp | null;
   created_at: CreatedAt;
+  /** The card's money value (null: the reward's `attributes.value`). */
+  value: Numeric | null;
+  /** The campaign and wallet lot that drew the card (null while in the pool). */
+  campaign_id: string | null;
+  line_id: string | null;
 }
 
 export interface PunchCardTable {
@@ -50,6 +55,36 @@ export interface PunchCardTable {
   stamps: number;
   completed: number;
   updated_at: Generated<Date>;
+}
+
+/** One stamp an event gave on a punch card (so a reversal can take it back). */
+export interface PunchCardStampTable {
+  account_id: string;
+  event_id: string;
+  campaign_id: string;
+  customer_uuid: string;
+  /** This stamp filled the card: the event earned the campaign's effects. */
+  completed: boolean;
+  status: "ACTIVE" | "REVERSED";
+  created_at: CreatedAt;
+}
+
+/** A referee brought by a referral code; rewarded (both sides) at most once. */
+export interface ReferralTable {
+  account_id: string;
+  id: string;
+  campaign_id: string;
+  code_id: string;
+  referrer_uuid: string;
+  referee_uuid: string;
+  status: "PENDING" | "REWARDED" | "REVERSED";
+  /** The referee's first PURCHASE that rewarded the referral. */
+  event_id: string | null;
+  /** The referrer's REFERRAL event holding the referrer's rewards. */
+  referrer_event_id: string | null;
+  created_at: CreatedAt;
+  rewarded_at: Timestamp | null;
+  reversed_at: Timestamp | null;
 }
 
 export interface ReferralCodeTable {

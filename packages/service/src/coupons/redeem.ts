@@ -17,6 +17,7 @@ import { lockCustomer } from "../customers.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { applyBudgets } from "../events/budget.ts";
 import { campaignFacts, customerFacts, rewardFacts } from "../events/facts.ts";
+import { pickGiftCards } from "../programs/gift-cards.ts";
 import { toCustomerView } from "../views.ts";
 import { walletView } from "../wallet.ts";
 import { writeCouponRedemption } from "./write.ts";
@@ -153,8 +154,21 @@ export async function redeemCoupon(
 
     await assertLimits(trx, { accountId, customerUuid: customer.uuid, code, input });
     if (!(await chargeQuantity(trx, accountId, campaign))) throw exhausted(input.code);
-    const funded = await applyBudgets(trx, { accountId, accruals, campaigns: [campaign], at: now });
-    if (funded.length < accruals.length) {
+    // A coupon is asked for its rewards: a gift card with no code left fails it (nothing is used).
+    const picked = await pickGiftCards(trx, { accountId, accruals, rewards: catalog.rewards, now });
+    if (picked.skipped.length) {
+      throw new DomainError(
+        "GIFT_CARD_UNAVAILABLE",
+        `code: the gift-card pool of reward ${picked.skipped[0]!.reward_id} has no unused code left`,
+      );
+    }
+    const funded = await applyBudgets(trx, {
+      accountId,
+      accruals: picked.accruals,
+      campaigns: [campaign],
+      at: now,
+    });
+    if (funded.length < picked.accruals.length) {
       throw new DomainError(
         "BUDGET_EXHAUSTED",
         `code: the budget of coupon ${JSON.stringify(input.code)}'s campaign cannot cover its rewards`,
@@ -168,6 +182,7 @@ export async function redeemCoupon(
       campaign,
       code,
       accruals: funded,
+      picks: picked.picks,
       rewardTypes: new Map([...rewards.values()].map((r) => [r.id, r.type])),
       payload: input,
       payloadHash: createHash("sha256").update(canonical(input)).digest("hex"),

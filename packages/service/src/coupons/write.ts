@@ -4,6 +4,7 @@ import type { TCouponRedeem, TWalletLine } from "@tally/schemas";
 import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
 import { newId } from "../deps.ts";
 import { budgetPeriodOf } from "../events/budget.ts";
+import { assignGiftCards, type GiftCardPicks } from "../programs/gift-cards.ts";
 import { toLineView, toTransactionView } from "../views.ts";
 import { loadOpenLines } from "../wallet.ts";
 
@@ -27,6 +28,8 @@ export async function writeCouponRedemption(
     campaign: Row<"campaigns">;
     code: Row<"coupon_codes">;
     accruals: Accrual[];
+    /** Gift-card codes picked for GIFT_CARD accruals, assigned here. */
+    picks: GiftCardPicks;
     rewardTypes: Map<string, string>;
     payload: TCouponRedeem;
     payloadHash: string;
@@ -39,6 +42,7 @@ export async function writeCouponRedemption(
   const lines: Row<"wallet_lines">[] = [];
   const transactions: Insertable<Database["transactions"]>[] = [];
   const transactionViews = [];
+  const lineIdOf = new Map<Accrual, string>();
   for (const a of w.accruals) {
     const line: Row<"wallet_lines"> = {
       account_id: accountId,
@@ -95,12 +99,22 @@ export async function writeCouponRedemption(
       metadata: {},
     };
     lines.push(line);
+    lineIdOf.set(a, line.id);
     transactions.push({ ...transaction, attributes: json(attributes), metadata: json({}) });
     transactionViews.push(toTransactionView(transaction, w.customer.id));
   }
   const accumulations = lines.map((l) => toLineView(l));
+  const giftCards = await assignGiftCards(trx, {
+    accountId,
+    customer: w.customer,
+    eventId,
+    credited: w.accruals,
+    picks: w.picks,
+    lineIdOf,
+    now,
+  });
   const result = {
-    gift_card: [],
+    gift_card: giftCards,
     accumulations,
     redemptions: [],
     transactions: transactionViews,

@@ -1,19 +1,14 @@
-import {
-  applyPurchaseToMetrics,
-  type CustomerMetrics,
-  computeAccruals,
-  dec,
-  matchCampaigns,
-  tierToPromote,
-} from "@tally/core";
+import { applyPurchaseToMetrics, type CustomerMetrics, dec, tierToPromote } from "@tally/core";
 import { type Database, json } from "@tally/db";
 import type { TWalletLine } from "@tally/schemas";
 import type { Insertable, Selectable, Transaction } from "kysely";
 import type { Catalog } from "../catalog.ts";
 import { newId } from "../deps.ts";
-import { toLineView, toTransactionView } from "../views.ts";
-import { applyBudgets, budgetPeriodOf } from "./budget.ts";
-import { customerFacts, type EventPayload, eventFacts, rewardFacts, tierFacts } from "./facts.ts";
+import { writePrograms } from "../programs/write.ts";
+import { toTransactionView } from "../views.ts";
+import { accrualRows } from "./accrual-rows.ts";
+import { earnEvent } from "./earn.ts";
+import { customerFacts, type EventPayload, eventFacts, tierFacts } from "./facts.ts";
 import { writeEvent } from "./write.ts";
 
 type Trx = Transaction<Database>;
@@ -49,38 +44,6 @@ export interface ProcessOptions {
   };
   /** The payload to store as the event's data, when earning saw another (the order as charged). */
   storedPayload?: EventPayload;
-}
-
-/** Matches the event against the catalog and returns the accruals that fit their budgets. */
-async function earn(trx: Trx, opts: ProcessOptions, facts: ReturnType<typeof eventFacts>) {
-  const { customer, catalog } = opts;
-  const consent = (customer.consent as { purposes?: { behavioral_campaigns?: boolean } } | null)
-    ?.purposes;
-  if (consent?.behavioral_campaigns === false || opts.source === "MIGRATION" || opts.pending) {
-    return [];
-  }
-  const candidates = catalog.campaigns.get(opts.payload.type) ?? [];
-  if (candidates.length === 0) return [];
-  const matches = matchCampaigns({
-    campaigns: candidates.map((c) => c.compiled),
-    event: facts,
-    customer: customerFacts(customer),
-    now: opts.now,
-  });
-  const rewardIds = new Set(matches.flatMap((m) => m.effects.map((e) => e.reward_id)));
-  const rewards = new Map(
-    [...rewardIds].flatMap((id) => {
-      const row = catalog.rewards.get(id);
-      return row ? [[id, rewardFacts(row)] as const] : [];
-    }),
-  );
-  const accruals = computeAccruals({ matches, rewards, event: facts });
-  return applyBudgets(trx, {
-    accountId: opts.accountId,
-    accruals,
-    campaigns: candidates.map((c) => c.row),
-    at: opts.now,
-  });
 }
 
 /** What a purchase counts in metrics (and earning): the order's value after every discount. */
@@ -119,15 +82,23 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
   const { accountId, customer, payload, now, catalog } = opts;
   const issuedAt = opts.issuedAt ?? now;
   const facts = eventFacts(payload, issuedAt);
-  const accruals = await earn(trx, opts, facts);
+  const earned = await earnEvent(trx, {
+    accountId,
+    catalog,
+    customer,
+    payload,
+    facts,
+    source: opts.source,
+    pending: Boolean(opts.pending),
+    now,
+  });
+  const accruals = earned.accruals;
   const eventId = opts.eventId ?? newId();
   const order = payload.order ?? null;
-  const campaignOf = (id: string) =>
-    catalog.campaigns.get(payload.type)?.find((c) => c.row.id === id)?.row;
+  const campaignOf = (id: string) => earned.campaigns.find((c) => c.id === id);
+  const rewardTypeOf = (id: string) => catalog.rewards.get(id)!.type;
 
-  const lines: Insertable<Database["wallet_lines"]>[] = [];
   const transactions: Insertable<Database["transactions"]>[] = [];
-  const lineViews = [];
   const transactionViews = [];
   for (const t of opts.redemption?.transactions ?? []) {
     transactions.push({ ...t, attributes: json(t.attributes), metadata: json(t.metadata) });
@@ -135,71 +106,36 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
       toTransactionView(t as Selectable<Database["transactions"]>, customer.id),
     );
   }
-  for (const a of accruals) {
-    const campaign = campaignOf(a.campaign_id);
-    const line = {
-      account_id: accountId,
-      id: newId(),
-      wallet_id: opts.walletId,
-      reward_id: a.reward_id,
-      campaign_id: a.campaign_id,
-      brand_id: payload.brand_id,
-      event_id: eventId,
-      source: "ACCUMULATION" as const,
-      amount: a.amount.toString(),
-      remaining: a.amount.toString(),
-      reserved: "0",
-      issued_at: issuedAt,
-      expiration_date: a.expiration_date,
-      reservation_expires_at: null,
-      channel_id: order?.channel_id ?? null,
-      store_id: order?.store_id ?? null,
-      funded_by: campaign?.funded_by ?? null,
-      created_at: now,
-    };
-    const lineView = toLineView(line);
-    const attributes = {
-      line: lineView,
-      campaign_name: campaign?.name ?? null,
-      budget_period: budgetPeriodOf(campaign, now),
-    };
-    const transaction = {
-      account_id: accountId,
-      id: newId(),
-      wallet_id: opts.walletId,
-      customer_uuid: customer.uuid,
-      reward_id: a.reward_id,
-      line_id: line.id,
-      event_id: eventId,
-      campaign_id: a.campaign_id,
-      reverses_id: null,
-      brand_id: payload.brand_id,
-      channel_id: line.channel_id,
-      store_id: line.store_id,
-      funded_by: line.funded_by,
-      event_type: payload.type,
-      reward_type: catalog.rewards.get(a.reward_id)!.type,
-      type: "ACCUMULATION" as const,
-      amount: a.amount.toString(),
-      cost: a.cost.toString(),
-      details: `Earned from campaign ${campaign?.name ?? a.campaign_id}`,
-      receiver_id: null,
-      sender_id: null,
-      migration_key: null,
-      issued_at: issuedAt,
-      created_at: now,
-      attributes: {},
-      metadata: payload.metadata ?? {},
-    };
-    lines.push(line);
-    lineViews.push(lineView);
-    transactions.push({
-      ...transaction,
-      attributes: json(attributes),
-      metadata: json(transaction.metadata),
-    });
-    transactionViews.push(toTransactionView({ ...transaction, attributes }, customer.id));
-  }
+  const rows = accrualRows({
+    accountId,
+    walletId: opts.walletId,
+    customer,
+    eventId,
+    eventType: payload.type,
+    brandId: payload.brand_id,
+    order,
+    issuedAt,
+    now,
+    metadata: payload.metadata ?? {},
+    accruals,
+    campaignOf,
+    rewardTypeOf,
+  });
+  const lines = rows.lines;
+  const lineViews = rows.lineViews;
+  transactions.push(...rows.transactions);
+  transactionViews.push(...rows.transactionViews);
+  const programs = await writePrograms(trx, {
+    accountId,
+    customer,
+    eventId,
+    earned,
+    lineIdOf: rows.lineIdOf,
+    brandId: payload.brand_id,
+    rewardTypeOf,
+    issuedAt,
+    now,
+  });
 
   const next = nextCustomerState(opts, facts);
   const rewarding = [...new Set(accruals.map((a) => a.campaign_id))].map((id) => ({
@@ -208,12 +144,13 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
     rules: [...new Set(accruals.filter((a) => a.campaign_id === id).map((a) => a.rule_index))],
   }));
   const result = {
-    gift_card: [],
+    gift_card: programs.giftCards,
     accumulations: lineViews,
     redemptions: opts.redemption?.lines ?? [],
     transactions: transactionViews,
     ...(opts.redemption?.order ? { order: opts.redemption.order } : {}),
     ...(payload.type === "PURCHASE" && order ? { paid_value: paidValue(order) } : {}),
+    ...programs.result,
   };
   const stored = opts.storedPayload ?? payload;
   const pending = opts.pending ?? null;

@@ -5,6 +5,7 @@ import type { TEvent } from "@tally/schemas";
 import type { Transaction } from "kysely";
 import { releaseCouponUse } from "../coupons/reverse.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { undoPrograms } from "../programs/undo.ts";
 import { toTransactionView } from "../views.ts";
 import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
 import { settleHolds } from "./lots.ts";
@@ -34,7 +35,14 @@ export async function reverseEvent(
  */
 export async function reverseEventIn(
   trx: Trx,
-  opts: { accountId: string; id: string; reason?: string | null; now: Date },
+  opts: {
+    accountId: string;
+    id: string;
+    reason?: string | null;
+    now: Date;
+    /** Reversing a referrer's REFERRAL event with its referee's purchase (alone it is 409). */
+    linked?: boolean;
+  },
 ) {
   const { accountId, now } = opts;
   const locked = await lockEvent(trx, { accountId, id: opts.id, now });
@@ -54,6 +62,29 @@ export async function reverseEventIn(
   } else {
     if (event.source === "COUPON")
       await releaseCouponUse(trx, { accountId, eventId: event.id, now });
+    // The referral first: the referrer's wallet is locked after the referee's, as when earning.
+    await undoPrograms(trx, {
+      accountId,
+      event,
+      linked: opts.linked ?? false,
+      now,
+      reverseLinked: async (id) => {
+        const linked = await trx
+          .selectFrom("events")
+          .select("status")
+          .where("account_id", "=", accountId)
+          .where("id", "=", id)
+          .executeTakeFirst();
+        if (linked?.status !== "RESOLVED") return;
+        await reverseEventIn(trx, {
+          accountId,
+          id,
+          reason: opts.reason ?? null,
+          now,
+          linked: true,
+        });
+      },
+    });
     const undone = await undoEvent(trx, { accountId, event, customer, walletId, now });
     customer = undone.customer;
     // The answer's result.transactions lists the reversal rows after the original ones.

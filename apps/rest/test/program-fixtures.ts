@@ -1,0 +1,60 @@
+import { expect } from "vitest";
+import type { Tenant } from "./helpers.ts";
+
+/** A GIFT_CARD reward with `codes` in its pool. */
+export async function giftCardReward(tenant: Tenant, codes: string[], value = 25) {
+  const reward = await tenant.server.post("/rewards", {
+    name: "Gift card",
+    type: "GIFT_CARD",
+    attributes: { value },
+  });
+  expect(reward.status).toBe(201);
+  const id = reward.body.data.id as string;
+  if (codes.length) {
+    const res = await tenant.server.post(`/rewards/${id}/gift-cards`, {
+      codes: codes.map((code) => ({ code })),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+  return id;
+}
+
+/** A POINTS reward (conversion 0.1). */
+export async function pointsReward(tenant: Tenant) {
+  const res = await tenant.server.post("/rewards", {
+    name: "Points",
+    type: "POINTS",
+    attributes: { conversion_factor: 0.1 },
+  });
+  expect(res.status).toBe(201);
+  return res.body.data.id as string;
+}
+
+/** A running campaign of `type` giving `amount` of `rewardId` (FIXED) per match. */
+export async function programCampaign(
+  tenant: Tenant,
+  type: "BEHAVIOR" | "PUNCH_CARDS" | "REFERRALS",
+  rewardId: string,
+  extra: Record<string, unknown> = {},
+  amount = 1,
+) {
+  const res = await tenant.server.post(`/campaigns?type=${type}`, {
+    name: `${type} campaign`,
+    attributes: { trigger: "PURCHASE" },
+    rules: [{ conditions: [], effects: [{ reward_id: rewardId, amount, calculation: "FIXED" }] }],
+    withoutEndDate: true,
+    ...extra,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.data.id as string;
+}
+
+/** The customer's balance of a reward (0 when none). */
+export async function balanceOf(tenant: Tenant, customerId: string, rewardId: string) {
+  const res = await tenant.server.get(`/customers/${customerId}`);
+  expect(res.status).toBe(200);
+  const total = (res.body.data.wallet.totals as { reward_id: string; total: number }[]).find(
+    (t) => t.reward_id === rewardId,
+  );
+  return total?.total ?? 0;
+}

@@ -1,0 +1,100 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.ts";
+import {
+  API_PREFIX,
+  expectLedgerBalanced,
+  newCustomer,
+  newTenant,
+  purchase,
+  setupApp,
+  type Tenant,
+  type TestContext,
+} from "./helpers.ts";
+import { balanceOf, giftCardReward, pointsReward, programCampaign } from "./program-fixtures.ts";
+
+// Skip locked and row locks mean nothing on a single-connection database: real PostgreSQL only.
+const onPostgres = Boolean(process.env.DATABASE_URL);
+
+describe.skipIf(!onPostgres)("program races on real PostgreSQL", () => {
+  let ctx: TestContext;
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    ctx = await setupApp();
+    const db = ctx.t.connect(30);
+    server = createApp({ db, now: ctx.clock.now, jwtSecret: ctx.jwtSecret }).listen(0);
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${API_PREFIX}`;
+  });
+  afterEach(() => expectLedgerBalanced(ctx));
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await ctx.t.destroy();
+  });
+
+  const emit = async (tenant: Tenant, body: unknown) => {
+    const res = await fetch(`${base}/behavior/events`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${tenant.server.token}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  it("20 customers earning gift cards at once from a pool of 10: 10 distinct codes, never one twice", async () => {
+    const tenant = await newTenant(ctx);
+    const codes = Array.from({ length: 10 }, (_, i) => `POOL-${i}`);
+    const rewardId = await giftCardReward(tenant, codes);
+    await programCampaign(tenant, "BEHAVIOR", rewardId);
+    const customers: string[] = [];
+    for (let i = 0; i < 20; i++) customers.push(await newCustomer(tenant));
+    const results = await Promise.all(customers.map((c) => emit(tenant, purchase(c, 10))));
+    expect(results.map((r) => r.status)).toEqual(customers.map(() => 201));
+    const drawn = results.flatMap((r) => r.body.data.result.gift_card.map((g: any) => g.code));
+    expect(drawn.sort()).toEqual([...codes].sort());
+    expect(results.filter((r) => r.body.data.result.gift_card_skipped).length).toBe(10);
+    const rows = await ctx.t.db
+      .selectFrom("gift_cards")
+      .select(["code", "customer_uuid"])
+      .where("account_id", "=", tenant.accountId)
+      .execute();
+    expect(new Set(rows.map((r) => r.customer_uuid)).size).toBe(10);
+    expect(rows.every((r) => r.customer_uuid)).toBe(true);
+  });
+
+  it("concurrent first PURCHASEs of one referee with a referral code: the referrer is rewarded once", async () => {
+    const tenant = await newTenant(ctx);
+    const rewardId = await pointsReward(tenant);
+    const campaign = await tenant.server
+      .post("/campaigns?type=REFERRALS", {
+        name: "Bring a friend",
+        rules: [{ conditions: [], effects: [{ reward_id: rewardId, amount: 500 }] }],
+        referee_rules_json: [{ conditions: [], effects: [{ reward_id: rewardId, amount: 200 }] }],
+        withoutEndDate: true,
+      })
+      .expect(201);
+    const referrer = await newCustomer(tenant);
+    const code = (
+      await tenant.server
+        .post(`/customers/${referrer}/referrals/request-code`, {
+          campaign_id: campaign.body.data.id,
+        })
+        .expect(201)
+    ).body.data.code;
+    const referee = await newCustomer(tenant);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        emit(tenant, purchase(referee, 10, { referral_code: code })),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
+    const rewarded = results.filter((r) => r.body.data.result.referral?.status === "REWARDED");
+    expect(rewarded).toHaveLength(1);
+    expect(await balanceOf(tenant, referrer, rewardId)).toBe(500);
+    expect(await balanceOf(tenant, referee, rewardId)).toBe(200);
+  });
+});
