@@ -1,40 +1,19 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/app.ts";
+import { describe, expect, it } from "vitest";
 import {
-  API_PREFIX,
-  expectLedgerBalanced,
   newCustomer,
   newTenant,
+  onPostgres,
   purchase,
-  setupApp,
   type Tenant,
-  type TestContext,
+  useServedApp,
 } from "./helpers.ts";
 import { balanceOf, giftCardReward, pointsReward, programCampaign } from "./program-fixtures.ts";
 
-// Skip locked and row locks mean nothing on a single-connection database: real PostgreSQL only.
-const onPostgres = Boolean(process.env.DATABASE_URL);
-
 describe.skipIf(!onPostgres)("program races on real PostgreSQL", () => {
-  let ctx: TestContext;
-  let server: Server;
-  let base: string;
-  beforeAll(async () => {
-    ctx = await setupApp();
-    const db = ctx.t.connect(30);
-    server = createApp({ db, now: ctx.clock.now, jwtSecret: ctx.jwtSecret }).listen(0);
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${API_PREFIX}`;
-  });
-  afterEach(() => expectLedgerBalanced(ctx));
-  afterAll(async () => {
-    await new Promise((r) => server.close(r));
-    await ctx.t.destroy();
-  });
+  const ctx = useServedApp(30);
 
   const emit = async (tenant: Tenant, body: unknown) => {
-    const res = await fetch(`${base}/behavior/events`, {
+    const res = await fetch(`${ctx.base}/behavior/events`, {
       method: "POST",
       headers: {
         authorization: `Bearer ${tenant.server.token}`,
