@@ -1,5 +1,5 @@
 import type { Database } from "@tally/db";
-import type { Selectable, Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import { returnGiftCards } from "./gift-cards.ts";
 import { takeBackStamps } from "./punch-cards.ts";
 import { undoReferral } from "./referrals.ts";
@@ -12,16 +12,7 @@ type Trx = Transaction<Database>;
  * referrer's REFERRAL event reversed too (`reverseLinked`). A refusal (409) rolls back the whole
  * reversal.
  */
-export async function undoPrograms(
-  trx: Trx,
-  o: {
-    accountId: string;
-    event: Selectable<Database["events"]>;
-    linked: boolean;
-    now: Date;
-    reverseLinked: (eventId: string) => Promise<void>;
-  },
-): Promise<void> {
+export async function undoPrograms(trx: Trx, o: Parameters<typeof undoReferral>[1]): Promise<void> {
   await undoReferral(trx, o);
   await returnGiftCards(trx, { accountId: o.accountId, eventId: o.event.id });
   await takeBackStamps(trx, { accountId: o.accountId, eventId: o.event.id, now: o.now });
