@@ -2,7 +2,8 @@ import { type Kysely, sql } from "kysely";
 
 /**
  * Gift-card pools, punch-card stamps and referrals (issue 3). Gift cards gain their value,
- * the campaign and lot that drew them, and indexes for drawing and listing; every stamp an
+ * the campaign and lot that drew them, and indexes for drawing and listing; a code is unique
+ * per account case-insensitively (as coupon and referral codes are), not per reward; every stamp an
  * event gave is recorded so a reversal can take it back; a referral ties a referee to the
  * code (and so the referrer) that brought them, rewarded at most once.
  */
@@ -11,6 +12,8 @@ const up_statements = [
     add column value numeric check (value >= 0),
     add column campaign_id uuid,
     add column line_id uuid`,
+  `alter table gift_cards drop constraint gift_cards_account_id_reward_id_code_key`,
+  `create unique index gift_cards_code on gift_cards (account_id, lower(code))`,
   `create index gift_cards_pool on gift_cards (account_id, reward_id, created_at, id) where customer_uuid is null`,
   `create index gift_cards_customer on gift_cards (account_id, customer_uuid, rewarded_at) where customer_uuid is not null`,
   `create index gift_cards_event on gift_cards (account_id, event_id) where event_id is not null`,
@@ -55,6 +58,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index gift_cards_event`.execute(db);
   await sql`drop index gift_cards_customer`.execute(db);
   await sql`drop index gift_cards_pool`.execute(db);
+  await sql`drop index gift_cards_code`.execute(db);
+  await sql`alter table gift_cards add unique (account_id, reward_id, code)`.execute(db);
   await sql`alter table gift_cards drop column value, drop column campaign_id, drop column line_id`.execute(
     db,
   );

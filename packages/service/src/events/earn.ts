@@ -136,17 +136,20 @@ export async function earnEvent(
   const prepared = referral?.prepared ?? null;
 
   const rewardRows = catalog.rewards;
+  const taken: string[] = []; // both sides draw from the same pools in this transaction
   const mine = await pickGiftCards(trx, {
     accountId: o.accountId,
     accruals: [...own, ...(prepared?.refereeAccruals ?? [])],
     rewards: rewardRows,
     now,
+    taken,
   });
   const theirs = await pickGiftCards(trx, {
     accountId: o.accountId,
     accruals: prepared?.referrerAccruals ?? [],
     rewards: rewardRows,
     now,
+    taken,
   });
   const campaigns = [
     ...behavior.map((c) => c.row),

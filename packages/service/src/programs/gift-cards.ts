@@ -28,15 +28,23 @@ const usable = (now: Date) => sql<boolean>`(expired_at is null or expired_at > $
  * another. An accrual gets as many units as codes were found, its cost the cards' values (the
  * reward's `attributes.value` where a card has none); units without a code are reported as
  * skipped, and an accrual with none left is dropped. Other accruals pass through unchanged.
+ * `taken` lists cards this transaction already picked (skip locked does not skip its own locks);
+ * the picks are added to it.
  */
 export async function pickGiftCards(
   trx: Trx,
-  o: { accountId: string; accruals: Accrual[]; rewards: Map<string, RewardRow>; now: Date },
+  o: {
+    accountId: string;
+    accruals: Accrual[];
+    rewards: Map<string, RewardRow>;
+    now: Date;
+    taken?: string[];
+  },
 ): Promise<{ accruals: Accrual[]; picks: GiftCardPicks; skipped: SkippedGiftCard[] }> {
   const picks: GiftCardPicks = new Map();
   const skipped: SkippedGiftCard[] = [];
   const out: Accrual[] = [];
-  const taken: string[] = [];
+  const taken = o.taken ?? [];
   for (const a of o.accruals) {
     const reward = o.rewards.get(a.reward_id);
     if (reward?.type !== "GIFT_CARD") {
@@ -195,7 +203,8 @@ async function giftCardReward(db: Trx | ServiceDeps["db"], accountId: string, id
 
 /**
  * POST /rewards/{id}/gift-cards (extension): loads codes into a GIFT_CARD reward's pool. A code
- * listed twice is 400; one the pool already holds is 409 (nothing is added either way).
+ * listed twice is 400; one the account already holds in any pool is 409 (nothing is added either
+ * way). Codes are unique per account ignoring case, like coupon and referral codes.
  */
 export async function addGiftCards(
   deps: ServiceDeps,
@@ -206,14 +215,15 @@ export async function addGiftCards(
   const now = deps.now();
   const seen = new Map<string, number>();
   for (const [i, c] of input.codes.entries()) {
-    const j = seen.get(c.code);
+    const key = c.code.toLowerCase();
+    const j = seen.get(key);
     if (j !== undefined) {
       throw new DomainError(
         "VALIDATION_FAILED",
-        `codes[${i}].code: ${JSON.stringify(c.code)} is listed twice (also codes[${j}])`,
+        `codes[${i}].code: ${JSON.stringify(c.code)} is listed twice, ignoring case (also codes[${j}])`,
       );
     }
-    seen.set(c.code, i);
+    seen.set(key, i);
   }
   try {
     await deps.db.transaction().execute(async (trx) => {
@@ -243,7 +253,10 @@ export async function addGiftCards(
     });
   } catch (error) {
     if (pgCode(error) === "23505") {
-      throw new DomainError("CONFLICT", "codes: a code is already in this reward's pool");
+      throw new DomainError(
+        "CONFLICT",
+        "codes: a code is already in a gift-card pool of this account (codes are unique ignoring case)",
+      );
     }
     throw error;
   }

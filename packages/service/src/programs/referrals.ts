@@ -30,7 +30,7 @@ export const REFERRAL_EVENT_TYPE = "REFERRAL";
 export interface ReferralOutcome {
   code: string;
   status: "REWARDED" | "NOT_REWARDED";
-  /** Why not: UNKNOWN_CODE, SELF_REFERRAL, ALREADY_REWARDED, NOT_FIRST_PURCHASE, CAMPAIGN_NOT_RUNNING, NO_CONSENT, CONDITION_NOT_MET, BUDGET_EXHAUSTED. */
+  /** Why not: UNKNOWN_CODE, SELF_REFERRAL, ALREADY_REWARDED, NOT_FIRST_PURCHASE, CAMPAIGN_NOT_RUNNING, NO_CONSENT, CONDITION_NOT_MET, BUDGET_EXHAUSTED; with REWARDED, REFERRER_NO_CONSENT (the referee alone was rewarded). */
   reason?: string;
   campaign_id?: string;
   referrer_id?: string;
@@ -46,6 +46,11 @@ export interface PreparedReferral {
   refereeAccruals: Accrual[];
   referrerAccruals: Accrual[];
 }
+
+/** Consent to behavioural campaigns (absent = given). */
+const consents = (c: CustomerRow) =>
+  (c.consent as { purposes?: { behavioral_campaigns?: boolean } } | null)?.purposes
+    ?.behavioral_campaigns !== false;
 
 const purchasesOf = (c: CustomerRow) =>
   Number((c.metrics as { lifetime?: PeriodMetrics } | null)?.lifetime?.number_of_purchases ?? 0);
@@ -101,9 +106,7 @@ export async function prepareReferral(
   if (!entry || !campaignTakesEvent(entry.compiled.campaign, o.event, at)) {
     return no("CAMPAIGN_NOT_RUNNING", { campaign_id: code.campaign_id });
   }
-  const consent = (customer.consent as { purposes?: { behavioral_campaigns?: boolean } } | null)
-    ?.purposes;
-  if (consent?.behavioral_campaigns === false) return no("NO_CONSENT");
+  if (!consents(customer)) return no("NO_CONSENT");
   const referrer = await lockWalletByUuid(trx, accountId, code.customer_uuid);
   const rewards = new Map([...o.catalog.rewards].map(([id, r]) => [id, rewardFacts(r)]));
   const side = (compiled: typeof entry.compiled, who: CustomerRow) =>
@@ -118,12 +121,16 @@ export async function prepareReferral(
       event: o.event,
     });
   const refereeAccruals = side(entry.referee, customer);
-  const referrerAccruals = side(entry.compiled, referrer.customer);
+  // A referrer who withdrew consent to behavioural campaigns is not rewarded (decisions §5);
+  // the referee still is.
+  const referrerConsents = consents(referrer.customer);
+  const referrerAccruals = referrerConsents ? side(entry.compiled, referrer.customer) : [];
   const outcome: ReferralOutcome = {
     code: code.code,
     status: "REWARDED",
     campaign_id: code.campaign_id,
     referrer_id: referrer.customer.id,
+    ...(referrerConsents ? {} : { reason: "REFERRER_NO_CONSENT" }),
   };
   if (refereeAccruals.length + referrerAccruals.length === 0) {
     return no("CONDITION_NOT_MET", { campaign_id: code.campaign_id });

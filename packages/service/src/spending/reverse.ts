@@ -9,7 +9,7 @@ import { undoPrograms } from "../programs/undo.ts";
 import { toTransactionView } from "../views.ts";
 import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
 import { settleHolds } from "./lots.ts";
-import { undoEvent } from "./undo.ts";
+import { type BudgetGiveBack, giveBackBudgets, undoEvent } from "./undo.ts";
 
 type Trx = Transaction<Database>;
 
@@ -42,9 +42,12 @@ export async function reverseEventIn(
     now: Date;
     /** Reversing a referrer's REFERRAL event with its referee's purchase (alone it is 409). */
     linked?: boolean;
+    /** A linked reversal's budget give-backs go to its parent's, applied once at the end. */
+    budgets?: BudgetGiveBack[];
   },
 ) {
   const { accountId, now } = opts;
+  const budgets = opts.budgets ?? [];
   const locked = await lockEvent(trx, { accountId, id: opts.id, now });
   const { event, walletId } = locked;
   expectStatus(event, ["PENDING", "RESOLVED"], "reversed");
@@ -82,10 +85,12 @@ export async function reverseEventIn(
           reason: opts.reason ?? null,
           now,
           linked: true,
+          budgets,
         });
       },
     });
-    const undone = await undoEvent(trx, { accountId, event, customer, walletId, now });
+    const undone = await undoEvent(trx, { accountId, event, customer, walletId, now, budgets });
+    if (!opts.budgets) await giveBackBudgets(trx, accountId, budgets);
     customer = undone.customer;
     // The answer's result.transactions lists the reversal rows after the original ones.
     const views = undone.transactions.map((t) => toTransactionView(t, locked.customerId));

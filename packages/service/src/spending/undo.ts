@@ -57,7 +57,15 @@ function undoRow(
  */
 export async function undoEvent(
   trx: Trx,
-  opts: { accountId: string; event: EventRow; customer: CustomerRow; walletId: string; now: Date },
+  opts: {
+    accountId: string;
+    event: EventRow;
+    customer: CustomerRow;
+    walletId: string;
+    now: Date;
+    /** Where the event's budget give-backs go; the caller applies them with giveBackBudgets. */
+    budgets: BudgetGiveBack[];
+  },
 ): Promise<{ customer: CustomerRow; transactions: TxRow[] }> {
   const { accountId, event, now } = opts;
   // Lots that expired by now are expired first (their holds go with them): what expiry took is
@@ -166,10 +174,7 @@ export async function undoEvent(
       )
       .execute();
   }
-  await giveBackBudgets(trx, {
-    accountId,
-    accumulations: own.filter((t) => t.type === "ACCUMULATION"),
-  });
+  opts.budgets.push(...budgetGiveBacks(own.filter((t) => t.type === "ACCUMULATION")));
   return {
     customer: await giveBackMetrics(trx, { ...opts }),
     transactions: records as TxRow[],
@@ -190,24 +195,47 @@ async function expiredByLine(trx: Trx, accountId: string, lineIds: string[]) {
   return new Map(rows.map((r) => [r.line_id as string, dec(r.expired)]));
 }
 
-/**
- * Lowers each campaign's budget use by the event's cost, in the period each credit was charged
- * to (recorded on its ACCUMULATION row), in ascending campaign id order (the lock order).
- */
-async function giveBackBudgets(trx: Trx, opts: { accountId: string; accumulations: TxRow[] }) {
-  const costs = new Map<string, { campaignId: string; period: string; cost: Decimal }>();
-  for (const t of opts.accumulations) {
+/** A campaign's budget use to give back, in the period its credit was charged to. */
+export interface BudgetGiveBack {
+  campaignId: string;
+  period: string;
+  cost: Decimal;
+}
+
+/** What an event's ACCUMULATION rows charged to budgets (each row records its period). */
+function budgetGiveBacks(accumulations: TxRow[]): BudgetGiveBack[] {
+  return accumulations.flatMap((t) => {
     const period = (t.attributes as { budget_period?: string | null } | null)?.budget_period;
-    if (!t.campaign_id || !period) continue;
-    const key = `${t.campaign_id}/${period}`;
-    const c = costs.get(key) ?? { campaignId: t.campaign_id, period, cost: ZERO };
-    costs.set(key, { ...c, cost: c.cost.plus(t.cost) });
+    return t.campaign_id && period
+      ? [{ campaignId: t.campaign_id, period, cost: dec(t.cost) }]
+      : [];
+  });
+}
+
+/**
+ * Lowers each campaign's budget use by what a reversal gives back, in ascending campaign id
+ * order (the one lock order), once for the whole reversal — a referral's linked REFERRAL event
+ * included — so a reversal never takes budget rows in another order than an earner.
+ */
+export async function giveBackBudgets(trx: Trx, accountId: string, giveBacks: BudgetGiveBack[]) {
+  const costs = new Map<string, BudgetGiveBack>();
+  for (const g of giveBacks) {
+    const key = `${g.campaignId}/${g.period}`;
+    const c = costs.get(key);
+    costs.set(key, c ? { ...c, cost: c.cost.plus(g.cost) } : g);
   }
-  for (const c of [...costs.values()].sort((x, y) => (x.campaignId < y.campaignId ? -1 : 1))) {
+  const ordered = [...costs.values()].sort((x, y) =>
+    x.campaignId === y.campaignId
+      ? x.period.localeCompare(y.period)
+      : x.campaignId < y.campaignId
+        ? -1
+        : 1,
+  );
+  for (const c of ordered) {
     await trx
       .updateTable("campaign_budget_usage")
       .set({ used: sql`greatest(used - ${c.cost.toString()}::numeric, 0)` })
-      .where("account_id", "=", opts.accountId)
+      .where("account_id", "=", accountId)
       .where("campaign_id", "=", c.campaignId)
       .where("period_start", "=", new Date(c.period))
       .execute();
