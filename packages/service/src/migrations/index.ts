@@ -8,11 +8,13 @@ export {
   toMigrationJobView,
 } from "./jobs.ts";
 export {
+  abandonMigrationJob,
   advanceMigrationJob,
   claimMigrationJob,
   finishMigrationJob,
   isLeaseLost,
   type JobLease,
+  MAX_JOB_ATTEMPTS,
   releaseMigrationJob,
 } from "./queue.ts";
 export {
