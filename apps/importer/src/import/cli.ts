@@ -23,7 +23,7 @@ function readArgs(argv: string[]) {
       "dry-run": { type: "boolean", default: false },
       "per-item": { type: "boolean", default: false },
       report: { type: "string" },
-      "batch-size": { type: "string", default: "500" },
+      "batch-size": { type: "string", default: "1000" },
       concurrency: { type: "string" },
       help: { type: "boolean", default: false },
     },

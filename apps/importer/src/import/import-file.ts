@@ -36,7 +36,7 @@ export interface ImportFileOptions {
   dryRun?: boolean;
   /** Default: `<file>.rejected.ndjson`. */
   reportFile?: string;
-  /** Customer items per committed batch (default 500). */
+  /** Customer items per committed batch (default 1000). */
   batchSize?: number;
   /** Items applied at once, each in its own transaction (default 1; PostgreSQL pools may use more). */
   concurrency?: number;
@@ -120,7 +120,7 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
   const file = resolve(opts.file);
   const type = resolveImportType(file, opts.type);
   const format = opts.format ?? (file.toLowerCase().endsWith(".csv") ? "csv" : "ndjson");
-  const batchSize = opts.batchSize ?? 500;
+  const batchSize = opts.batchSize ?? 1000;
   const { size } = await stat(file);
   await assertAccount(opts.db, opts.accountId);
   const fingerprint = await fingerprintFile(file, type);

@@ -40,8 +40,8 @@ const EMAIL_TAKEN = "email: another customer of this account has this email";
  * customers go in set-wise (customers, wallets, lots, MIGRATION transactions: one statement
  * each), decided by the per-item path's own balanceRows; customers that already exist are
  * upserted by the per-item function itself, each under a savepoint so a failing one is
- * undone alone. Throws BulkNotApplicable for batches the per-item path must decide (two
- * items with one email, a new customer whose keys exist).
+ * undone alone. Throws BulkNotApplicable for a batch the per-item path must decide (two
+ * items with one email).
  */
 export async function applyCustomersBatch(
   trx: Trx,
@@ -53,10 +53,10 @@ export async function applyCustomersBatch(
   if (new Set(emails.map((e) => e.toLowerCase())).size !== emails.length)
     throw new BulkNotApplicable("two customers of the batch share an email");
   const rewardIds = [...new Set(items.flatMap((i) => (i.balance ?? []).map((b) => b.reward_id)))];
-  const [known, taken, rewardRows, tier] = await Promise.all([
-    sql<{ id: string }>`select id from customers
-      where account_id = ${accountId} and id = any(${items.map((i) => i.id)}::text[])`.execute(trx),
-    sql<{ email: string; id: string }>`select x as email, c.id
+  const [taken, rewardRows, tier] = await Promise.all([
+    emails.length === 0
+      ? { rows: [] }
+      : sql<{ email: string; id: string }>`select x as email, c.id
       from unnest(${emails}::text[]) x
       join customers c on c.account_id = ${accountId} and lower(c.email) = lower(x)`.execute(trx),
     sql<{ id: string; type: string }>`select id, type from rewards
@@ -69,12 +69,11 @@ export async function applyCustomersBatch(
       .limit(1)
       .executeTakeFirstOrThrow(),
   ]);
-  const exists = new Set(known.rows.map((r) => r.id));
   const holder = new Map(taken.rows.map((r) => [r.email, r.id]));
   const rewards = new Map(rewardRows.rows.map((r) => [r.id, r]));
 
+  // The per-item path's refusals, in its order: the email first, then the rewards.
   const applied: (AppliedItem | undefined)[] = items.map((item) => {
-    if (exists.has(item.id)) return undefined;
     const owner = item.email ? holder.get(item.email) : undefined;
     try {
       if (owner !== undefined && owner !== item.id) throw new DomainError("CONFLICT", EMAIL_TAKEN);
@@ -86,8 +85,9 @@ export async function applyCustomersBatch(
     }
   });
   const fresh = items.flatMap((item, i) =>
-    applied[i] === undefined && !exists.has(item.id) ? [{ item, uuid: newId(), i }] : [],
+    applied[i] === undefined ? [{ item, uuid: newId(), i }] : [],
   );
+  // Customers that exist already are not inserted (and are upserted below, item by item).
   const created = await insertUnnest<{ id: string }>(
     trx,
     "customers",
@@ -118,12 +118,10 @@ export async function applyCustomersBatch(
     ],
     mine.map((f, j) => ({ account_id: accountId, id: walletIds[j], customer_uuid: f.uuid })),
   );
+  // A new customer has no ledger rows, so none of its keys can exist: no lookup. (Were one
+  // there, from a customer since deleted, the insert would violate the unique key and the
+  // batch would be redone item by item.)
   const keys = mine.map((f) => balanceKeys(f.item.id, f.item.balance ?? []));
-  const seen = await sql<{ n: number }>`select count(*)::int as n from transactions
-    where account_id = ${accountId} and migration_key = any(${keys.flat()}::text[])`.execute(trx);
-  if (Number(seen.rows[0]?.n ?? 0) > 0)
-    throw new BulkNotApplicable("a new customer's balance keys are already in the ledger");
-
   const lines: Insertable<Database["wallet_lines"]>[] = [];
   const transactions: Insertable<Database["transactions"]>[] = [];
   mine.forEach((f, j) => {

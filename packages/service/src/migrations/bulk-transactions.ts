@@ -53,12 +53,25 @@ export async function applyTransactionsBatch(
     where w.account_id = ${accountId} and c.id = any(${items.map((i) => i.id)}::text[])
     order by w.id for update of w, c`.execute(trx);
   const walletOf = new Map(wallets.rows.map((w) => [w.id, w]));
+  const uuids = wallets.rows.map((w) => w.uuid);
+  const migrated = await sql<{ customer_uuid: string; reward_id: string }>`
+    select distinct customer_uuid, reward_id from transactions
+    where account_id = ${accountId} and customer_uuid = any(${uuids}::uuid[])
+      and migration_key like 'txn:%'`.execute(trx);
+  const migratedOf = groupBy(migrated.rows, (m) => m.customer_uuid);
   const keys = items.map((i) => recordKeys("txn", i.id, i.transactions));
-  const allKeys = keys.flat();
+  // Only a customer with migrated history can hold these keys (they name the customer): the
+  // others need no lookup. (A key left by a customer since deleted would make the insert
+  // violate the unique key, and the batch would be redone item by item.)
+  const lookup = items.flatMap((item, i) =>
+    migratedOf.has(walletOf.get(item.id)?.uuid ?? "") ? keys[i]! : [],
+  );
   const rewardIds = [...new Set(items.flatMap((i) => i.transactions.map((t) => t.reward_id)))];
   const [existingRows, rewardRows] = await Promise.all([
-    sql<{ migration_key: string }>`select migration_key from transactions
-      where account_id = ${accountId} and migration_key = any(${allKeys}::text[])`.execute(trx),
+    lookup.length === 0
+      ? { rows: [] }
+      : sql<{ migration_key: string }>`select migration_key from transactions
+      where account_id = ${accountId} and migration_key = any(${lookup}::text[])`.execute(trx),
     sql<{ id: string; type: string }>`select id, type from rewards
       where account_id = ${accountId} and id = any(${rewardIds}::uuid[])`.execute(trx),
   ]);
@@ -70,24 +83,18 @@ export async function applyTransactionsBatch(
     ...freshRecords(item, keys[i]!, existing),
   }));
   const pending = planned.flatMap((p) => (p.wallet && p.fresh.length > 0 ? [p.wallet] : []));
-  const uuids = pending.map((w) => w.uuid);
-  const [balances, openings, migrated] = await Promise.all([
+  const [balances, openings] = await Promise.all([
     sql<{ wallet_id: string; reward_id: string; total: string }>`
       select wallet_id, reward_id, sum(amount)::text as total from wallet_lines
       where account_id = ${accountId} and wallet_id = any(${pending.map((w) => w.wallet_id)}::uuid[])
         and source = 'MIGRATION'
       group by wallet_id, reward_id`.execute(trx),
     sql<Selectable<Database["transactions"]>>`select * from transactions
-      where account_id = ${accountId} and customer_uuid = any(${uuids}::uuid[])
+      where account_id = ${accountId} and customer_uuid = any(${pending.map((w) => w.uuid)}::uuid[])
         and type = 'MIGRATION' and migration_key like 'bal:%'`.execute(trx),
-    sql<{ customer_uuid: string; reward_id: string }>`
-      select distinct customer_uuid, reward_id from transactions
-      where account_id = ${accountId} and customer_uuid = any(${uuids}::uuid[])
-        and migration_key like 'txn:%'`.execute(trx),
   ]);
   const balanceOf = groupBy(balances.rows, (b) => b.wallet_id);
   const openingsOf = groupBy(openings.rows, (o) => o.customer_uuid);
-  const migratedOf = groupBy(migrated.rows, (m) => m.customer_uuid);
 
   const rows: TransactionInsert[] = [];
   const applied = items.map((item, i): AppliedItem => {
