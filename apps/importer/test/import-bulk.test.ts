@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Db } from "@tally/db";
 import { ZRewardInsertSchema } from "@tally/schemas";
@@ -197,5 +198,53 @@ describe("bulk import equals the per-item path", () => {
     });
     expect(result).toMatchObject({ accepted: 2, rejected: 0 });
     expect(paths).toEqual([false]);
+  });
+
+  it("redoes a batch item by item when its bulk transaction fails, with the per-item outcome", async () => {
+    const { accountId, r } = await account();
+    const customers = await writeNdjson(join(dir, "redo-customers.ndjson"), [
+      { id: "p", balance: [{ reward_id: r, amount: 5 }] },
+      { id: "q", balance: [{ reward_id: r, amount: 7 }] },
+    ]);
+    await importFile({ db: t.db, now, accountId, file: customers });
+    // A row holding p's history key under another customer (as one deleted since would leave):
+    // the bulk path does not look p's keys up (p has no history), so its insert hits the key.
+    const body = `{"amount":"5","issued_at":"2024-01-02T00:00:00.000Z","reward_id":"${r}","type":"ACCUMULATION"}`;
+    const key = `txn:${createHash("sha256").update(`p\n0\n${body}`).digest("hex")}`;
+    await sql`insert into transactions (account_id, id, wallet_id, customer_uuid, reward_id, reward_type,
+        type, amount, migration_key, issued_at)
+      select t.account_id, gen_random_uuid(), t.wallet_id, t.customer_uuid, t.reward_id, t.reward_type,
+        'ACCUMULATION', 0, ${key}, t.issued_at
+      from transactions t join customers c on c.account_id = t.account_id and c.uuid = t.customer_uuid
+      where t.account_id = ${accountId} and c.id = 'q'`.execute(t.db);
+    const errors: unknown[] = [];
+    const paths: boolean[] = [];
+    const file = await writeNdjson(join(dir, "redo-transactions.ndjson"), [
+      {
+        id: "p",
+        transactions: [{ reward_id: r, type: "ACCUMULATION", amount: 5, issued_at: "2024-01-02" }],
+      },
+      {
+        id: "q",
+        transactions: [{ reward_id: r, type: "ACCUMULATION", amount: 7, issued_at: "2024-01-02" }],
+      },
+    ]);
+    const result = await importFile({
+      db: t.db,
+      now,
+      accountId,
+      file,
+      onBulkError: (error) => errors.push(error),
+      onBatch: (b) => paths.push(b.bulk),
+    });
+    expect(errors).toHaveLength(1);
+    expect(paths).toEqual([false]);
+    // Per item: p's one transaction is taken as already migrated; q now has "history" (the
+    // stray row), so its own does not reconcile.
+    expect(result).toMatchObject({ accepted: 1, rejected: 1, duplicates: 1 });
+    expect(await readReport(`${file}.rejected.ndjson`)).toEqual([
+      expect.objectContaining({ customer_id: "q", code: "RECONCILIATION_MISMATCH" }),
+    ]);
+    // The stray row is worth 0: the ledger stays balanced for the audit after each test.
   });
 });
