@@ -20,6 +20,9 @@ const CUSTOMERS = Number(process.env.BENCH_IMPORT_CUSTOMERS ?? Math.max(1, Math.
 const CONCURRENCY = process.env.BENCH_IMPORT_CONCURRENCY ?? "8";
 const CLI = fileURLToPath(new URL("../../apps/importer/src/import/cli.ts", import.meta.url));
 const IMPORTER_DIR = fileURLToPath(new URL("../../apps/importer", import.meta.url));
+// The heap limits of the importer's `import` script (apps/importer/package.json): V8 otherwise
+// lets a streaming process's heap grow far past what it holds live.
+const NODE_FLAGS = ["--max-old-space-size=160", "--max-semi-space-size=8"];
 
 /** Writes lines from a generator to a file, respecting back-pressure. */
 async function writeLines(path: string, lines: Iterable<string>) {
@@ -74,7 +77,17 @@ async function runCli(url: string, file: string, accountId: string) {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", CLI, file, "--account", accountId, "--concurrency", CONCURRENCY],
+    [
+      ...NODE_FLAGS,
+      "--import",
+      "tsx",
+      CLI,
+      file,
+      "--account",
+      accountId,
+      "--concurrency",
+      CONCURRENCY,
+    ],
     {
       cwd: IMPORTER_DIR,
       env: { ...process.env, DATABASE_URL: url, INIT_CWD: IMPORTER_DIR, IMPORT_PRINT_USAGE: "1" },

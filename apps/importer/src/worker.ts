@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@tally/db";
-import { claimMigrationJob, runMigrationJob } from "@tally/service";
+import { abandonMigrationJob, claimMigrationJob, runMigrationJob } from "@tally/service";
 
 /** How long a claimed job stays ours without a sign of life; every processed item renews it. */
 export const DEFAULT_LEASE_MS = 5 * 60_000;
@@ -11,6 +11,8 @@ export interface WorkerOptions {
   /** Names this worker in the job rows it holds (default: a random id). */
   workerId?: string;
   leaseMs?: number;
+  /** Starts of one job before it is given up as FAILED (default 3). */
+  maxAttempts?: number;
   onError?: (message: string, error: unknown) => void;
 }
 
@@ -20,16 +22,26 @@ const logError = (message: string, error: unknown) => console.error(message, err
 async function runNextJob(opts: WorkerOptions & { signal?: AbortSignal }): Promise<boolean> {
   const workerId = opts.workerId ?? `worker-${randomUUID()}`;
   const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
-  const job = await claimMigrationJob(opts.db, { workerId, now: opts.now(), leaseMs });
+  const { maxAttempts } = opts;
+  const job = await claimMigrationJob(opts.db, { workerId, now: opts.now(), leaseMs, maxAttempts });
   if (!job) return false;
-  await runMigrationJob(job, {
-    db: opts.db,
-    now: opts.now,
-    workerId,
-    leaseMs,
-    signal: opts.signal,
-    onError: opts.onError ?? logError,
-  });
+  const onError = opts.onError ?? logError;
+  try {
+    await runMigrationJob(job, {
+      db: opts.db,
+      now: opts.now,
+      workerId,
+      leaseMs,
+      signal: opts.signal,
+      onError,
+    });
+  } catch (error) {
+    // Not an item's failure (those are recorded per item): retried, up to maxAttempts starts.
+    onError(`migration job ${job.id} failed (attempt ${job.attempts})`, error);
+    const lease = { accountId: job.account_id, jobId: job.id, workerId, leaseMs };
+    const reason = error instanceof Error ? error.message : String(error);
+    await abandonMigrationJob(opts.db, lease, { now: opts.now(), reason, maxAttempts });
+  }
   return true;
 }
 

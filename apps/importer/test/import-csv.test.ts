@@ -78,6 +78,42 @@ describe("importFile (CSV)", () => {
     expect(await balances(t.db, accountId)).toEqual({ m2: "1" });
   });
 
+  it("rejects malformed rows with their line and reason instead of failing the import", async () => {
+    const { accountId, rewardId: r } = await newAccount(t.db, now);
+    const file = await csv("malformed-customers.csv", [
+      "id,reward_id,amount,issued_at",
+      `n1,${r},5,2024-01-01`,
+      `n2,${r},1,2024-01-01,extra`,
+      `n3,${r},"2"x,2024-01-01`,
+      `n4,${r},3,2024-01-01`,
+      `n5,${r},4,2024-02-30`,
+      `n6,${r},1e,2024-01-01`,
+      `n7,${r},2,2024-01-01`,
+      `n7,${r},2,"2024`,
+      `n7,${r},6,2024-01-03`,
+      `n8,${r},7,2024-01-01`,
+      `n9,${r},"8,2024-01-01`,
+    ]);
+    const result = await importFile({ db: t.db, now, accountId, file });
+    expect(result).toMatchObject({ lines: 11, accepted: 3, rejected: 8 });
+    const rows = await readReport(`${file}.rejected.ndjson`);
+    const byLine = Object.fromEntries(rows.map((x) => [x.line, x]));
+    expect(Object.keys(byLine).map(Number)).toEqual([3, 4, 6, 7, 8, 9, 10, 12]);
+    expect(byLine[3]).toMatchObject({ code: "VALIDATION", customer_id: null });
+    expect(byLine[3]!.reason).toMatch(/5 column\(s\) where the header has 4/);
+    expect(byLine[4]!.reason).toMatch(/malformed CSV: Invalid Closing Quote/);
+    expect(byLine[6]).toMatchObject({ customer_id: "n5" });
+    expect(byLine[6]!.reason).toMatch(/issued_at/);
+    expect(byLine[7]!.reason).toMatch(/amount/);
+    // An unreadable row between rows of one customer rejects that customer whole.
+    expect(byLine[9]).toMatchObject({ customer_id: "n7" });
+    expect(byLine[9]!.reason).toMatch(/quoted field is never closed/);
+    expect(byLine[8]).toMatchObject({ customer_id: "n7" });
+    expect(byLine[10]!.reason).toMatch(/other rows of customer n7/);
+    expect(byLine[12]!.reason).toMatch(/quoted field is never closed/);
+    expect(await balances(t.db, accountId)).toEqual({ n1: "5", n4: "3", n8: "7" });
+  });
+
   it("refuses a header with unknown columns", async () => {
     const { accountId } = await newAccount(t.db, now);
     const file = await csv("typo-customers.csv", ["id,nmae", "z1,Zed"]);

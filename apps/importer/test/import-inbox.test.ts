@@ -1,9 +1,9 @@
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir, readdir, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { processInbox } from "../src/index.ts";
 import { balances, newAccount, useTestDatabase } from "./helpers.ts";
-import { tempDir, writeNdjson } from "./import-helpers.ts";
+import { ledgerOf, tempDir, writeNdjson } from "./import-helpers.ts";
 
 const t = useTestDatabase();
 
@@ -26,7 +26,8 @@ describe("processInbox", () => {
       ["done", 1, 0],
       ["failed", 1, 1],
     ]);
-    expect((await readdir(inbox)).sort()).toEqual(["done", "failed", "notes.txt"]);
+    expect((await readdir(inbox)).sort()).toEqual(["done", "failed", "notes.txt", "processing"]);
+    expect(await readdir(join(inbox, "processing"))).toEqual([]);
     expect(await readdir(join(inbox, "done"))).toEqual(["1-customers.ndjson"]);
     expect((await readdir(join(inbox, "failed"))).sort()).toEqual([
       "2-customers.ndjson",
@@ -44,5 +45,50 @@ describe("processInbox", () => {
     const [outcome] = await processInbox({ db: t.db, now, dir, accountId });
     expect(outcome).toMatchObject({ status: "failed", error: expect.stringMatching(/account/) });
     expect(await readdir(join(dir, accountId, "failed"))).toEqual(["x-customers.ndjson"]);
+  });
+
+  it("two sweeps at once import each file exactly once (claimed by atomic rename)", async () => {
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    const dir = await tempDir();
+    const inbox = join(dir, accountId);
+    await mkdir(inbox);
+    const names = Array.from({ length: 6 }, (_, i) => `${i}-customers.ndjson`);
+    for (const [i, name] of names.entries())
+      await writeNdjson(
+        join(inbox, name),
+        Array.from({ length: 20 }, (_, j) => ({
+          id: `s${i}-${j}`,
+          balance: [{ reward_id: rewardId, amount: j + 1 }],
+        })),
+      );
+    const [a, b] = await Promise.all([
+      processInbox({ db: t.db, now, dir, batchSize: 5 }),
+      processInbox({ db: t.db, now, dir, batchSize: 5 }),
+    ]);
+    const all = [...a!, ...b!];
+    expect(all.map((o) => o.file.split("/").pop()).sort()).toEqual(names);
+    expect(all.every((o) => o.status === "done" && o.result?.duplicates === 0)).toBe(true);
+    expect(all.reduce((n, o) => n + (o.result?.accepted ?? 0), 0)).toBe(120);
+    expect((await readdir(join(inbox, "done"))).sort()).toEqual(names);
+    expect(await ledgerOf(t.db, accountId)).toEqual({ MIGRATION: 120 });
+  });
+
+  it("puts back a file whose sweeper died in processing/, and leaves a live one alone", async () => {
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    const dir = await tempDir();
+    const processing = join(dir, accountId, "processing");
+    await mkdir(processing, { recursive: true });
+    await writeNdjson(join(processing, "dead-customers.ndjson"), [
+      { id: "z1", balance: [{ reward_id: rewardId, amount: 3 }] },
+    ]);
+    await writeNdjson(join(processing, "live-customers.ndjson"), [{ id: "z2" }]);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(join(processing, "dead-customers.ndjson"), hourAgo, hourAgo);
+    const outcomes = await processInbox({ db: t.db, now, dir });
+    expect(outcomes.map((o) => [o.file.split("/").pop(), o.status])).toEqual([
+      ["dead-customers.ndjson", "done"],
+    ]);
+    expect(await readdir(processing)).toEqual(["live-customers.ndjson"]);
+    expect(await balances(t.db, accountId)).toEqual({ z1: "3" });
   });
 });

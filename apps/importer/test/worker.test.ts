@@ -128,6 +128,84 @@ describe("crash recovery", () => {
   });
 });
 
+describe("retry cap", () => {
+  it("gives up a job whose worker keeps dying after 3 starts: FAILED with the reason", async () => {
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    const id = await enqueue(t.db, now, accountId, "CUSTOMERS", {
+      customers: [opening("d1", rewardId, 1)],
+    });
+    const start = Date.now();
+    // Three workers claim it and die (their leases lapse without progress).
+    for (let i = 0; i < 3; i++) {
+      const job = await claimMigrationJob(t.db, {
+        workerId: `dying-${i}`,
+        now: new Date(start + i * 120_000),
+        leaseMs: 60_000,
+      });
+      expect(job?.id).toBe(id);
+    }
+    expect(await drainJobs({ db: t.db, now: () => new Date(start + 360_000) })).toBe(0);
+    const job = await jobOf(t.db, accountId, id);
+    expect(job).toMatchObject({ status: "FAILED", processed: 0 });
+    expect(job.errors).toEqual([
+      expect.objectContaining({
+        item: -1,
+        code: "INTERNAL",
+        details: expect.stringMatching(/gave up after 3 attempts/),
+      }),
+    ]);
+    expect(await balances(t.db, accountId)).toEqual({});
+  });
+
+  it("retries a job whose run throws, then marks it FAILED with each attempt's error", async () => {
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    const id = await enqueue(t.db, now, accountId, "CUSTOMERS", {
+      customers: [opening("e1", rewardId, 1), opening("e2", rewardId, 2)],
+    });
+    // A clock that fails while the job runs (each start: claim, run, hand back): the run throws, not an item.
+    let calls = 0;
+    const broken = () => {
+      if (++calls % 3 === 2) throw new Error("clock broke");
+      return new Date();
+    };
+    const errors: string[] = [];
+    const ran = await drainJobs({
+      db: t.db,
+      now: broken,
+      onError: (message) => errors.push(message),
+    });
+    expect(ran).toBe(3);
+    const job = await jobOf(t.db, accountId, id);
+    expect(job.status).toBe("FAILED");
+    expect(job.errors.map((e) => e.details)).toEqual([
+      "attempt 1 failed: clock broke",
+      "attempt 2 failed: clock broke",
+      "attempt 3 failed: clock broke; gave up after 3 attempts",
+    ]);
+    expect(errors).toHaveLength(3);
+    expect(await drainJobs({ db: t.db, now })).toBe(0);
+  });
+
+  it("a job that throws once succeeds on its next start", async () => {
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    const id = await enqueue(t.db, now, accountId, "CUSTOMERS", {
+      customers: [opening("f1", rewardId, 1)],
+    });
+    let calls = 0;
+    const once = () => {
+      if (++calls === 2) throw new Error("hiccup");
+      return new Date();
+    };
+    await drainJobs({ db: t.db, now: once, onError: () => {} });
+    expect(await jobOf(t.db, accountId, id)).toMatchObject({
+      status: "SUCCEEDED",
+      succeeded: 1,
+      errors: [expect.objectContaining({ details: "attempt 1 failed: hiccup" })],
+    });
+    expect(await balances(t.db, accountId)).toEqual({ f1: "1" });
+  });
+});
+
 describe("runWorker", () => {
   it("polls the queue, runs what arrives and stops when aborted", async () => {
     const { accountId, rewardId } = await newAccount(t.db, now);

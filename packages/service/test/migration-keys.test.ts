@@ -1,5 +1,13 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { eventKeys, recordKeys, replacementKey } from "../src/migrations/keys.ts";
+import { canonical } from "../src/canonical.ts";
+import {
+  canonicalRecord,
+  eventKeys,
+  normalizeRecord,
+  recordKeys,
+  replacementKey,
+} from "../src/migrations/keys.ts";
 
 describe("migration keys", () => {
   it("do not depend on key order or position, and keep identical rows of one item apart", () => {
@@ -24,5 +32,38 @@ describe("migration keys", () => {
     expect(eventKeys("c1", [e(1, "p1")])).toEqual(eventKeys("c1", [e(2, "p1")]));
     expect(eventKeys("c1", [e(1)])).not.toEqual(eventKeys("c1", [e(2)]));
     expect(eventKeys("c1", [e(1, "p1")])).not.toEqual(eventKeys("c2", [e(1, "p1")]));
+  });
+
+  it("key records by canonical(normalizeRecord(record)), computed in one pass", () => {
+    const date = fc.oneof(
+      fc
+        .date({ min: new Date("0001-01-01"), max: new Date("9999-12-31"), noInvalidDate: true })
+        .map((d) => d.toISOString()),
+      fc.constantFrom("2024-01-01", "2024-02-30", "2024-01-01T10:00:00+02:00", "2024-13-01"),
+    );
+    const leaf = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer(),
+      fc.constantFrom(0, -0, 1e-7, 1e21, 0.1, 1e12, -1.5e-8),
+      fc.string(),
+      date,
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+    );
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: "small" },
+        leaf,
+        fc.array(tie("node")),
+        fc.dictionary(fc.string(), tie("node")),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(canonicalRecord(v)).toBe(canonical(normalizeRecord(v)));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

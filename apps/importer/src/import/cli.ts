@@ -8,6 +8,7 @@ import { createProgressReporter } from "./progress.ts";
 
 const USAGE = `usage: pnpm run import <file> --account <id> [--type customers|events|transactions]
        [--format ndjson|csv] [--dry-run] [--report <path>] [--batch-size N] [--concurrency N]
+       [--per-item]
 exit code: 0 nothing rejected, 1 some row rejected (see the report), 2 usage or IO error`;
 
 /** Parses the command line; throws with the usage on a mistake. */
@@ -20,8 +21,9 @@ function readArgs(argv: string[]) {
       type: { type: "string" },
       format: { type: "string" },
       "dry-run": { type: "boolean", default: false },
+      "per-item": { type: "boolean", default: false },
       report: { type: "string" },
-      "batch-size": { type: "string", default: "500" },
+      "batch-size": { type: "string", default: "1000" },
       concurrency: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -90,6 +92,11 @@ async function main(): Promise<number> {
       reportFile,
       batchSize: args.batchSize,
       concurrency,
+      bulk: !args["per-item"],
+      onBulkError: (error) =>
+        console.error(
+          `a batch failed set-wise and was redone item by item: ${(error as Error).message}`,
+        ),
       onProgress: (p) => {
         last = p;
         progress.update(p);

@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import type { Db } from "@tally/db";
 import { MIGRATION_TYPES, type TMigrationType } from "@tally/schemas";
-import { applyMigrationItem } from "@tally/service";
+import { type AppliedItem, applyMigrationBatch, applyMigrationItem } from "@tally/service";
 import { fingerprintFile, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { openReport, type TRejectedRow } from "./report.ts";
 import { readItems } from "./source.ts";
@@ -36,10 +36,19 @@ export interface ImportFileOptions {
   dryRun?: boolean;
   /** Default: `<file>.rejected.ndjson`. */
   reportFile?: string;
-  /** Customer items per committed batch (default 500). */
+  /** Customer items per committed batch (default 1000). */
   batchSize?: number;
   /** Items applied at once, each in its own transaction (default 1; PostgreSQL pools may use more). */
   concurrency?: number;
+  /**
+   * Applies each batch set-wise in one transaction together with its checkpoint (default
+   * true); false, or a batch the bulk path declines, uses the per-item path.
+   */
+  bulk?: boolean;
+  /** Told when a batch's bulk transaction failed and the batch was redone item by item. */
+  onBulkError?: (error: unknown) => void;
+  /** Told after each batch committed: how many items, and whether set-wise (bulk) or item by item. */
+  onBatch?: (b: { items: number; bulk: boolean }) => void;
   onProgress?: (p: TImportProgress) => void;
 }
 
@@ -56,6 +65,26 @@ export function resolveImportType(file: string, type?: string): TMigrationType {
   if (found.length !== 1)
     throw new Error(`cannot tell the type from the file name ${name}; pass --type`);
   return found[0]!;
+}
+
+const noop = () => {};
+
+/** The batch before this one failed: this one stops, with that error. */
+class Aborted extends Error {
+  constructor(override readonly cause: unknown) {
+    super("an earlier batch failed");
+  }
+}
+
+/** What two batches applied at once must not share: customer ids, and emails. */
+function conflictKeys(batch: TSourceItem[]): Set<string> {
+  const keys = new Set<string>();
+  for (const src of batch) {
+    if (src.customerId !== null) keys.add(`id:${src.customerId}`);
+    const email = (src.item as { email?: unknown } | undefined)?.email;
+    if (typeof email === "string") keys.add(`email:${email.toLowerCase()}`);
+  }
+  return keys;
 }
 
 /** Throws unless the account exists. */
@@ -91,7 +120,7 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
   const file = resolve(opts.file);
   const type = resolveImportType(file, opts.type);
   const format = opts.format ?? (file.toLowerCase().endsWith(".csv") ? "csv" : "ndjson");
-  const batchSize = opts.batchSize ?? 500;
+  const batchSize = opts.batchSize ?? 1000;
   const { size } = await stat(file);
   await assertAccount(opts.db, opts.accountId);
   const fingerprint = await fingerprintFile(file, type);
@@ -111,23 +140,11 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
     skippedByCheckpoint: 0,
   };
   let bytes = 0;
-  let committedLine = skipThrough;
+  let launchedLine = skipThrough;
   const ckpt = { accountId: opts.accountId, fingerprint, path: file, size, type };
 
-  const commit = async (batch: TSourceItem[], completed: boolean) => {
-    const now = opts.now();
-    const outcomes = await mapLimited(batch, opts.concurrency ?? 1, (src) =>
-      src.item === undefined
-        ? Promise.resolve(undefined)
-        : applyMigrationItem({
-            db: opts.db,
-            accountId: opts.accountId,
-            now,
-            type,
-            item: src.item,
-            dryRun: opts.dryRun,
-          }),
-    );
+  /** The report rows and counts of a batch whose valid items answered `outcomes`. */
+  const settle = (batch: TSourceItem[], outcomes: (AppliedItem | undefined)[]) => {
     const rows: TRejectedRow[] = [];
     const counts = { accepted: 0, rejected: 0, duplicates: 0 };
     batch.forEach((src, i) => {
@@ -147,15 +164,107 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
           reason: applied ? applied.details : p.reason,
         });
     });
-    await report.write(rows);
-    if (batch.length > 0) committedLine = batch[batch.length - 1]!.last;
-    if (!opts.dryRun)
-      await saveCheckpoint(opts.db, { ...ckpt, ...counts, line: committedLine, completed, now });
+    return { rows, counts };
+  };
+
+  /**
+   * Applies a batch; `prev` settles when the batch before it has committed: checkpoints
+   * (and the report and counts) are recorded in file order even when two batches are
+   * applied at once, so a checkpoint never covers an uncommitted line.
+   */
+  const commit = async (
+    batch: TSourceItem[],
+    completed: boolean,
+    line: number,
+    prev: Promise<void>,
+  ) => {
+    const now = opts.now();
+    // The report is written before the checkpoint commits: a crash in between repeats rows, never loses them.
+    const record = async (db: Db, outcomes: (AppliedItem | undefined)[]) => {
+      await prev.catch((error) => {
+        throw new Aborted(error);
+      });
+      const { rows, counts } = settle(batch, outcomes);
+      await report.write(rows);
+      if (!opts.dryRun) await saveCheckpoint(db, { ...ckpt, ...counts, line, completed, now });
+      return counts;
+    };
+    const valid = batch.flatMap((src, i) => (src.item === undefined ? [] : [i]));
+    const spread = (applied: AppliedItem[]) => {
+      const out: (AppliedItem | undefined)[] = new Array(batch.length);
+      valid.forEach((i, j) => {
+        out[i] = applied[j];
+      });
+      return out;
+    };
+    let counts: Awaited<ReturnType<typeof record>> | undefined;
+    let bulk = false;
+    if (opts.bulk !== false && valid.length > 0) {
+      try {
+        const applied = await applyMigrationBatch({
+          db: opts.db,
+          accountId: opts.accountId,
+          now,
+          type,
+          items: valid.map((i) => batch[i]!.item as { id: string }),
+          dryRun: opts.dryRun,
+          beforeCommit: async (trx, applied) => {
+            counts = await record(trx, spread(applied));
+          },
+        });
+        if (!applied) counts = undefined;
+        bulk = counts !== undefined;
+      } catch (error) {
+        if (error instanceof Aborted) throw error.cause;
+        counts = undefined;
+        opts.onBulkError?.(error);
+      }
+    }
+    if (!counts) {
+      const outcomes = await mapLimited(batch, opts.concurrency ?? 1, (src) =>
+        src.item === undefined
+          ? Promise.resolve(undefined)
+          : applyMigrationItem({
+              db: opts.db,
+              accountId: opts.accountId,
+              now,
+              type,
+              item: src.item,
+              dryRun: opts.dryRun,
+            }),
+      );
+      counts = await record(opts.db, outcomes);
+    }
+    opts.onBatch?.({ items: valid.length, bulk });
     result.accepted += counts.accepted;
     result.rejected += counts.rejected;
     result.duplicates += counts.duplicates;
     opts.onProgress?.({ ...result, bytes, totalBytes: size });
   };
+
+  const flights = new Set<{ done: Promise<void>; keys: Set<string> }>();
+  let previous: Promise<void> = Promise.resolve();
+  /** Starts a batch once fewer than `depth` run and none of them shares a customer (or email) with it. */
+  let failure: unknown;
+  const launch = async (batch: TSourceItem[], completed: boolean) => {
+    if (failure !== undefined) throw failure;
+    const keys = conflictKeys(batch);
+    const blocking = () =>
+      [...flights].filter((f) => flights.size >= depth || [...keys].some((k) => f.keys.has(k)));
+    for (let b = blocking(); b.length > 0; b = blocking()) await Promise.race(b.map((f) => f.done));
+    if (failure !== undefined) throw failure;
+    if (batch.length > 0) launchedLine = batch[batch.length - 1]!.last;
+    const run = commit(batch, completed, launchedLine, previous).catch((error) => {
+      failure ??= error instanceof Aborted ? error.cause : error;
+      throw failure;
+    });
+    previous = run;
+    const flight = { done: run.then(noop, noop), keys };
+    flights.add(flight);
+    void flight.done.then(() => flights.delete(flight));
+  };
+  // Batches in the database at once: two on PostgreSQL (one parses while two apply); PGlite has one connection.
+  const depth = (opts.concurrency ?? 1) > 1 ? 2 : 1;
 
   try {
     let batch: TSourceItem[] = [];
@@ -170,12 +279,14 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
       batch.push(event.value);
       result.lines += event.value.lines.length;
       if (batch.length >= batchSize) {
-        await commit(batch, false);
+        await launch(batch, false);
         batch = [];
       }
     }
-    if (batch.length > 0 || !checkpoint?.completed_at) await commit(batch, true);
+    if (batch.length > 0 || !checkpoint?.completed_at) await launch(batch, true);
+    await previous;
   } finally {
+    await Promise.all([...flights].map((f) => f.done));
     await report.close();
   }
   return result;

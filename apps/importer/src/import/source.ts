@@ -1,9 +1,9 @@
 import { createReadStream, type ReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { TMigrationType } from "@tally/schemas";
-import { parse } from "csv-parse";
+import { parse as parseCsv } from "csv-parse/sync";
 import { checkCsvHeader, csvKeyColumn, itemFromCsvRows } from "./csv.ts";
-import { rejected, type TSourceItem, validateItem } from "./validate.ts";
+import { rejected, type TLineProblem, type TSourceItem, validateItem } from "./validate.ts";
 
 /** What the reader yields: an item, or a run of data lines skipped because a checkpoint covers them. */
 export type TSourceEvent = { kind: "item"; value: TSourceItem } | { kind: "skip"; lines: number };
@@ -31,7 +31,7 @@ export function readItems(opts: ReadItemsOptions): AsyncGenerator<TSourceEvent> 
     consumed += bytes;
   };
   return opts.format === "csv"
-    ? readCsv(opts, stream, tick)
+    ? readCsv(opts, stream, tick, count)
     : readNdjson(opts, stream, tick, count);
 }
 
@@ -72,53 +72,181 @@ async function* readNdjson(
   if (skipped > 0) yield { kind: "skip", lines: skipped };
 }
 
+/** A quoted field may span lines, but a record of more lines than this is a quote left open. */
+const MAX_RECORD_LINES = 64;
+
+type CsvRecord = { text: string; first: number; line: number; open?: boolean };
+
+/**
+ * Physical lines joined into CSV records (a quoted field may hold line breaks; a record's
+ * line is its last). A record spanning lines that `readable` refuses was a stray quote, not
+ * a line break in a field: its first line is given alone and the others are read again.
+ */
+async function* csvRecords(
+  stream: ReadStream,
+  count: (bytes: number) => void,
+  readable: (r: CsvRecord) => boolean,
+): AsyncGenerator<CsvRecord> {
+  let parts: { text: string; line: number }[] = [];
+  let quotes = 0;
+  const quotesIn = (text: string) => {
+    let n = 0;
+    for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) n += 1;
+    return n;
+  };
+  /** Adds a line; answers the records it completes. */
+  const take = (text: string, line: number): CsvRecord[] => {
+    if (parts.length === 0 && text.trim() === "") return [];
+    parts.push({ text, line });
+    quotes += quotesIn(text);
+    if (quotes % 2 === 1 && parts.length < MAX_RECORD_LINES) return [];
+    return settle(quotes % 2 === 1);
+  };
+  const settle = (open: boolean): CsvRecord[] => {
+    const lines = parts;
+    parts = [];
+    quotes = 0;
+    const record = {
+      text: lines.map((p) => p.text).join("\n"),
+      first: lines[0]!.line,
+      line: lines[lines.length - 1]!.line,
+      open,
+    };
+    if (lines.length === 1 || (!open && readable(record))) return [record];
+    const head = lines[0]!;
+    const out: CsvRecord[] = [
+      { text: head.text, first: head.line, line: head.line, open: quotesIn(head.text) % 2 === 1 },
+    ];
+    for (const p of lines.slice(1)) out.push(...take(p.text, p.line));
+    return out;
+  };
+  let line = 0;
+  for await (const text of createInterface({
+    input: stream,
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
+    line += 1;
+    count(Buffer.byteLength(text) + 1);
+    yield* take(text, line);
+  }
+  while (parts.length > 0) yield* settle(true);
+}
+
+/** The cells of one CSV record, or why it cannot be read (bad quoting, wrong column count). */
+function csvCells(record: CsvRecord, width: number): { cells: string[] } | { reason: string } {
+  const where = record.first === record.line ? "" : ` (lines ${record.first}–${record.line})`;
+  if (record.open) return { reason: `malformed CSV: a quoted field is never closed${where}` };
+  let rows: string[][];
+  try {
+    rows = parseCsv(record.text, { relax_column_count: true });
+  } catch (error) {
+    return {
+      reason: `malformed CSV: ${(error as Error).message.replace(/ at line \d+.*$/s, "")}${where}`,
+    };
+  }
+  const cells = rows[0] ?? [];
+  if (rows.length !== 1 || cells.length !== width)
+    return {
+      reason: `malformed CSV: ${cells.length} column(s) where the header has ${width}${where}`,
+    };
+  return { cells };
+}
+
+/** The header's column names; throws (a usage error) when it cannot be read. */
+function csvHeader(type: TMigrationType, record: CsvRecord): string[] {
+  let rows: string[][] = [];
+  try {
+    if (!record.open) rows = parseCsv(record.text.replace(/^\uFEFF/, ""));
+  } catch {}
+  if (rows.length !== 1) throw new Error("the CSV header row cannot be read");
+  const names = rows[0]!.map((h) => h.trim());
+  checkCsvHeader(type, names);
+  return names;
+}
+
+type CsvGroup = { rows: Record<string, string>[]; lines: number[]; bad: TLineProblem[] };
+
 async function* readCsv(
   opts: ReadItemsOptions,
   stream: ReadStream,
-  tick: (bytes?: number) => void,
+  tick: () => void,
+  count: (bytes: number) => void,
 ): AsyncGenerator<TSourceEvent> {
   const skipThrough = opts.skipThrough ?? 0;
   const key = csvKeyColumn(opts.type);
-  const parser = stream.pipe(
-    parse({
-      columns: (header: string[]) => {
-        const names = header.map((h) => h.trim());
-        checkCsvHeader(opts.type, names);
-        return names;
-      },
-      info: true,
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: false,
-    }),
-  );
-  stream.on("error", (error) => parser.destroy(error));
-  let group: { rows: Record<string, string>[]; lines: number[] } = { rows: [], lines: [] };
+  let header: string[] | undefined;
+  let group: CsvGroup = { rows: [], lines: [], bad: [] };
+  /** Unreadable records since the last row: the group's if its customer goes on, else their own. */
+  let pending: TLineProblem[] = [];
   let skipped = 0;
-  const flush = () => {
-    const { rows, lines } = group;
-    group = { rows: [], lines: [] };
-    const { item, recordRows } = itemFromCsvRows(opts.type, rows);
-    return validateItem({ type: opts.type, raw: item, lines, recordRows });
+  const flush = function* (): Generator<TSourceEvent> {
+    const { rows, lines, bad } = group;
+    group = { rows: [], lines: [], bad: [] };
+    if (rows.length > 0) yield { kind: "item", value: groupItem(opts.type, rows, lines, bad) };
   };
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number; bytes: number };
-  }>) {
-    const line = info.lines;
-    if (line % 100 === 0) tick(info.bytes);
-    if (line <= skipThrough) {
+  const unreadable = function* (): Generator<TSourceEvent> {
+    for (const p of pending) yield { kind: "item", value: rejected(p.line, [p.line], null, [p]) };
+    pending = [];
+  };
+  const readable = (r: CsvRecord) =>
+    header === undefined || !("reason" in csvCells(r, header.length));
+  for await (const record of csvRecords(stream, count, readable)) {
+    if (record.line % 100 === 0) tick();
+    if (!header) {
+      header = csvHeader(opts.type, record);
+      continue;
+    }
+    if (record.line <= skipThrough) {
       skipped += 1;
       continue;
     }
     if (skipped > 0) yield { kind: "skip", lines: skipped };
     skipped = 0;
-    if (group.rows.length > 0 && group.rows[0]![key] !== record[key])
-      yield { kind: "item", value: flush() };
-    group.rows.push(record);
-    group.lines.push(line);
+    const parsed = csvCells(record, header.length);
+    if ("reason" in parsed) {
+      pending.push({ line: record.line, reason: parsed.reason });
+      continue;
+    }
+    const row = Object.fromEntries(header.map((h, i) => [h, parsed.cells[i]!]));
+    if (group.rows.length > 0 && group.rows[0]![key] !== row[key]) yield* flush();
+    if (group.rows.length > 0) group.bad.push(...pending);
+    else yield* unreadable();
+    pending = [];
+    group.rows.push(row);
+    group.lines.push(record.line);
   }
-  tick(stream.bytesRead);
+  tick();
   if (skipped > 0) yield { kind: "skip", lines: skipped };
-  if (group.rows.length > 0) yield { kind: "item", value: flush() };
+  yield* flush();
+  yield* unreadable();
+}
+
+/** A customer's rows as one item; with unreadable rows among them, all rejected together. */
+function groupItem(
+  type: TMigrationType,
+  rows: Record<string, string>[],
+  lines: number[],
+  bad: TLineProblem[],
+): TSourceItem {
+  const { item, recordRows } = itemFromCsvRows(type, rows);
+  const validated = validateItem({ type, raw: item, lines, recordRows });
+  if (bad.length === 0) return validated;
+  const customerId = validated.customerId;
+  const others = validated.problems ?? [];
+  const problems = [
+    ...bad,
+    ...lines.map(
+      (line) =>
+        others.find((p) => p.line === line && !p.reason.startsWith("rejected with")) ?? {
+          line,
+          reason: `rejected with the other rows of customer ${customerId ?? "?"}`,
+        },
+    ),
+  ].sort((a, b) => a.line - b.line);
+  return rejected(
+    problems[0]!.line,
+    problems.map((p) => p.line),
+    customerId,
+    problems,
+  );
 }

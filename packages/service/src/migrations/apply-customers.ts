@@ -16,7 +16,7 @@ import {
 type Trx = Transaction<Database>;
 
 /** Given metrics laid over a base: each period merged field by field. */
-function mergeMetrics(base: CustomerMetrics, given: TMigrateCustomer["metrics"], now: Date) {
+export function mergeMetrics(base: CustomerMetrics, given: TMigrateCustomer["metrics"], now: Date) {
   const out: CustomerMetrics = { ...base };
   for (const [period, value] of Object.entries(given ?? {})) {
     if (value === undefined) continue;
@@ -30,7 +30,7 @@ function mergeMetrics(base: CustomerMetrics, given: TMigrateCustomer["metrics"],
   return out;
 }
 
-function profileOf(item: TMigrateCustomer): Updateable<Database["customers"]> {
+export function profileOf(item: TMigrateCustomer): Updateable<Database["customers"]> {
   const out: Updateable<Database["customers"]> = {};
   if (item.name !== undefined) out.name = item.name;
   if (item.email !== undefined) out.email = item.email;
@@ -90,6 +90,79 @@ async function updateProfile(trx: Trx, ctx: ItemContext, row: CustomerRow, item:
 }
 
 /**
+ * The lots and MIGRATION transactions of a customer's opening balance entries not migrated
+ * before (keyed by `keys`); an entry already migrated with another amount is a CONFLICT.
+ */
+export function balanceRows(w: {
+  ctx: ItemContext;
+  walletId: string;
+  customerUuid: string;
+  registrationDate: Date;
+  entries: NonNullable<TMigrateCustomer["balance"]>;
+  keys: string[];
+  existing: Map<string, string>;
+  rewards: Map<string, { type: string }>;
+}) {
+  const { ctx, walletId } = w;
+  const lines: Insertable<Database["wallet_lines"]>[] = [];
+  const transactions: Insertable<Database["transactions"]>[] = [];
+  w.entries.forEach((entry, j) => {
+    const migrated = w.existing.get(w.keys[j]!);
+    if (migrated !== undefined) {
+      if (dec(migrated).eq(dec(entry.amount))) return;
+      throw new DomainError(
+        "CONFLICT",
+        `balance[${j}]: this lot of reward ${entry.reward_id} was already migrated with amount ${migrated}, not ${entry.amount}`,
+      );
+    }
+    const line = {
+      account_id: ctx.accountId,
+      id: newId(),
+      wallet_id: walletId,
+      reward_id: entry.reward_id,
+      campaign_id: null,
+      brand_id: entry.brand_id ?? null,
+      event_id: null,
+      source: "MIGRATION" as const,
+      amount: String(entry.amount),
+      remaining: String(entry.amount),
+      reserved: "0",
+      issued_at: new Date(entry.issued_at ?? w.registrationDate),
+      expiration_date: entry.expiration_date ? new Date(entry.expiration_date) : null,
+      reservation_expires_at: null,
+      channel_id: entry.channel_id ?? null,
+      store_id: entry.store_id ?? null,
+      funded_by: entry.funded_by ?? null,
+      created_at: ctx.now,
+    };
+    lines.push(line);
+    transactions.push({
+      account_id: ctx.accountId,
+      id: newId(),
+      wallet_id: walletId,
+      customer_uuid: w.customerUuid,
+      reward_id: entry.reward_id,
+      line_id: line.id,
+      brand_id: line.brand_id,
+      channel_id: line.channel_id,
+      store_id: line.store_id,
+      funded_by: line.funded_by,
+      reward_type: w.rewards.get(entry.reward_id)!.type,
+      type: "MIGRATION",
+      amount: line.amount,
+      cost: "0",
+      details: "Migrated opening balance",
+      migration_key: w.keys[j]!,
+      issued_at: line.issued_at,
+      created_at: ctx.now,
+      attributes: json({ line: toLineView({ ...line, created_at: ctx.now }) }),
+      metadata: json({}),
+    });
+  });
+  return { lines, transactions };
+}
+
+/**
  * Upserts one migrated customer: created in the Base tier with a wallet (no
  * REGISTRATION event) or its profile and metrics updated; then, under the wallet
  * lock, each opening `balance` entry not migrated before becomes a MIGRATION lot
@@ -109,60 +182,15 @@ export async function applyCustomerItem(
     const keys = balanceKeys(item.id, entries);
     const existing = await existingTransactionKeys(trx, ctx.accountId, keys);
     const rewards = await rewardsOf(trx, ctx.accountId, entries, "balance");
-    const lines: Insertable<Database["wallet_lines"]>[] = [];
-    const transactions: Insertable<Database["transactions"]>[] = [];
-    entries.forEach((entry, j) => {
-      const migrated = existing.get(keys[j]!);
-      if (migrated !== undefined) {
-        if (dec(migrated).eq(dec(entry.amount))) return;
-        throw new DomainError(
-          "CONFLICT",
-          `balance[${j}]: this lot of reward ${entry.reward_id} was already migrated with amount ${migrated}, not ${entry.amount}`,
-        );
-      }
-      const line = {
-        account_id: ctx.accountId,
-        id: newId(),
-        wallet_id: walletId,
-        reward_id: entry.reward_id,
-        campaign_id: null,
-        brand_id: entry.brand_id ?? null,
-        event_id: null,
-        source: "MIGRATION" as const,
-        amount: String(entry.amount),
-        remaining: String(entry.amount),
-        reserved: "0",
-        issued_at: new Date(entry.issued_at ?? customer.registration_date),
-        expiration_date: entry.expiration_date ? new Date(entry.expiration_date) : null,
-        reservation_expires_at: null,
-        channel_id: entry.channel_id ?? null,
-        store_id: entry.store_id ?? null,
-        funded_by: entry.funded_by ?? null,
-        created_at: ctx.now,
-      };
-      lines.push(line);
-      transactions.push({
-        account_id: ctx.accountId,
-        id: newId(),
-        wallet_id: walletId,
-        customer_uuid: customer.uuid,
-        reward_id: entry.reward_id,
-        line_id: line.id,
-        brand_id: line.brand_id,
-        channel_id: line.channel_id,
-        store_id: line.store_id,
-        funded_by: line.funded_by,
-        reward_type: rewards.get(entry.reward_id)!.type,
-        type: "MIGRATION",
-        amount: line.amount,
-        cost: "0",
-        details: "Migrated opening balance",
-        migration_key: keys[j]!,
-        issued_at: line.issued_at,
-        created_at: ctx.now,
-        attributes: json({ line: toLineView({ ...line, created_at: ctx.now }) }),
-        metadata: json({}),
-      });
+    const { lines, transactions } = balanceRows({
+      ctx,
+      walletId,
+      customerUuid: customer.uuid,
+      registrationDate: customer.registration_date,
+      entries,
+      keys,
+      existing,
+      rewards,
     });
     if (lines.length > 0) {
       await trx.insertInto("wallet_lines").values(lines).execute();

@@ -1,10 +1,15 @@
-import { D, DomainError, dec } from "@tally/core";
-import { type Database, json } from "@tally/db";
+import { dec } from "@tally/core";
+import type { Database } from "@tally/db";
 import type { TMigrateTransaction } from "@tally/schemas";
-import { type Insertable, sql, type Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { lockCustomer } from "../customers.ts";
-import { newId } from "../deps.ts";
-import { recordKeys, replacementKey } from "./keys.ts";
+import { recordKeys } from "./keys.ts";
+import {
+  freshRecords,
+  freshRewardIds,
+  type ReconcileState,
+  reconciledRows,
+} from "./plan-transactions.ts";
 import {
   existingTransactionKeys,
   type ItemContext,
@@ -13,7 +18,6 @@ import {
 } from "./shared.ts";
 
 type Trx = Transaction<Database>;
-type Row = Insertable<Database["transactions"]>;
 
 /**
  * How migrated history enters the ledger (decisions §6 invariant: per customer and
@@ -31,7 +35,7 @@ async function reconcile(
   trx: Trx,
   ctx: ItemContext,
   w: { walletId: string; customerUuid: string; rewardIds: string[] },
-) {
+): Promise<ReconcileState> {
   const [balances, openings, history] = await Promise.all([
     trx
       .selectFrom("wallet_lines")
@@ -68,40 +72,6 @@ async function reconcile(
   };
 }
 
-function historyRow(
-  base: { accountId: string; walletId: string; customerUuid: string; now: Date },
-  t: TMigrateTransaction,
-  key: string,
-  rewardType: string,
-): Row {
-  return {
-    account_id: base.accountId,
-    id: newId(),
-    wallet_id: base.walletId,
-    customer_uuid: base.customerUuid,
-    reward_id: t.reward_id,
-    brand_id: t.brand_id ?? null,
-    channel_id: t.channel_id ?? null,
-    store_id: t.store_id ?? null,
-    funded_by: t.funded_by ?? null,
-    event_type: t.event?.type ?? null,
-    reward_type: rewardType,
-    type: t.type,
-    amount: String(t.amount),
-    cost: String(t.cost ?? 0),
-    details: t.details ?? null,
-    migration_key: key,
-    issued_at: new Date(t.issued_at),
-    created_at: base.now,
-    attributes: json({
-      migrated: true,
-      resolved_at: t.resolved_at ?? null,
-      event: t.event ?? null,
-    }),
-    metadata: json({}),
-  };
-}
-
 /**
  * Applies one customer's ledger history at most once: transactions already
  * migrated are skipped (duplicates); the new ones must reconcile per reward with
@@ -116,44 +86,19 @@ export async function applyTransactionsItem(
   const { customer, walletId } = await lockCustomer(trx, ctx.accountId, item.id);
   const keys = recordKeys("txn", item.id, item.transactions);
   const existing = await existingTransactionKeys(trx, ctx.accountId, keys);
-  const fresh = item.transactions.flatMap((t, j) =>
-    existing.has(keys[j]!) ? [] : [{ t, key: keys[j]! }],
-  );
-  const outcome = { records: item.transactions.length, duplicates: existing.size };
+  const { fresh, outcome } = freshRecords(item, keys, existing);
   if (fresh.length === 0) return outcome;
   const rewards = await rewardsOf(trx, ctx.accountId, item.transactions, "transactions");
-  const rewardIds = [...new Set(fresh.map((f) => f.t.reward_id))];
+  const rewardIds = freshRewardIds(fresh);
   const state = await reconcile(trx, ctx, { walletId, customerUuid: customer.uuid, rewardIds });
-  const problems: string[] = [];
-  for (const rewardId of rewardIds) {
-    const expected = state.balance.get(rewardId) ?? new D(0);
-    const mine = fresh.filter((f) => f.t.reward_id === rewardId);
-    const sum = mine.reduce((s, f) => s.plus(dec(f.t.amount)), new D(0));
-    if (state.migrated.has(rewardId))
-      problems.push(
-        `reward ${rewardId}: its history was already migrated; ${mine.length} further transaction(s) would not reconcile`,
-      );
-    else if (!sum.eq(expected))
-      problems.push(
-        `reward ${rewardId}: migrated transactions sum to ${sum.toString()} but the migrated balance is ${expected.toString()}`,
-      );
-  }
-  if (problems.length > 0) throw new DomainError("RECONCILIATION_MISMATCH", problems.join("; "));
-
-  const base = { accountId: ctx.accountId, walletId, customerUuid: customer.uuid, now: ctx.now };
-  const rows: Row[] = state.openings.map((o) => ({
-    ...o,
-    id: newId(),
-    line_id: o.line_id,
-    reverses_id: o.id,
-    amount: dec(o.amount).neg().toString(),
-    details: "Opening balance replaced by the migrated history",
-    migration_key: replacementKey(o.migration_key!),
-    created_at: ctx.now,
-    attributes: json({ replaced_by_history: true }),
-    metadata: json({}),
-  }));
-  for (const f of fresh) rows.push(historyRow(base, f.t, f.key, rewards.get(f.t.reward_id)!.type));
+  const rows = reconciledRows({
+    ctx,
+    walletId,
+    customerUuid: customer.uuid,
+    fresh,
+    rewards,
+    state,
+  });
   await trx.insertInto("transactions").values(rows).execute();
   return outcome;
 }

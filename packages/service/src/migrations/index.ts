@@ -1,3 +1,4 @@
+export { applyMigrationBatch } from "./apply-batch.ts";
 export { type AppliedItem, applyMigrationItem } from "./apply-item.ts";
 export {
   enqueueMigration,
@@ -7,11 +8,13 @@ export {
   toMigrationJobView,
 } from "./jobs.ts";
 export {
+  abandonMigrationJob,
   advanceMigrationJob,
   claimMigrationJob,
   finishMigrationJob,
   isLeaseLost,
   type JobLease,
+  MAX_JOB_ATTEMPTS,
   releaseMigrationJob,
 } from "./queue.ts";
 export {

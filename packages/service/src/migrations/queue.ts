@@ -24,12 +24,52 @@ export const leaseLost = (jobId: string): Error =>
 export const isLeaseLost = (error: unknown): boolean =>
   typeof error === "object" && error !== null && LEASE_LOST in error;
 
+/** How many times a job is started (claimed) before it is given up as FAILED. */
+export const MAX_JOB_ATTEMPTS = 3;
+
+/** A job-level entry of `errors` (item -1), as GET /migrations/{id} shows it. */
+const jobError = (details: string): TMigrationError => ({
+  item: -1,
+  customer_id: null,
+  code: "INTERNAL",
+  details,
+});
+
 /**
  * Claims the oldest job that is QUEUED, or RUNNING with an expired lease (its
  * worker died), for `workerId`: `FOR UPDATE SKIP LOCKED` lets any number of
- * workers claim concurrently without ever handing one job to two of them.
+ * workers claim concurrently without ever handing one job to two of them. A job
+ * already started `maxAttempts` times (its workers kept dying) is not run again:
+ * it is marked FAILED with the reason, and the next job is claimed.
  */
 export async function claimMigrationJob(
+  db: Db,
+  opts: { workerId: string; now: Date; leaseMs: number; maxAttempts?: number },
+): Promise<JobRow | undefined> {
+  const max = opts.maxAttempts ?? MAX_JOB_ATTEMPTS;
+  for (;;) {
+    const job = await claimNext(db, opts);
+    if (!job || job.attempts <= max) return job;
+    await db
+      .updateTable("migration_jobs")
+      .set({
+        status: "FAILED",
+        finished_at: opts.now,
+        lease_expires_at: null,
+        errors: sql`errors || ${json([
+          jobError(
+            `gave up after ${max} attempts: its worker stopped (crashed or lost the database) before finishing each time`,
+          ),
+        ])}::jsonb`,
+      })
+      .where("account_id", "=", job.account_id)
+      .where("id", "=", job.id)
+      .where("locked_by", "=", opts.workerId)
+      .execute();
+  }
+}
+
+async function claimNext(
   db: Db,
   opts: { workerId: string; now: Date; leaseMs: number },
 ): Promise<JobRow | undefined> {
@@ -139,12 +179,13 @@ export async function finishMigrationJob(db: Db, lease: JobLease, now: Date): Pr
 
 /**
  * Hands a job back when its worker stops on purpose (shutdown): the lease ends now,
- * so another worker resumes it at once instead of waiting for the lease to lapse.
+ * so another worker resumes it at once instead of waiting for the lease to lapse, and
+ * this start does not count against the job's attempts.
  */
 export async function releaseMigrationJob(db: Db, lease: JobLease, now: Date): Promise<void> {
   await db
     .updateTable("migration_jobs")
-    .set({ lease_expires_at: now })
+    .set({ lease_expires_at: now, attempts: sql`greatest(attempts - 1, 0)` })
     .where("account_id", "=", lease.accountId)
     .where("id", "=", lease.jobId)
     .where("locked_by", "=", lease.workerId)
@@ -166,5 +207,36 @@ export async function failMigrationJob(db: Db, lease: JobLease, now: Date, detai
     .where("account_id", "=", lease.accountId)
     .where("id", "=", lease.jobId)
     .where("locked_by", "=", lease.workerId)
+    .execute();
+}
+
+/**
+ * Hands back a job whose run threw (not an item's error: those are recorded per item):
+ * QUEUED again at once with the error noted in `errors`, or FAILED once it has been
+ * started `maxAttempts` times.
+ */
+export async function abandonMigrationJob(
+  db: Db,
+  lease: JobLease,
+  w: { now: Date; reason: string; maxAttempts?: number },
+): Promise<void> {
+  const max = w.maxAttempts ?? MAX_JOB_ATTEMPTS;
+  const last = sql<boolean>`attempts >= ${max}`;
+  await db
+    .updateTable("migration_jobs")
+    .set({
+      status: sql`case when ${last} then 'FAILED' else 'QUEUED' end`,
+      finished_at: sql`case when ${last} then ${w.now}::timestamptz end`,
+      locked_by: sql`case when ${last} then locked_by end`,
+      lease_expires_at: null,
+      errors: sql`errors || jsonb_build_array(jsonb_build_object(
+        'item', -1, 'customer_id', null, 'code', 'INTERNAL',
+        'details', 'attempt ' || attempts || ' failed: ' || ${w.reason}::text
+          || case when ${last} then ${`; gave up after ${max} attempts`}::text else '' end))`,
+    })
+    .where("account_id", "=", lease.accountId)
+    .where("id", "=", lease.jobId)
+    .where("locked_by", "=", lease.workerId)
+    .where("status", "=", "RUNNING")
     .execute();
 }

@@ -47,11 +47,20 @@ export async function rewardsOf(
     .where("id", "in", ids)
     .execute();
   const found = new Map(rows.map((r) => [r.id, r]));
+  checkRewards(found, records, field);
+  return found;
+}
+
+/** Throws NOT_FOUND naming the first record whose reward is not among `found`. */
+export function checkRewards(
+  found: Map<string, unknown>,
+  records: { reward_id: string }[],
+  field: string,
+): void {
   const j = records.findIndex((r) => !found.has(r.reward_id));
   if (j >= 0)
     throw new DomainError(
       "NOT_FOUND",
       `${field}[${j}].reward_id: reward ${JSON.stringify(records[j]!.reward_id)} not found`,
     );
-  return found;
 }

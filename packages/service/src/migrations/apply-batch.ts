@@ -1,0 +1,57 @@
+import type { Database, Db } from "@tally/db";
+import type { TMigrateCustomer, TMigrateTransactions, TMigrationType } from "@tally/schemas";
+import type { Transaction } from "kysely";
+import { pgCode } from "../deps.ts";
+import type { AppliedItem } from "./apply-item.ts";
+import { applyCustomersBatch, BulkNotApplicable } from "./bulk-customers.ts";
+import { applyTransactionsBatch } from "./bulk-transactions.ts";
+
+const TRANSIENT = new Set(["40001", "40P01"]);
+const MAX_TRIES = 3;
+
+class DryRun extends Error {}
+
+/**
+ * Applies many validated migrate items in one transaction, set-wise (see bulk-*.ts), with
+ * the same outcome per item as applyMigrationItem one by one: a failing item is reported
+ * and written nothing, the others commit. `beforeCommit` runs in the transaction with the
+ * outcomes (the importer's checkpoint commits with the rows it covers); with `dryRun` the
+ * transaction is rolled back after it. Answers undefined when the batch is for the
+ * per-item path (events; a customer twice in the batch; see BulkNotApplicable). Deadlocks
+ * are retried; any other error is thrown with nothing written.
+ */
+export async function applyMigrationBatch(opts: {
+  db: Db;
+  accountId: string;
+  now: Date;
+  type: TMigrationType;
+  items: { id: string }[];
+  dryRun?: boolean;
+  beforeCommit?: (trx: Transaction<Database>, applied: AppliedItem[]) => Promise<void>;
+}): Promise<AppliedItem[] | undefined> {
+  if (opts.type === "EVENTS") return undefined;
+  if (new Set(opts.items.map((i) => i.id)).size !== opts.items.length) return undefined;
+  const ctx = { accountId: opts.accountId, now: opts.now };
+  for (let attempt = 1; ; attempt++) {
+    let applied: AppliedItem[] = [];
+    try {
+      await opts.db.transaction().execute(async (trx) => {
+        applied =
+          opts.type === "CUSTOMERS"
+            ? await applyCustomersBatch(trx, ctx, opts.items as TMigrateCustomer[])
+            : await applyTransactionsBatch(
+                trx,
+                ctx,
+                opts.items as TMigrateTransactions["customers"],
+              );
+        await opts.beforeCommit?.(trx, applied);
+        if (opts.dryRun) throw new DryRun();
+      });
+      return applied;
+    } catch (error) {
+      if (error instanceof DryRun) return applied;
+      if (error instanceof BulkNotApplicable) return undefined;
+      if (attempt >= MAX_TRIES || !TRANSIENT.has(pgCode(error) ?? "")) throw error;
+    }
+  }
+}
