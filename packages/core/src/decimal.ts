@@ -6,8 +6,12 @@ export const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP 
 
 export type DecimalLike = Decimal | string | number;
 
-/** Converts to an engine decimal; numbers go through their shortest string so 0.1 stays 0.1. */
+/**
+ * Converts to an engine decimal; numbers go through their shortest string so 0.1 stays 0.1.
+ * An engine decimal is answered as is (decimals are immutable), saving an allocation.
+ */
 export function dec(x: DecimalLike): Decimal {
+  if (x instanceof D) return x;
   return new D(typeof x === "number" ? String(x) : x);
 }
 
@@ -39,7 +43,7 @@ export function toWireNumber(x: DecimalLike): number {
 
 /** Integer BigInt of `x × 10^scale`; `x` must have at most `scale` decimals. */
 function scaled(x: Decimal, scale: number): bigint {
-  return BigInt(x.times(new D(10).pow(scale)).toFixed(0));
+  return BigInt(x.toFixed(scale).replace(".", ""));
 }
 
 /**
