@@ -3,14 +3,14 @@ import { type Migration, type MigrationProvider, Migrator } from "kysely/migrati
 import * as initial from "./migrations/2026-11-22T00-00-00_initial.ts";
 import * as liveHolds from "./migrations/2026-11-22T08-00-00_live-holds.ts";
 import * as programs from "./migrations/2026-11-23T00-00-00_programs.ts";
-import * as walletLinesByWallet from "./migrations/2026-11-29T00-00-00_wallet-lines-by-wallet.ts";
+import * as importIndexes from "./migrations/2026-11-29T00-00-00_import-indexes.ts";
 
 /** Migrations in order. Names are timestamps; a merged migration never changes. */
 const migrations: Record<string, Migration> = {
   "2026-11-22T00-00-00_initial": initial,
   "2026-11-22T08-00-00_live-holds": liveHolds,
   "2026-11-23T00-00-00_programs": programs,
-  "2026-11-29T00-00-00_wallet-lines-by-wallet": walletLinesByWallet,
+  "2026-11-29T00-00-00_import-indexes": importIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
