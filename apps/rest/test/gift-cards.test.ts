@@ -117,6 +117,34 @@ describe("earning gift cards", () => {
     expect(stored.body.data.result.gift_card).toHaveLength(2);
   });
 
+  it("each card is its own lot, expiring when the card does", async () => {
+    const tenant = await newTenant(ctx);
+    const rewardId = await giftCardReward(tenant, []);
+    const soon = new Date(ctx.clock.now().getTime() + 10 * 86_400_000).toISOString();
+    await tenant.server
+      .post(`/rewards/${rewardId}/gift-cards`, {
+        codes: [{ code: "SOON", expiration_date: soon }, { code: "NEVER" }],
+      })
+      .expect(201);
+    await programCampaign(tenant, "BEHAVIOR", rewardId, {}, 2);
+    const customer = await newCustomer(tenant);
+    await tenant.server.post("/behavior/events", purchase(customer, 10)).expect(201);
+    const res = await tenant.server.get(`/customers/${customer}`).expect(200);
+    const lines = res.body.data.wallet.lines
+      .filter((l: { reward_id: string }) => l.reward_id === rewardId)
+      .map((l: { amount: number; expiration_date: string | null }) => [
+        l.amount,
+        l.expiration_date && new Date(l.expiration_date).toISOString(),
+      ]);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        [1, soon],
+        [1, null],
+      ]),
+    );
+    expect(lines).toHaveLength(2);
+  });
+
   it("a pool short of codes gives what it has; an empty one skips the card and the event still succeeds", async () => {
     const tenant = await newTenant(ctx);
     const rewardId = await giftCardReward(tenant, ["ONLY"]);

@@ -25,8 +25,8 @@ const usable = (now: Date) => sql<boolean>`(expired_at is null or expired_at > $
 /**
  * Locks one unused, unexpired code per GIFT_CARD unit (whole units; oldest loaded first) with
  * `for update skip locked`, so concurrent earners never pick the same code and never wait on one
- * another. An accrual gets as many units as codes were found, its cost the cards' values (the
- * reward's `attributes.value` where a card has none); units without a code are reported as
+ * another. An accrual becomes one accrual of 1 unit per code found, costing the card's value
+ * (the reward's `attributes.value` where a card has none) and expiring no later than the card; units without a code are reported as
  * skipped, and an accrual with none left is dropped. Other accruals pass through unchanged.
  * `taken` lists cards this transaction already picked (skip locked does not skip its own locks);
  * the picks are added to it.
@@ -78,16 +78,24 @@ export async function pickGiftCards(
     if (cards.length === 0) continue;
     taken.push(...cards.map((c) => c.id));
     const fallback = dec(Number((reward.attributes as { value?: number }).value ?? 0));
-    const cost = cards.reduce(
-      (sum, c) => sum.plus(c.value === null ? fallback : dec(c.value)),
-      new D(0),
-    );
-    const accrual = { ...a, amount: new D(cards.length), cost };
-    picks.set(accrual, cards);
-    out.push(accrual);
+    // One accrual (so one lot) per card: its cost is the card's value, and its lot expires
+    // when the card does if that comes before the effect's expiry.
+    for (const card of cards) {
+      const accrual = {
+        ...a,
+        amount: new D(1),
+        cost: card.value === null ? fallback : dec(card.value),
+        expiration_date: earlier(a.expiration_date, card.expired_at),
+      };
+      picks.set(accrual, [card]);
+      out.push(accrual);
+    }
   }
   return { accruals: out, picks, skipped };
 }
+
+const earlier = (a: Date | null, b: Date | null): Date | null =>
+  a && b ? (a.getTime() <= b.getTime() ? a : b) : (a ?? b);
 
 /**
  * Assigns the picked codes of the accruals that were credited (their budgets charged) to the
