@@ -179,6 +179,7 @@ export async function markReferralRewarded(
     event_id: o.eventId,
     referrer_event_id: o.referrerEventId,
     rewarded_at: o.now,
+    reversed_at: null, // a referral rewarded again after a reversal
   };
   await trx
     .insertInto("referrals")
@@ -187,7 +188,6 @@ export async function markReferralRewarded(
       id: newId(),
       referee_uuid: o.refereeUuid,
       created_at: o.now,
-      reversed_at: null,
       ...values,
     })
     .onConflict((oc) => oc.columns(["account_id", "referee_uuid"]).doUpdateSet(values))
