@@ -27,6 +27,7 @@ describe("importFile (NDJSON)", () => {
       rejected: 0,
       duplicates: 0,
       skippedByCheckpoint: 0,
+      fileRejected: 0,
     });
     expect(await balances(t.db, accountId)).toEqual({ c1: "10.5", c2: "3" });
 
@@ -154,6 +155,7 @@ describe("importFile (NDJSON)", () => {
       rejected: 0,
       duplicates: 0,
       skippedByCheckpoint: 7,
+      fileRejected: 0,
     });
     const copy = await writeNdjson(join(dir, "elsewhere-customers.ndjson"), lines);
     expect(await importFile({ db: t.db, now, accountId, file: copy })).toMatchObject({

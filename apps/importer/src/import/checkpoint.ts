@@ -1,21 +1,17 @@
 import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
+import { createReadStream } from "node:fs";
 import type { Db } from "@tally/db";
 import type { TMigrationType } from "@tally/schemas";
 
-const HEAD_BYTES = 64 * 1024;
-
-/** Identifies a file by content, not path: sha256 of its type, size and first 64 KiB. */
+/**
+ * Identifies a file by content, not path: sha256 of its type and every byte (streamed, constant
+ * memory). The whole file, so that a corrected file — even one of the same size — is a new
+ * file and imported, never taken for the old one and skipped.
+ */
 export async function fingerprintFile(file: string, type: TMigrationType): Promise<string> {
-  const handle = await open(file, "r");
-  try {
-    const { size } = await handle.stat();
-    const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
-    await handle.read(head, 0, head.length, 0);
-    return createHash("sha256").update(`${type}\n${size}\n`).update(head).digest("hex");
-  } finally {
-    await handle.close();
-  }
+  const hash = createHash("sha256").update(`${type}\n`);
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
 }
 
 /** The committed progress of a file, if an earlier run recorded any. */

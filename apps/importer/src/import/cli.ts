@@ -104,11 +104,11 @@ async function main(): Promise<number> {
     });
     if (last) progress.finish({ ...last, ...result });
     console.log(JSON.stringify({ ...result, dryRun: args["dry-run"] }));
-    if (result.rejected > 0)
+    if (result.fileRejected > 0)
       console.error(
-        `${result.rejected} row(s) rejected, see ${reportFile ?? `${file}.rejected.ndjson`}`,
+        `${result.fileRejected} row(s) of the file rejected, see ${reportFile ?? `${file}.rejected.ndjson`}`,
       );
-    return result.rejected > 0 ? 1 : 0;
+    return result.fileRejected > 0 ? 1 : 0;
   } catch (error) {
     console.error(`import failed: ${(error as Error).message}`);
     return 2;

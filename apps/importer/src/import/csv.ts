@@ -1,3 +1,4 @@
+import { dec } from "@tally/core";
 import type { TMigrationType } from "@tally/schemas";
 
 /** The profile columns of a customers CSV (taken from a customer's first row). */
@@ -66,6 +67,21 @@ export const csvKeyColumn = (type: TMigrationType) => (type === "CUSTOMERS" ? "i
 const NUMERIC = new Set(["amount", "cost", "value", "discounted_value"]);
 const JSON_COLUMNS = new Set(["metrics", "order", "event"]);
 const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+/**
+ * Why a row's number cells cannot be carried exactly, if one cannot: the schemas take JSON
+ * numbers (binary doubles), so a cell with more significant digits than a double keeps would
+ * be rounded silently; such a row is rejected instead (decisions §3: exact decimals).
+ */
+export function inexactNumber(row: Record<string, string>): string | null {
+  for (const [column, text] of Object.entries(row)) {
+    if (!NUMERIC.has(column) || !NUMBER_TEXT.test(text)) continue;
+    if (!dec(text).eq(dec(Number(text)))) {
+      return `${column}: ${text} has more significant digits than can be carried exactly (at most 15)`;
+    }
+  }
+  return null;
+}
 
 /** A cell as the zod schema expects it: empty = absent, numbers, booleans and JSON columns decoded. */
 function cellValue(column: string, text: string): unknown {

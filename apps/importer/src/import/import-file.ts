@@ -15,6 +15,12 @@ export interface TImportResult {
   rejected: number;
   duplicates: number;
   skippedByCheckpoint: number;
+  /**
+   * Rows rejected in the whole file, this run and any earlier interrupted run of it (from its
+   * checkpoint): what the exit code and the inbox go by, so a resumed import never forgets a
+   * row its first run rejected. A dry run counts only itself.
+   */
+  fileRejected: number;
 }
 
 /** What `onProgress` is told after every committed batch. */
@@ -138,6 +144,7 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
     rejected: 0,
     duplicates: 0,
     skippedByCheckpoint: 0,
+    fileRejected: 0,
   };
   let bytes = 0;
   let launchedLine = skipThrough;
@@ -289,5 +296,8 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
     await Promise.all([...flights].map((f) => f.done));
     await report.close();
   }
-  return result;
+  const stored = opts.dryRun
+    ? undefined
+    : await loadCheckpoint(opts.db, opts.accountId, fingerprint);
+  return { ...result, fileRejected: stored?.rejected ?? result.rejected };
 }

@@ -1,4 +1,5 @@
-import { mkdir, readdir, rename, stat, utimes } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readdir, rename, stat, unlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import type { Db } from "@tally/db";
 import { importFile, type TImportResult } from "./import-file.ts";
@@ -29,9 +30,16 @@ export interface ProcessInboxOptions {
 const IMPORTABLE = /\.(ndjson|jsonl|csv)$/i;
 const REPORT = ".rejected.ndjson";
 const DEFAULT_STALE_MS = 15 * 60_000;
+/** A claim's name in processing/: `<claim id>~<dropped name>`; the id is time-ordered. */
+const CLAIM = /^\d{8}T\d{6}Z-[0-9a-f]{8}~/;
 
 const isDir = async (path: string) => (await stat(path).catch(() => undefined))?.isDirectory();
-const gone = (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOENT";
+const code = (error: unknown) => (error as NodeJS.ErrnoException).code;
+/** A dropped or claimed data file (never a report, which ends in .ndjson too). */
+const isInput = (name: string) => IMPORTABLE.test(name) && !name.endsWith(REPORT);
+const droppedName = (claim: string) => claim.replace(CLAIM, "");
+const claimName = (name: string) =>
+  `${new Date().toISOString().replace(/[-:]|\.\d+/g, "")}-${randomBytes(4).toString("hex")}~${name}`;
 
 /** Renames, answering false when the source is gone (another sweeper moved it first). */
 async function move(from: string, to: string): Promise<boolean> {
@@ -39,17 +47,35 @@ async function move(from: string, to: string): Promise<boolean> {
     await rename(from, to);
     return true;
   } catch (error) {
-    if (gone(error)) return false;
+    if (code(error) === "ENOENT") return false;
     throw error;
   }
 }
 
+/** Moves a file to `dir/name`, or to `dir/alt` when a file of that name is there: never overwrites. */
+async function archive(from: string, dir: string, name: string, alt: string): Promise<string> {
+  for (const target of [join(dir, name), join(dir, alt)]) {
+    try {
+      await link(from, target);
+      await unlink(from);
+      return target;
+    } catch (error) {
+      if (code(error) !== "EEXIST") throw error;
+    }
+  }
+  await rename(from, join(dir, alt)); // unreachable in practice: claim ids are unique
+  return join(dir, alt);
+}
+
 /**
  * Imports every file dropped in `<dir>/<accountId>/` (*.ndjson, *.jsonl, *.csv; type from the
- * file name), oldest name first. A file is claimed by renaming it into `processing/` — atomic,
- * so of several sweepers (schedulers, workers, machines sharing the directory) exactly one
- * imports it — then moved to `done/`, or to `failed/` with its rejected-rows report when a row
- * was rejected or it could not be imported.
+ * file name), oldest name first. A file is claimed by renaming it into `processing/` under a
+ * unique claim name — atomic, so of several sweepers (schedulers, workers, machines sharing the
+ * directory) exactly one imports it, and a file dropped later under the same name never
+ * replaces it — then moved to `done/`, or to `failed/` with its rejected-rows report when a
+ * row of the file was rejected (in this run or an interrupted earlier one) or it could not be
+ * imported. Archived files keep their dropped name unless one of that name is archived
+ * already (then the claim name). A claim whose sweeper died is claimed again and resumed.
  */
 export async function processInbox(opts: ProcessInboxOptions): Promise<TInboxOutcome[]> {
   const accounts = opts.accountId
@@ -61,37 +87,50 @@ export async function processInbox(opts: ProcessInboxOptions): Promise<TInboxOut
   for (const accountId of accounts.sort()) {
     const folder = join(opts.dir, accountId);
     if (!(await isDir(folder))) continue;
-    await mkdir(join(folder, "processing"), { recursive: true });
-    await reclaimStale(folder, opts.now().getTime() - (opts.staleMs ?? DEFAULT_STALE_MS));
+    const processing = join(folder, "processing");
+    await mkdir(processing, { recursive: true });
+    const before = opts.now().getTime() - (opts.staleMs ?? DEFAULT_STALE_MS);
+    for (const claim of await staleClaims(processing, before)) {
+      outcomes.push(await importOne(opts, folder, accountId, claim));
+    }
     const names = (await readdir(folder, { withFileTypes: true }))
-      .filter((e) => e.isFile() && IMPORTABLE.test(e.name))
+      .filter((e) => e.isFile() && isInput(e.name))
       .map((e) => e.name)
       .sort();
     for (const name of names) {
-      if (!(await move(join(folder, name), join(folder, "processing", name)))) continue;
-      outcomes.push(await importOne(opts, folder, accountId, name));
+      const claim = claimName(name);
+      if (!(await move(join(folder, name), join(processing, claim)))) continue;
+      outcomes.push(await importOne(opts, folder, accountId, claim));
     }
   }
   return outcomes;
 }
 
-/** Puts back in the inbox the claimed files whose sweeper stopped touching them before `before`. */
-async function reclaimStale(folder: string, before: number) {
-  const processing = join(folder, "processing");
-  for (const name of await readdir(processing)) {
-    if (!IMPORTABLE.test(name)) continue;
-    const at = await stat(join(processing, name)).catch(() => undefined);
-    if (at && at.mtimeMs < before) await move(join(processing, name), join(folder, name));
+/**
+ * Claims again the files in processing/ whose sweeper stopped touching them before `before`:
+ * each is renamed to a new claim (atomic: one sweeper wins), its report with it, so the resumed
+ * import appends to the report of the interrupted one.
+ */
+async function staleClaims(processing: string, before: number): Promise<string[]> {
+  const claims: string[] = [];
+  for (const old of (await readdir(processing)).filter(isInput).sort()) {
+    const at = await stat(join(processing, old)).catch(() => undefined);
+    if (!at || at.mtimeMs >= before) continue;
+    const claim = claimName(droppedName(old));
+    if (!(await move(join(processing, old), join(processing, claim)))) continue;
+    await move(join(processing, `${old}${REPORT}`), join(processing, `${claim}${REPORT}`));
+    claims.push(claim);
   }
+  return claims;
 }
 
 async function importOne(
   opts: ProcessInboxOptions,
   folder: string,
   accountId: string,
-  name: string,
+  claim: string,
 ): Promise<TInboxOutcome> {
-  const file = join(folder, "processing", name);
+  const file = join(folder, "processing", claim);
   const reportFile = `${file}${REPORT}`;
   // The claimed file's mtime is the sweeper's heartbeat (see staleMs).
   let beat = Date.now();
@@ -113,13 +152,17 @@ async function importOne(
       reportFile,
       onProgress: heartbeat,
     });
-    outcome = { accountId, file, status: result.rejected > 0 ? "failed" : "done", result };
+    outcome = { accountId, file, status: result.fileRejected > 0 ? "failed" : "done", result };
   } catch (error) {
     outcome = { accountId, file, status: "failed", error: (error as Error).message };
   }
   const target = join(folder, outcome.status);
   await mkdir(target, { recursive: true });
-  await move(file, join(target, name));
-  await move(reportFile, join(target, `${name}${REPORT}`));
-  return { ...outcome, file: join(target, name) };
+  const name = droppedName(claim);
+  const archived = await archive(file, target, name, claim);
+  if (await stat(reportFile).catch(() => undefined)) {
+    const base = archived.slice(target.length + 1);
+    await archive(reportFile, target, `${base}${REPORT}`, `${claim}${REPORT}`);
+  }
+  return { ...outcome, file: archived };
 }

@@ -2,7 +2,7 @@ import { createReadStream, type ReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { TMigrationType } from "@tally/schemas";
 import { parse as parseCsv } from "csv-parse/sync";
-import { checkCsvHeader, csvKeyColumn, itemFromCsvRows } from "./csv.ts";
+import { checkCsvHeader, csvKeyColumn, inexactNumber, itemFromCsvRows } from "./csv.ts";
 import { rejected, type TLineProblem, type TSourceItem, validateItem } from "./validate.ts";
 
 /** What the reader yields: an item, or a run of data lines skipped because a checkpoint covers them. */
@@ -60,7 +60,8 @@ async function* readNdjson(
     skipped = 0;
     let raw: unknown;
     try {
-      raw = JSON.parse(text);
+      // A byte-order mark before the first line is not part of the JSON.
+      raw = JSON.parse(line === 1 && text.startsWith("\uFEFF") ? text.slice(1) : text);
     } catch (error) {
       const reason = `invalid JSON: ${(error as Error).message}`;
       yield { kind: "item", value: rejected(line, [line], null, [{ line, reason }]) };
@@ -214,6 +215,8 @@ async function* readCsv(
     pending = [];
     group.rows.push(row);
     group.lines.push(record.line);
+    const inexact = inexactNumber(row);
+    if (inexact) group.bad.push({ line: record.line, reason: inexact });
   }
   tick();
   if (skipped > 0) yield { kind: "skip", lines: skipped };
@@ -221,7 +224,10 @@ async function* readCsv(
   yield* unreadable();
 }
 
-/** A customer's rows as one item; with unreadable rows among them, all rejected together. */
+/**
+ * A customer's rows as one item; with unreadable rows among them (or a row of its own that
+ * cannot be carried, such as an inexact number), all rejected together.
+ */
 function groupItem(
   type: TMigrationType,
   rows: Record<string, string>[],
@@ -235,13 +241,15 @@ function groupItem(
   const others = validated.problems ?? [];
   const problems = [
     ...bad,
-    ...lines.map(
-      (line) =>
-        others.find((p) => p.line === line && !p.reason.startsWith("rejected with")) ?? {
-          line,
-          reason: `rejected with the other rows of customer ${customerId ?? "?"}`,
-        },
-    ),
+    ...lines
+      .filter((line) => !bad.some((b) => b.line === line))
+      .map(
+        (line) =>
+          others.find((p) => p.line === line && !p.reason.startsWith("rejected with")) ?? {
+            line,
+            reason: `rejected with the other rows of customer ${customerId ?? "?"}`,
+          },
+      ),
   ].sort((a, b) => a.line - b.line);
   return rejected(
     problems[0]!.line,

@@ -70,6 +70,15 @@ export async function applyCustomersBatch(
       .executeTakeFirstOrThrow(),
   ]);
   const holder = new Map(taken.rows.map((r) => [r.email, r.id]));
+  // An email held by another customer of this batch whose row changes its email may be handed
+  // over (released, then taken): only the per-item path, in file order, decides that right.
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const handover = items.some((i) => {
+    const owner = i.email ? holder.get(i.email) : undefined;
+    const release = owner !== undefined && owner !== i.id ? byId.get(owner) : undefined;
+    return release !== undefined && release.email !== undefined;
+  });
+  if (handover) throw new BulkNotApplicable("an email changes hands within the batch");
   const rewards = new Map(rewardRows.rows.map((r) => [r.id, r]));
 
   // The per-item path's refusals, in its order: the email first, then the rewards.
