@@ -25,7 +25,8 @@ class DryRun extends Error {}
 /**
  * Applies one already validated migrate item (a customer, or a customer's events or
  * transactions) in its own transaction under the customer's wallet lock, retrying
- * deadlocks; with `dryRun` the transaction is always rolled back.
+ * deadlocks; with `dryRun` the transaction is always rolled back. A domain error or a data
+ * error of the item is its failed outcome; any other error is thrown.
  */
 export async function applyMigrationItem(opts: {
   db: Db;
@@ -66,6 +67,10 @@ export async function applyMigrationItem(opts: {
   }
   if (lastError instanceof DomainError)
     return { ok: false, code: lastError.code, details: lastError.details, error: lastError };
+  // Only an error the item's own data caused (a PostgreSQL data or constraint error) is the
+  // item's outcome; anything else (a lost connection, a server shutting down) is thrown, so the
+  // job is retried or the import stops and resumes at its checkpoint, never skipping the item.
+  if (!/^2[23]/.test(pgCode(lastError) ?? "")) throw lastError;
   return {
     ok: false,
     code: "INTERNAL",
