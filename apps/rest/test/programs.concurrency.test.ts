@@ -76,4 +76,39 @@ describe.skipIf(!onPostgres)("program races on real PostgreSQL", () => {
     expect(await balanceOf(tenant, referrer, rewardId)).toBe(500);
     expect(await balanceOf(tenant, referee, rewardId)).toBe(200);
   });
+  it("two customers who referred each other, first purchases at the same instant: both answered 201 (a deadlock victim is run again)", async () => {
+    const tenant = await newTenant(ctx);
+    const rewardId = await pointsReward(tenant);
+    const campaign = await tenant.server
+      .post("/campaigns?type=REFERRALS", {
+        name: "Bring a friend",
+        rules: [{ conditions: [], effects: [{ reward_id: rewardId, amount: 500 }] }],
+        referee_rules_json: [{ conditions: [], effects: [{ reward_id: rewardId, amount: 200 }] }],
+        withoutEndDate: true,
+      })
+      .expect(201);
+    const codeOf = async (customer: string) =>
+      (
+        await tenant.server
+          .post(`/customers/${customer}/referrals/request-code`, {
+            campaign_id: campaign.body.data.id,
+          })
+          .expect(201)
+      ).body.data.code as string;
+    // Each pair locks its two wallets in opposite orders; several pairs make a deadlock likely.
+    const pairs = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const a = await newCustomer(tenant);
+        const b = await newCustomer(tenant);
+        return { a, b, codeA: await codeOf(a), codeB: await codeOf(b) };
+      }),
+    );
+    const results = await Promise.all(
+      pairs.flatMap(({ a, b, codeA, codeB }) => [
+        emit(tenant, purchase(a, 10, { referral_code: codeB })),
+        emit(tenant, purchase(b, 10, { referral_code: codeA })),
+      ]),
+    );
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
+  });
 });

@@ -43,3 +43,20 @@ export function pgCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown })?.code;
   return typeof code === "string" ? code : undefined;
 }
+
+/** PostgreSQL errors worth another try of the whole transaction: deadlocks, serialization. */
+export const TRANSIENT_PG_CODES: ReadonlySet<string> = new Set(["40001", "40P01"]);
+
+/**
+ * Runs `attempt` (a whole transaction) again when PostgreSQL aborted it as a deadlock victim or
+ * for serialization, up to `tries` times; the failed try rolled back whole, so a retry is safe.
+ */
+export async function retryTransient<T>(attempt: () => Promise<T>, tries = 3): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (n >= tries || !TRANSIENT_PG_CODES.has(pgCode(error) ?? "")) throw error;
+    }
+  }
+}

@@ -1,12 +1,11 @@
 import type { Database, Db } from "@tally/db";
 import type { TMigrateCustomer, TMigrateTransactions, TMigrationType } from "@tally/schemas";
 import type { Transaction } from "kysely";
-import { pgCode } from "../deps.ts";
+import { pgCode, TRANSIENT_PG_CODES } from "../deps.ts";
 import type { AppliedItem } from "./apply-item.ts";
 import { applyCustomersBatch, BulkNotApplicable } from "./bulk-customers.ts";
 import { applyTransactionsBatch } from "./bulk-transactions.ts";
 
-const TRANSIENT = new Set(["40001", "40P01"]);
 const MAX_TRIES = 3;
 
 class DryRun extends Error {}
@@ -51,7 +50,7 @@ export async function applyMigrationBatch(opts: {
     } catch (error) {
       if (error instanceof DryRun) return applied;
       if (error instanceof BulkNotApplicable) return undefined;
-      if (attempt >= MAX_TRIES || !TRANSIENT.has(pgCode(error) ?? "")) throw error;
+      if (attempt >= MAX_TRIES || !TRANSIENT_PG_CODES.has(pgCode(error) ?? "")) throw error;
     }
   }
 }

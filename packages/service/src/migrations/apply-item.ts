@@ -6,7 +6,7 @@ import type {
   TMigrateTransactions,
   TMigrationType,
 } from "@tally/schemas";
-import { pgCode } from "../deps.ts";
+import { pgCode, TRANSIENT_PG_CODES } from "../deps.ts";
 import { applyCustomerItem } from "./apply-customers.ts";
 import { applyEventsItem } from "./apply-events.ts";
 import { applyTransactionsItem } from "./apply-transactions.ts";
@@ -17,7 +17,6 @@ export type AppliedItem =
   | ({ ok: true } & ItemOutcome)
   | { ok: false; code: string; details: string; error: unknown };
 
-const TRANSIENT = new Set(["40001", "40P01"]);
 const MAX_TRIES = 3;
 
 class DryRun extends Error {}
@@ -62,7 +61,7 @@ export async function applyMigrationItem(opts: {
     } catch (error) {
       if (error instanceof DryRun) return { ok: true, ...outcome! };
       lastError = error;
-      if (!TRANSIENT.has(pgCode(error) ?? "")) break;
+      if (!TRANSIENT_PG_CODES.has(pgCode(error) ?? "")) break;
     }
   }
   if (lastError instanceof DomainError)

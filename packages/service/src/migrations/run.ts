@@ -8,7 +8,7 @@ import {
   type TMigrationError,
   type TMigrationType,
 } from "@tally/schemas";
-import { pgCode } from "../deps.ts";
+import { pgCode, TRANSIENT_PG_CODES } from "../deps.ts";
 import { applyCustomerItem } from "./apply-customers.ts";
 import { applyEventsItem } from "./apply-events.ts";
 import { applyTransactionsItem } from "./apply-transactions.ts";
@@ -37,8 +37,6 @@ const APPLY: Record<TMigrationType, Apply> = {
     applyTransactionsItem(trx, ctx, item as TMigrateTransactions["customers"][number]),
 };
 
-/** Deadlocks and serialization failures are worth another try; anything else is the item's answer. */
-const TRANSIENT = new Set(["40001", "40P01"]);
 const MAX_TRIES = 3;
 
 /** The per-item error of a failed item; bugs are reported without their internals. */
@@ -132,7 +130,7 @@ async function runItem(
     } catch (error) {
       if (isLeaseLost(error)) throw error;
       lastError = error;
-      if (!TRANSIENT.has(pgCode(error) ?? "")) break;
+      if (!TRANSIENT_PG_CODES.has(pgCode(error) ?? "")) break;
     }
   }
   if (!(lastError instanceof DomainError))
