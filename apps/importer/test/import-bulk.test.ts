@@ -5,7 +5,7 @@ import { ZRewardInsertSchema } from "@tally/schemas";
 import { createReward } from "@tally/service";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { importFile } from "../src/index.ts";
+import { defaultReportFile, importFile } from "../src/index.ts";
 import { newAccount, useTestDatabase } from "./helpers.ts";
 import { readReport, tempDir, writeNdjson } from "./import-helpers.ts";
 
@@ -139,7 +139,7 @@ async function scenario(bulk: boolean, dryRun = false) {
         if (b.items > 0) paths.push(b.bulk);
       },
     });
-    const report = (await readReport(`${file}.rejected.ndjson`)).map((row) => ({
+    const report = (await readReport(defaultReportFile(file, dry))).map((row) => ({
       ...row,
       reason: String(row.reason).replaceAll(acc.r, "<r>").replaceAll(acc.s, "<s>"),
     }));

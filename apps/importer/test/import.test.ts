@@ -122,7 +122,8 @@ describe("importFile (NDJSON)", () => {
     ]);
     const result = await importFile({ db: t.db, now, accountId, file, dryRun: true });
     expect(result).toMatchObject({ lines: 2, accepted: 1, rejected: 1 });
-    expect(await readReport(`${file}.rejected.ndjson`)).toMatchObject([
+    // Its own report: a dry run never replaces the report of a real (perhaps interrupted) run.
+    expect(await readReport(`${file}.dry-run.rejected.ndjson`)).toMatchObject([
       { line: 2, code: "NOT_FOUND" },
     ]);
     const customers = await t.db

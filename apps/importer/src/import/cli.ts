@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createDb, migrateToLatest } from "@tally/db";
 import { readEnv } from "../env.ts";
-import { importFile, type TImportProgress } from "./import-file.ts";
+import { defaultReportFile, importFile, type TImportProgress } from "./import-file.ts";
 import { createProgressReporter } from "./progress.ts";
 
 const USAGE = `usage: pnpm run import <file> --account <id> [--type customers|events|transactions]
@@ -106,7 +106,7 @@ async function main(): Promise<number> {
     console.log(JSON.stringify({ ...result, dryRun: args["dry-run"] }));
     if (result.fileRejected > 0)
       console.error(
-        `${result.fileRejected} row(s) of the file rejected, see ${reportFile ?? `${file}.rejected.ndjson`}`,
+        `${result.fileRejected} row(s) of the file rejected, see ${reportFile ?? defaultReportFile(file, args["dry-run"])}`,
       );
     return result.fileRejected > 0 ? 1 : 0;
   } catch (error) {

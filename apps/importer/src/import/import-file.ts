@@ -40,7 +40,10 @@ export interface ImportFileOptions {
   format?: "ndjson" | "csv";
   /** Validates and applies every item in a rolled-back transaction: nothing is written but the report. */
   dryRun?: boolean;
-  /** Default: `<file>.rejected.ndjson`. */
+  /**
+   * Default: `<file>.rejected.ndjson` (`<file>.dry-run.rejected.ndjson` for a dry run, so a dry
+   * run never replaces the report of an interrupted real one).
+   */
   reportFile?: string;
   /** Customer items per committed batch (default 1000). */
   batchSize?: number;
@@ -72,6 +75,10 @@ export function resolveImportType(file: string, type?: string): TMigrationType {
     throw new Error(`cannot tell the type from the file name ${name}; pass --type`);
   return found[0]!;
 }
+
+/** Where an import's rejected rows go unless told. */
+export const defaultReportFile = (file: string, dryRun = false): string =>
+  `${file}${dryRun ? ".dry-run" : ""}.rejected.ndjson`;
 
 const noop = () => {};
 
@@ -135,7 +142,7 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
     : await loadCheckpoint(opts.db, opts.accountId, fingerprint);
   const skipThrough = checkpoint?.line ?? 0;
   const report = await openReport({
-    file: opts.reportFile ?? `${file}.rejected.ndjson`,
+    file: opts.reportFile ?? defaultReportFile(file, opts.dryRun),
     append: checkpoint !== undefined,
   });
   const result: TImportResult = {

@@ -1,5 +1,6 @@
 export { CSV_COLUMNS } from "./csv.ts";
 export {
+  defaultReportFile,
   type ImportFileOptions,
   importFile,
   resolveImportType,
