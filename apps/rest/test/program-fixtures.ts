@@ -58,3 +58,41 @@ export async function balanceOf(tenant: Tenant, customerId: string, rewardId: st
   );
   return total?.total ?? 0;
 }
+
+/**
+ * A running REFERRALS campaign: the referrer earns `referrerAmount` of `referrerReward`, the
+ * referee `refereeAmount` of `refereeReward` (FIXED by default).
+ */
+export async function referralCampaign(
+  tenant: Tenant,
+  o: {
+    referrerReward: string;
+    refereeReward: string;
+    referrerAmount?: number;
+    refereeAmount?: number;
+    extra?: Record<string, unknown>;
+  },
+) {
+  const res = await tenant.server.post("/campaigns?type=REFERRALS", {
+    name: "Bring a friend",
+    rules: [
+      { conditions: [], effects: [{ reward_id: o.referrerReward, amount: o.referrerAmount ?? 1 }] },
+    ],
+    referee_rules_json: [
+      { conditions: [], effects: [{ reward_id: o.refereeReward, amount: o.refereeAmount ?? 1 }] },
+    ],
+    withoutEndDate: true,
+    ...o.extra,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.data.id as string;
+}
+
+/** The customer's referral code for the campaign (created or existing). */
+export async function codeFor(tenant: Tenant, customerId: string, campaignId: string) {
+  const res = await tenant.server.post(`/customers/${customerId}/referrals/request-code`, {
+    campaign_id: campaignId,
+  });
+  expect([200, 201], JSON.stringify(res.body)).toContain(res.status);
+  return res.body.data.code as string;
+}

@@ -7,7 +7,14 @@ import {
   type Tenant,
   useServedApp,
 } from "./helpers.ts";
-import { balanceOf, giftCardReward, pointsReward, programCampaign } from "./program-fixtures.ts";
+import {
+  balanceOf,
+  codeFor,
+  giftCardReward,
+  pointsReward,
+  programCampaign,
+  referralCampaign,
+} from "./program-fixtures.ts";
 
 describe.skipIf(!onPostgres)("program races on real PostgreSQL", () => {
   const ctx = useServedApp(30);
@@ -48,22 +55,14 @@ describe.skipIf(!onPostgres)("program races on real PostgreSQL", () => {
   it("concurrent first PURCHASEs of one referee with a referral code: the referrer is rewarded once", async () => {
     const tenant = await newTenant(ctx);
     const rewardId = await pointsReward(tenant);
-    const campaign = await tenant.server
-      .post("/campaigns?type=REFERRALS", {
-        name: "Bring a friend",
-        rules: [{ conditions: [], effects: [{ reward_id: rewardId, amount: 500 }] }],
-        referee_rules_json: [{ conditions: [], effects: [{ reward_id: rewardId, amount: 200 }] }],
-        withoutEndDate: true,
-      })
-      .expect(201);
+    const campaignId = await referralCampaign(tenant, {
+      referrerReward: rewardId,
+      refereeReward: rewardId,
+      referrerAmount: 500,
+      refereeAmount: 200,
+    });
     const referrer = await newCustomer(tenant);
-    const code = (
-      await tenant.server
-        .post(`/customers/${referrer}/referrals/request-code`, {
-          campaign_id: campaign.body.data.id,
-        })
-        .expect(201)
-    ).body.data.code;
+    const code = await codeFor(tenant, referrer, campaignId);
     const referee = await newCustomer(tenant);
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
@@ -76,25 +75,17 @@ describe.skipIf(!onPostgres)("program races on real PostgreSQL", () => {
     expect(await balanceOf(tenant, referrer, rewardId)).toBe(500);
     expect(await balanceOf(tenant, referee, rewardId)).toBe(200);
   });
+
   it("two customers who referred each other, first purchases at the same instant: both answered 201 (a deadlock victim is run again)", async () => {
     const tenant = await newTenant(ctx);
     const rewardId = await pointsReward(tenant);
-    const campaign = await tenant.server
-      .post("/campaigns?type=REFERRALS", {
-        name: "Bring a friend",
-        rules: [{ conditions: [], effects: [{ reward_id: rewardId, amount: 500 }] }],
-        referee_rules_json: [{ conditions: [], effects: [{ reward_id: rewardId, amount: 200 }] }],
-        withoutEndDate: true,
-      })
-      .expect(201);
-    const codeOf = async (customer: string) =>
-      (
-        await tenant.server
-          .post(`/customers/${customer}/referrals/request-code`, {
-            campaign_id: campaign.body.data.id,
-          })
-          .expect(201)
-      ).body.data.code as string;
+    const campaignId = await referralCampaign(tenant, {
+      referrerReward: rewardId,
+      refereeReward: rewardId,
+      referrerAmount: 500,
+      refereeAmount: 200,
+    });
+    const codeOf = (customer: string) => codeFor(tenant, customer, campaignId);
     // Each pair locks its two wallets in opposite orders; several pairs make a deadlock likely.
     const pairs = await Promise.all(
       Array.from({ length: 8 }, async () => {

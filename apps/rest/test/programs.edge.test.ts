@@ -5,39 +5,19 @@ import {
   newTenant,
   onPostgres,
   purchase,
-  type Tenant,
   type TestContext,
   useServedApp,
   useTestApp,
 } from "./helpers.ts";
-import { balanceOf, giftCardReward, pointsReward } from "./program-fixtures.ts";
+import {
+  balanceOf,
+  codeFor,
+  giftCardReward,
+  pointsReward,
+  referralCampaign,
+} from "./program-fixtures.ts";
 
 /** Programs edge cases found in review: shared pools, referrer consent, code uniqueness, lock order. */
-
-async function referralCampaign(
-  tenant: Tenant,
-  referrerReward: string,
-  refereeReward: string,
-  extra: Record<string, unknown> = {},
-) {
-  const res = await tenant.server.post("/campaigns?type=REFERRALS", {
-    name: "Bring a friend",
-    rules: [{ conditions: [], effects: [{ reward_id: referrerReward, amount: 1 }] }],
-    referee_rules_json: [{ conditions: [], effects: [{ reward_id: refereeReward, amount: 1 }] }],
-    withoutEndDate: true,
-    ...extra,
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data.id as string;
-}
-
-async function codeFor(tenant: Tenant, customerId: string, campaignId: string) {
-  const res = await tenant.server.post(`/customers/${customerId}/referrals/request-code`, {
-    campaign_id: campaignId,
-  });
-  expect([200, 201], JSON.stringify(res.body)).toContain(res.status);
-  return res.body.data.code as string;
-}
 
 describe("programs edge cases", () => {
   const ctx: TestContext = useTestApp();
@@ -49,7 +29,10 @@ describe("programs edge cases", () => {
   it("a referral giving the same GIFT_CARD reward to both sides hands out two distinct codes", async () => {
     const tenant = await newTenant(ctx);
     const giftId = await giftCardReward(tenant, ["GC-A", "GC-B", "GC-C"]);
-    const campaignId = await referralCampaign(tenant, giftId, giftId);
+    const campaignId = await referralCampaign(tenant, {
+      referrerReward: giftId,
+      refereeReward: giftId,
+    });
     const referrer = await newCustomer(tenant);
     const code = await codeFor(tenant, referrer, campaignId);
     const referee = await newCustomer(tenant);
@@ -78,7 +61,10 @@ describe("programs edge cases", () => {
   it("a referrer with consent behavioral_campaigns: false is not rewarded", async () => {
     const tenant = await newTenant(ctx);
     const rewardId = await pointsReward(tenant);
-    const campaignId = await referralCampaign(tenant, rewardId, rewardId);
+    const campaignId = await referralCampaign(tenant, {
+      referrerReward: rewardId,
+      refereeReward: rewardId,
+    });
     const referrer = await newCustomer(tenant, undefined, {
       consent: { purposes: { behavioral_campaigns: false } },
     });
@@ -143,7 +129,11 @@ describe.skipIf(!onPostgres)("programs: lock order on real PostgreSQL", () => {
       })
       .expect(201);
     const b = behavior.body.data.id as string;
-    const r = await referralCampaign(tenant, rewardId, rewardId, { budget: 1_000_000 });
+    const r = await referralCampaign(tenant, {
+      referrerReward: rewardId,
+      refereeReward: rewardId,
+      extra: { budget: 1_000_000 },
+    });
     expect(b < r).toBe(true);
     const referrer = await newCustomer(tenant);
     const code = await codeFor(tenant, referrer, r);

@@ -7,32 +7,33 @@ import {
   type Tenant,
   useTestApp,
 } from "./helpers.ts";
-import { balanceOf, giftCardReward, pointsReward } from "./program-fixtures.ts";
+import {
+  balanceOf,
+  codeFor,
+  giftCardReward,
+  pointsReward,
+  referralCampaign,
+} from "./program-fixtures.ts";
 
 const ctx = useTestApp();
 
 /** A REFERRALS campaign: the referrer gets 500 points, the referee 200 (FIXED by default). */
 async function referralProgram(tenant: Tenant, extra: Record<string, unknown> = {}) {
   const rewardId = await pointsReward(tenant);
-  const res = await tenant.server.post("/campaigns?type=REFERRALS", {
-    name: "Bring a friend",
-    rules: [{ conditions: [], effects: [{ reward_id: rewardId, amount: 500 }] }],
-    referee_rules_json: JSON.stringify([
-      { conditions: [], effects: [{ reward_id: rewardId, amount: 200 }] },
-    ]),
-    withoutEndDate: true,
-    ...extra,
+  const campaignId = await referralCampaign(tenant, {
+    referrerReward: rewardId,
+    refereeReward: rewardId,
+    referrerAmount: 500,
+    refereeAmount: 200,
+    // The referee's rules as a JSON string, as Masivo's rules_json fields may come.
+    extra: {
+      referee_rules_json: JSON.stringify([
+        { conditions: [], effects: [{ reward_id: rewardId, amount: 200 }] },
+      ]),
+      ...extra,
+    },
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { rewardId, campaignId: res.body.data.id as string };
-}
-
-async function codeFor(tenant: Tenant, customerId: string, campaignId: string) {
-  const res = await tenant.server.post(`/customers/${customerId}/referrals/request-code`, {
-    campaign_id: campaignId,
-  });
-  expect([200, 201]).toContain(res.status);
-  return res.body.data.code as string;
+  return { rewardId, campaignId };
 }
 
 describe("referral codes", () => {
