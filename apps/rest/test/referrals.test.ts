@@ -36,6 +36,15 @@ async function referralProgram(tenant: Tenant, extra: Record<string, unknown> = 
   return { rewardId, campaignId };
 }
 
+/** A tenant with a referral program and a referrer holding a code. */
+async function withReferrer() {
+  const tenant = await newTenant(ctx);
+  const { rewardId, campaignId } = await referralProgram(tenant);
+  const referrer = await newCustomer(tenant);
+  const code = await codeFor(tenant, referrer, campaignId);
+  return { tenant, rewardId, campaignId, referrer, code };
+}
+
 describe("referral codes", () => {
   it("request-code creates the customer's code once (201), then answers it (200)", async () => {
     const tenant = await newTenant(ctx);
@@ -161,10 +170,7 @@ describe("referral codes", () => {
 
 describe("rewarding referrals", () => {
   it("a referee's first PURCHASE with the code (any case) rewards both sides once", async () => {
-    const tenant = await newTenant(ctx);
-    const { rewardId, campaignId } = await referralProgram(tenant);
-    const referrer = await newCustomer(tenant);
-    const code = await codeFor(tenant, referrer, campaignId);
+    const { tenant, rewardId, campaignId, referrer, code } = await withReferrer();
     const referee = await newCustomer(tenant);
     const res = await tenant.server
       .post("/behavior/events", purchase(referee, 40, { referral_code: code.toLowerCase() }))
@@ -201,10 +207,7 @@ describe("rewarding referrals", () => {
   });
 
   it("self-referral, unknown codes and non-first purchases reward nobody; the purchase itself succeeds", async () => {
-    const tenant = await newTenant(ctx);
-    const { rewardId, campaignId } = await referralProgram(tenant);
-    const referrer = await newCustomer(tenant);
-    const code = await codeFor(tenant, referrer, campaignId);
+    const { tenant, rewardId, referrer, code } = await withReferrer();
     const self = await tenant.server
       .post("/behavior/events", purchase(referrer, 10, { referral_code: code }))
       .expect(201);
@@ -227,10 +230,7 @@ describe("rewarding referrals", () => {
   });
 
   it("referral_code on POST /customers records the referral; the first purchase rewards it; an unknown code is 404 and creates nobody", async () => {
-    const tenant = await newTenant(ctx);
-    const { rewardId, campaignId } = await referralProgram(tenant);
-    const referrer = await newCustomer(tenant);
-    const code = await codeFor(tenant, referrer, campaignId);
+    const { tenant, rewardId, referrer, code } = await withReferrer();
     expectError(
       await tenant.server.post("/customers", { id: "ghost", referral_code: "NOSUCHCODE" }),
       404,
@@ -245,10 +245,7 @@ describe("rewarding referrals", () => {
   });
 
   it("reversing the referee's purchase reverses both sides and lets a later first purchase reward again; the REFERRAL event alone is 409", async () => {
-    const tenant = await newTenant(ctx);
-    const { rewardId, campaignId } = await referralProgram(tenant);
-    const referrer = await newCustomer(tenant);
-    const code = await codeFor(tenant, referrer, campaignId);
+    const { tenant, rewardId, referrer, code } = await withReferrer();
     const referee = await newCustomer(tenant);
     const res = await tenant.server
       .post("/behavior/events", purchase(referee, 10, { referral_code: code }))
@@ -273,10 +270,7 @@ describe("rewarding referrals", () => {
   });
 
   it("a referrer who spent the bonus: reversing the referee's purchase is 422 and nothing changes", async () => {
-    const tenant = await newTenant(ctx);
-    const { rewardId, campaignId } = await referralProgram(tenant);
-    const referrer = await newCustomer(tenant);
-    const code = await codeFor(tenant, referrer, campaignId);
+    const { tenant, rewardId, referrer, code } = await withReferrer();
     const referee = await newCustomer(tenant);
     const res = await tenant.server
       .post("/behavior/events", purchase(referee, 10, { referral_code: code }))
