@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "@tally/db";
+import type { Database, Db } from "@tally/db";
+import type { Transaction } from "kysely";
 
 /** What every service function is given: the database and the clock. */
 export interface ServiceDeps {
@@ -59,4 +60,15 @@ export async function retryTransient<T>(attempt: () => Promise<T>, tries = 3): P
       if (n >= tries || !TRANSIENT_PG_CODES.has(pgCode(error) ?? "")) throw error;
     }
   }
+}
+
+/**
+ * One transaction of a state change, run again whole if PostgreSQL aborts it as a deadlock
+ * victim or for serialization (see retryTransient).
+ */
+export function transact<T>(
+  deps: ServiceDeps,
+  work: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  return retryTransient(() => deps.db.transaction().execute(work));
 }

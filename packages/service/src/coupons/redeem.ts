@@ -14,7 +14,7 @@ import { type Selectable, sql, type Transaction } from "kysely";
 import { canonical } from "../canonical.ts";
 import { catalogVersion, loadCatalog } from "../catalog.ts";
 import { lockCustomer } from "../customers.ts";
-import type { ServiceDeps } from "../deps.ts";
+import { type ServiceDeps, transact } from "../deps.ts";
 import { applyBudgets } from "../events/budget.ts";
 import { campaignFacts, customerFacts, rewardFacts } from "../events/facts.ts";
 import { pickGiftCards } from "../programs/gift-cards.ts";
@@ -83,7 +83,7 @@ export async function redeemCoupon(
   input: TCouponRedeem,
 ): Promise<TCouponRedeemResult> {
   const now = deps.now();
-  return deps.db.transaction().execute(async (trx) => {
+  return transact(deps, async (trx) => {
     const locked = await lockCustomer(trx, accountId, input.customer_id);
     const { customer } = locked;
     let catalog = await loadCatalog(trx, accountId, locked.catalogVersion);

@@ -3,7 +3,7 @@ import type { Database } from "@tally/db";
 import type { TCouponReverse, TEvent } from "@tally/schemas";
 import { sql, type Transaction } from "kysely";
 import { customerWithWallet } from "../customers.ts";
-import type { ServiceDeps } from "../deps.ts";
+import { type ServiceDeps, transact } from "../deps.ts";
 import { reverseEventIn } from "../spending/reverse.ts";
 
 type Trx = Transaction<Database>;
@@ -48,7 +48,7 @@ export async function releaseCouponUse(
  */
 export async function reverseCoupon(deps: ServiceDeps, accountId: string, input: TCouponReverse) {
   const now = deps.now();
-  return deps.db.transaction().execute(async (trx) => {
+  return transact(deps, async (trx) => {
     const found = await trx
       .selectFrom("coupon_codes as k")
       .leftJoin("customers as c", (j) =>

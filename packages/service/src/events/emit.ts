@@ -4,7 +4,7 @@ import { EVENT_TYPES_SERVER_ONLY, type TEvent, type TEventCreate } from "@tally/
 import { canonical } from "../canonical.ts";
 import { catalogVersion, loadCatalog } from "../catalog.ts";
 import { customerWithWallet, findCustomer, lockCustomer } from "../customers.ts";
-import { type Principal, pgCode, retryTransient, type ServiceDeps } from "../deps.ts";
+import { type Principal, pgCode, type ServiceDeps, transact } from "../deps.ts";
 import { spendForEvent } from "../spending/event.ts";
 import { toCustomerView } from "../views.ts";
 import { walletView } from "../wallet.ts";
@@ -75,62 +75,60 @@ export async function emitEvent(
   try {
     // A deadlock victim (e.g. two customers who referred each other, first purchases at once)
     // is run again, whole.
-    return await retryTransient(() =>
-      deps.db.transaction().execute(async (trx) => {
-        const locked = await lockCustomer(trx, accountId, input.customer_id);
-        const catalog = await loadCatalog(trx, accountId, locked.catalogVersion);
-        if (!catalog.brands.has(input.brand_id)) {
-          throw new DomainError(
-            "NOT_FOUND",
-            `brand_id: brand ${JSON.stringify(input.brand_id)} not found`,
-          );
-        }
-        const payload = { ...input, issued_at: issuedAt.toISOString() };
-        const spending = await spendForEvent(trx, {
-          accountId,
-          customer: locked.customer,
+    return await transact(deps, async (trx) => {
+      const locked = await lockCustomer(trx, accountId, input.customer_id);
+      const catalog = await loadCatalog(trx, accountId, locked.catalogVersion);
+      if (!catalog.brands.has(input.brand_id)) {
+        throw new DomainError(
+          "NOT_FOUND",
+          `brand_id: brand ${JSON.stringify(input.brand_id)} not found`,
+        );
+      }
+      const payload = { ...input, issued_at: issuedAt.toISOString() };
+      const spending = await spendForEvent(trx, {
+        accountId,
+        customer: locked.customer,
+        walletId: locked.walletId,
+        catalog,
+        payload,
+        now,
+        issuedAt,
+      });
+      const processed = await processEvent(trx, {
+        accountId,
+        customer: locked.customer,
+        walletId: locked.walletId,
+        catalog,
+        payload: spending.payload,
+        now,
+        source: "API",
+        issuedAt,
+        purchaseId,
+        payloadHash,
+        ...spending.process,
+      });
+      const view = toEventView(processed.event, input.customer_id);
+      // The version read under the lock may predate a reward that another process
+      // already credited to this wallet; then read the catalog as it is now.
+      const stale = processed.lines.some((l) => !catalog.rewards.has(l.reward_id));
+      const rewards = stale
+        ? (await loadCatalog(trx, accountId, await catalogVersion(trx, accountId))).rewards
+        : catalog.rewards;
+      const current = {
+        customer: toCustomerView(processed.customer),
+        wallet: walletView({
           walletId: locked.walletId,
-          catalog,
-          payload,
+          customerUuid: locked.customer.uuid,
           now,
-          issuedAt,
-        });
-        const processed = await processEvent(trx, {
-          accountId,
-          customer: locked.customer,
-          walletId: locked.walletId,
-          catalog,
-          payload: spending.payload,
-          now,
-          source: "API",
-          issuedAt,
-          purchaseId,
-          payloadHash,
-          ...spending.process,
-        });
-        const view = toEventView(processed.event, input.customer_id);
-        // The version read under the lock may predate a reward that another process
-        // already credited to this wallet; then read the catalog as it is now.
-        const stale = processed.lines.some((l) => !catalog.rewards.has(l.reward_id));
-        const rewards = stale
-          ? (await loadCatalog(trx, accountId, await catalogVersion(trx, accountId))).rewards
-          : catalog.rewards;
-        const current = {
-          customer: toCustomerView(processed.customer),
-          wallet: walletView({
-            walletId: locked.walletId,
-            customerUuid: locked.customer.uuid,
-            now,
-            lines: processed.lines,
-            rewards,
-          }),
-        };
-        return {
-          status: 201 as const,
-          event: { ...view, result: view.result && { ...view.result, ...current } },
-        };
-      }),
-    );
+          lines: processed.lines,
+          rewards,
+        }),
+      };
+      return {
+        status: 201 as const,
+        event: { ...view, result: view.result && { ...view.result, ...current } },
+      };
+    });
   } catch (error) {
     if (!purchaseId) throw error;
     const duplicate = pgCode(error) === "23505";

@@ -4,7 +4,7 @@ import type { TEvent } from "@tally/schemas";
 import type Decimal from "decimal.js";
 import type { Transaction } from "kysely";
 import { loadCatalog } from "../catalog.ts";
-import type { ServiceDeps } from "../deps.ts";
+import { type ServiceDeps, transact } from "../deps.ts";
 import type { EventPayload } from "../events/facts.ts";
 import { processEvent } from "../events/process.ts";
 import { recordSpend, type SpendContext } from "./event.ts";
@@ -27,7 +27,7 @@ export async function fulfilEvent(
   id: string,
 ): Promise<TEvent> {
   const now = deps.now();
-  return deps.db.transaction().execute(async (trx) => {
+  return transact(deps, async (trx) => {
     const locked = await lockEvent(trx, { accountId, id, now });
     const { event, customer, walletId } = locked;
     expectStatus(event, ["PENDING", "EXPIRED"], "fulfilled");

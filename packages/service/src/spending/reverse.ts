@@ -4,7 +4,7 @@ import { json } from "@tally/db";
 import type { TEvent } from "@tally/schemas";
 import type { Transaction } from "kysely";
 import { releaseCouponUse } from "../coupons/reverse.ts";
-import type { ServiceDeps } from "../deps.ts";
+import { type ServiceDeps, transact } from "../deps.ts";
 import { undoPrograms } from "../programs/undo.ts";
 import { toTransactionView } from "../views.ts";
 import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
@@ -23,7 +23,7 @@ export async function reverseEvent(
   opts: { accountId: string; id: string; reason?: string | null },
 ): Promise<TEvent> {
   const now = deps.now();
-  return deps.db.transaction().execute(async (trx) => {
+  return transact(deps, async (trx) => {
     const done = await reverseEventIn(trx, { ...opts, now });
     return eventAnswer(trx, { accountId: opts.accountId, ...done, now });
   });
