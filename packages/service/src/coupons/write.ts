@@ -1,11 +1,10 @@
 import type { Accrual } from "@tally/core";
 import { type Database, json } from "@tally/db";
 import type { TCouponRedeem, TWalletLine } from "@tally/schemas";
-import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
+import { type Selectable, sql, type Transaction } from "kysely";
 import { newId } from "../deps.ts";
-import { budgetPeriodOf } from "../events/budget.ts";
+import { accrualRows } from "../events/accrual-rows.ts";
 import { assignGiftCards, type GiftCardPicks } from "../programs/gift-cards.ts";
-import { toLineView, toTransactionView } from "../views.ts";
 import { loadOpenLines } from "../wallet.ts";
 
 type Trx = Transaction<Database>;
@@ -39,86 +38,40 @@ export async function writeCouponRedemption(
 ): Promise<{ lines: Row<"wallet_lines">[]; accumulations: TWalletLine[] }> {
   const { accountId, campaign, now } = w;
   const eventId = newId();
-  const lines: Row<"wallet_lines">[] = [];
-  const transactions: Insertable<Database["transactions"]>[] = [];
-  const transactionViews = [];
-  const lineIdOf = new Map<Accrual, string>();
-  for (const a of w.accruals) {
-    const line: Row<"wallet_lines"> = {
-      account_id: accountId,
-      id: newId(),
-      wallet_id: w.walletId,
-      reward_id: a.reward_id,
-      campaign_id: campaign.id,
-      brand_id: w.brandId,
-      event_id: eventId,
-      source: "ACCUMULATION",
-      amount: a.amount.toString(),
-      remaining: a.amount.toString(),
-      reserved: "0",
-      issued_at: now,
-      expiration_date: a.expiration_date,
-      reservation_expires_at: null,
-      channel_id: w.payload.channel_id ?? null,
-      store_id: w.payload.store_id ?? null,
-      funded_by: campaign.funded_by,
-      created_at: now,
-    };
-    const attributes = {
-      line: toLineView(line),
-      campaign_name: campaign.name,
-      budget_period: budgetPeriodOf(campaign, now),
-      coupon: { code: w.code.code, code_id: w.code.id },
-    };
-    const transaction: Row<"transactions"> = {
-      account_id: accountId,
-      id: newId(),
-      wallet_id: w.walletId,
-      customer_uuid: w.customer.uuid,
-      reward_id: a.reward_id,
-      line_id: line.id,
-      event_id: eventId,
-      campaign_id: campaign.id,
-      reverses_id: null,
-      brand_id: w.brandId,
-      channel_id: line.channel_id,
-      store_id: line.store_id,
-      funded_by: line.funded_by,
-      event_type: "COUPON_REDEMPTION",
-      reward_type: w.rewardTypes.get(a.reward_id) ?? "POINTS",
-      type: "ACCUMULATION",
-      amount: a.amount.toString(),
-      cost: a.cost.toString(),
-      details: `Coupon ${w.code.code} of campaign ${campaign.name}`,
-      receiver_id: null,
-      sender_id: null,
-      migration_key: null,
-      issued_at: now,
-      created_at: now,
-      attributes,
-      metadata: {},
-    };
-    lines.push(line);
-    lineIdOf.set(a, line.id);
-    transactions.push({ ...transaction, attributes: json(attributes), metadata: json({}) });
-    transactionViews.push(toTransactionView(transaction, w.customer.id));
-  }
-  const accumulations = lines.map((l) => toLineView(l));
+  const coupon = { code: w.code.code, code_id: w.code.id };
+  const rows = accrualRows({
+    accountId,
+    walletId: w.walletId,
+    customer: w.customer,
+    eventId,
+    eventType: "COUPON_REDEMPTION",
+    brandId: w.brandId,
+    order: { channel_id: w.payload.channel_id, store_id: w.payload.store_id },
+    issuedAt: now,
+    now,
+    metadata: {},
+    accruals: w.accruals,
+    campaignOf: () => campaign,
+    rewardTypeOf: (id) => w.rewardTypes.get(id) ?? "POINTS",
+    details: (name) => `Coupon ${w.code.code} of campaign ${name}`,
+    attributes: { coupon },
+  });
+  const accumulations = rows.lineViews;
   const giftCards = await assignGiftCards(trx, {
     accountId,
     customer: w.customer,
     eventId,
     credited: w.accruals,
     picks: w.picks,
-    lineIdOf,
+    lineIdOf: rows.lineIdOf,
     now,
   });
   const result = {
     gift_card: giftCards,
     accumulations,
     redemptions: [],
-    transactions: transactionViews,
-    coupon: { code: w.code.code, code_id: w.code.id, campaign_id: campaign.id },
+    transactions: rows.transactionViews,
+    coupon: { ...coupon, campaign_id: campaign.id },
   };
   const rules = [...new Set(w.accruals.map((a) => a.rule_index))];
   await trx
@@ -150,8 +103,8 @@ export async function writeCouponRedemption(
       created_at: now,
     })
     .execute();
-  await trx.insertInto("wallet_lines").values(lines).execute();
-  await trx.insertInto("transactions").values(transactions).execute();
+  await trx.insertInto("wallet_lines").values(rows.lines).execute();
+  await trx.insertInto("transactions").values(rows.transactions).execute();
   await trx
     .insertInto("coupon_redemptions")
     .values({

@@ -28,6 +28,8 @@ export function accrualRows(o: {
   campaignOf: (id: string) => CampaignRow | undefined;
   rewardTypeOf: (id: string) => string;
   details?: (campaignName: string) => string;
+  /** More attributes for every transaction (a coupon's code, say). */
+  attributes?: Record<string, unknown>;
 }) {
   const lines: Insertable<Database["wallet_lines"]>[] = [];
   const transactions: Insertable<Database["transactions"]>[] = [];
@@ -61,6 +63,7 @@ export function accrualRows(o: {
       line: lineView,
       campaign_name: campaign?.name ?? null,
       budget_period: budgetPeriodOf(campaign, o.now),
+      ...o.attributes,
     };
     const name = campaign?.name ?? a.campaign_id;
     const transaction = {
