@@ -38,7 +38,21 @@ export async function findCustomer(
  * the customer row with it, so metrics and tier are read at their latest. Also
  * answers the wallet id and the account's catalog version, in one round trip.
  */
-export async function lockCustomer(trx: Trx, accountId: string, id: string) {
+export function lockCustomer(trx: Trx, accountId: string, id: string) {
+  return lockCustomerWhere(trx, accountId, "c.id", id);
+}
+
+/** lockCustomer by the customer's uuid (a referrer found through their referral code). */
+export function lockCustomerByUuid(trx: Trx, accountId: string, uuid: string) {
+  return lockCustomerWhere(trx, accountId, "c.uuid", uuid);
+}
+
+async function lockCustomerWhere(
+  trx: Trx,
+  accountId: string,
+  column: "c.id" | "c.uuid",
+  value: string,
+) {
   const row = await trx
     .selectFrom("wallets as w")
     .innerJoin("customers as c", (j) =>
@@ -48,16 +62,25 @@ export async function lockCustomer(trx: Trx, accountId: string, id: string) {
     .selectAll("c")
     .select(["w.id as wallet_id", "a.catalog_version"])
     .where("w.account_id", "=", accountId)
-    .where("c.id", "=", id)
+    .where(column, "=", value)
     .forUpdate(["w", "c"])
     .executeTakeFirst();
-  if (!row) throw notFound("customer", id);
+  if (!row) throw notFound("customer", value);
   const { wallet_id, catalog_version, ...customer } = row;
   return {
     customer: customer as CustomerRow,
     walletId: wallet_id,
     catalogVersion: Number(catalog_version),
   };
+}
+
+/** Whether the customer consents to a purpose of their consent (absent = consents). */
+export function consentsTo(
+  customer: CustomerRow,
+  purpose: "behavioral_campaigns" | "punchcard_campaigns" | "coupon_campaigns",
+): boolean {
+  const consent = customer.consent as { purposes?: Record<string, boolean | undefined> } | null;
+  return consent?.purposes?.[purpose] !== false;
 }
 
 /** Customer + wallet as the API answers them (wallet id and rewards may be passed when known). */

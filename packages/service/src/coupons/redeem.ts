@@ -13,7 +13,7 @@ import type { TCouponRedeem, TCouponRedeemResult } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
 import { canonical } from "../canonical.ts";
 import { catalogVersion, loadCatalog } from "../catalog.ts";
-import { lockCustomer } from "../customers.ts";
+import { consentsTo, lockCustomer } from "../customers.ts";
 import { type ServiceDeps, transact } from "../deps.ts";
 import { applyBudgets } from "../events/budget.ts";
 import { campaignFacts, customerFacts, rewardFacts } from "../events/facts.ts";
@@ -102,9 +102,7 @@ export async function redeemCoupon(
     }
     const { code, campaign } = found;
     assertCouponRunning(campaign, input.code, now);
-    const purposes = (customer.consent as { purposes?: { coupon_campaigns?: boolean } } | null)
-      ?.purposes;
-    if (purposes?.coupon_campaigns === false) {
+    if (!consentsTo(customer, "coupon_campaigns")) {
       throw new DomainError(
         "FORBIDDEN",
         "customer_id: the customer has not consented to coupon campaigns (consent.purposes.coupon_campaigns)",

@@ -10,6 +10,7 @@ import {
 import type { Database } from "@tally/db";
 import type { Selectable, Transaction } from "kysely";
 import type { Catalog } from "../catalog.ts";
+import { consentsTo } from "../customers.ts";
 import { type GiftCardPicks, pickGiftCards, type SkippedGiftCard } from "../programs/gift-cards.ts";
 import { loadStamps } from "../programs/punch-cards.ts";
 import {
@@ -78,11 +79,6 @@ export async function earnEvent(
 ): Promise<Earned> {
   const { customer, catalog, facts, now } = o;
   if (o.source === "MIGRATION" || o.pending) return NOTHING;
-  const purposes = (
-    customer.consent as {
-      purposes?: { behavioral_campaigns?: boolean; punchcard_campaigns?: boolean };
-    } | null
-  )?.purposes;
   const who = customerFacts(customer);
   const rewards = new Map<string, RewardFacts>();
   const rewardOf = (id: string) => {
@@ -90,8 +86,9 @@ export async function earnEvent(
     if (row && !rewards.has(id)) rewards.set(id, rewardFacts(row));
   };
 
-  const behavior =
-    purposes?.behavioral_campaigns === false ? [] : (catalog.campaigns.get(o.payload.type) ?? []);
+  const behavior = consentsTo(customer, "behavioral_campaigns")
+    ? (catalog.campaigns.get(o.payload.type) ?? [])
+    : [];
   const matches = behavior.length
     ? matchCampaigns({
         campaigns: behavior.map((c) => c.compiled),
@@ -101,8 +98,9 @@ export async function earnEvent(
       })
     : [];
 
-  const cards =
-    purposes?.punchcard_campaigns === false ? [] : (catalog.punchCards.get(o.payload.type) ?? []);
+  const cards = consentsTo(customer, "punchcard_campaigns")
+    ? (catalog.punchCards.get(o.payload.type) ?? [])
+    : [];
   let outcomes: PunchOutcome[] = [];
   if (cards.length) {
     const stamps = await loadStamps(trx, {

@@ -15,7 +15,7 @@ import type { Database } from "@tally/db";
 import type { TReferralCode, TReferralCodeRequest } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
 import type { Catalog } from "../catalog.ts";
-import { type CustomerRow, findCustomer } from "../customers.ts";
+import { type CustomerRow, consentsTo, findCustomer, lockCustomerByUuid } from "../customers.ts";
 import { newId, pgCode, type ServiceDeps } from "../deps.ts";
 import { customerFacts, rewardFacts } from "../events/facts.ts";
 import { isUuid } from "../rewards.ts";
@@ -46,11 +46,6 @@ export interface PreparedReferral {
   refereeAccruals: Accrual[];
   referrerAccruals: Accrual[];
 }
-
-/** Consent to behavioural campaigns (absent = given). */
-const consents = (c: CustomerRow) =>
-  (c.consent as { purposes?: { behavioral_campaigns?: boolean } } | null)?.purposes
-    ?.behavioral_campaigns !== false;
 
 const purchasesOf = (c: CustomerRow) =>
   Number((c.metrics as { lifetime?: PeriodMetrics } | null)?.lifetime?.number_of_purchases ?? 0);
@@ -106,8 +101,8 @@ export async function prepareReferral(
   if (!entry || !campaignTakesEvent(entry.compiled.campaign, o.event, at)) {
     return no("CAMPAIGN_NOT_RUNNING", { campaign_id: code.campaign_id });
   }
-  if (!consents(customer)) return no("NO_CONSENT");
-  const referrer = await lockWalletByUuid(trx, accountId, code.customer_uuid);
+  if (!consentsTo(customer, "behavioral_campaigns")) return no("NO_CONSENT");
+  const referrer = await lockCustomerByUuid(trx, accountId, code.customer_uuid);
   const rewards = new Map([...o.catalog.rewards].map(([id, r]) => [id, rewardFacts(r)]));
   const side = (compiled: typeof entry.compiled, who: CustomerRow) =>
     computeAccruals({
@@ -123,7 +118,7 @@ export async function prepareReferral(
   const refereeAccruals = side(entry.referee, customer);
   // A referrer who withdrew consent to behavioural campaigns is not rewarded (decisions §5);
   // the referee still is.
-  const referrerConsents = consents(referrer.customer);
+  const referrerConsents = consentsTo(referrer.customer, "behavioral_campaigns");
   const referrerAccruals = referrerConsents ? side(entry.compiled, referrer.customer) : [];
   const outcome: ReferralOutcome = {
     code: code.code,
@@ -139,23 +134,6 @@ export async function prepareReferral(
     prepared: { outcome, code, campaign: entry.row, referrer, refereeAccruals, referrerAccruals },
     outcome,
   };
-}
-
-/** Locks a customer's wallet (and customer) row by the customer's uuid. */
-async function lockWalletByUuid(trx: Trx, accountId: string, uuid: string) {
-  const row = await trx
-    .selectFrom("wallets as w")
-    .innerJoin("customers as c", (j) =>
-      j.onRef("c.account_id", "=", "w.account_id").onRef("c.uuid", "=", "w.customer_uuid"),
-    )
-    .selectAll("c")
-    .select("w.id as wallet_id")
-    .where("w.account_id", "=", accountId)
-    .where("w.customer_uuid", "=", uuid)
-    .forUpdate(["w", "c"])
-    .executeTakeFirstOrThrow();
-  const { wallet_id, ...customer } = row;
-  return { customer: customer as CustomerRow, walletId: wallet_id };
 }
 
 /** Marks the referral REWARDED by the referee's event (one row per referee) and counts the code's use. */
