@@ -126,7 +126,7 @@ describe("earning gift cards", () => {
         codes: [{ code: "SOON", expiration_date: soon }, { code: "NEVER" }],
       })
       .expect(201);
-    await programCampaign(tenant, "BEHAVIOR", rewardId, {}, 2);
+    const campaignId = await programCampaign(tenant, "BEHAVIOR", rewardId, {}, 2);
     const customer = await newCustomer(tenant);
     await tenant.server.post("/behavior/events", purchase(customer, 10)).expect(201);
     const res = await tenant.server.get(`/customers/${customer}`).expect(200);
@@ -143,6 +143,17 @@ describe("earning gift cards", () => {
       ]),
     );
     expect(lines).toHaveLength(2);
+    // Each card names its own lot and the campaign that drew it.
+    const cards = await ctx.t.db
+      .selectFrom("gift_cards")
+      .select(["line_id", "campaign_id"])
+      .where("account_id", "=", tenant.accountId)
+      .execute();
+    const lotIds = res.body.data.wallet.lines
+      .filter((l: { reward_id: string }) => l.reward_id === rewardId)
+      .map((l: { id: string }) => l.id);
+    expect(cards.map((c) => c.line_id).sort()).toEqual([...lotIds].sort());
+    expect(cards.map((c) => c.campaign_id)).toEqual([campaignId, campaignId]);
   });
 
   it("a pool short of codes gives what it has; an empty one skips the card and the event still succeeds", async () => {

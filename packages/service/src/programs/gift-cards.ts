@@ -114,29 +114,24 @@ export async function assignGiftCards(
     now: Date;
   },
 ): Promise<TGiftCard[]> {
-  const views: TGiftCard[] = [];
-  for (const a of o.credited) {
-    const cards = o.picks.get(a);
-    if (!cards?.length) continue;
-    await trx
-      .updateTable("gift_cards")
-      .set({
-        customer_uuid: o.customer.uuid,
-        event_id: o.eventId,
-        campaign_id: a.campaign_id,
-        line_id: o.lineIdOf.get(a) ?? null,
-        rewarded_at: o.now,
-      })
-      .where("account_id", "=", o.accountId)
-      .where(
-        "id",
-        "in",
-        cards.map((c) => c.id),
-      )
-      .execute();
-    for (const c of cards) views.push(toGiftCardView({ ...c, rewarded_at: o.now }, o.customer.id));
-  }
-  return views;
+  const assigned = o.credited.flatMap((a) =>
+    (o.picks.get(a) ?? []).map((card) => ({
+      card,
+      campaignId: a.campaign_id,
+      lineId: o.lineIdOf.get(a) ?? null,
+    })),
+  );
+  if (assigned.length === 0) return [];
+  // One statement for every card, each naming its own campaign and lot.
+  await sql`
+    update gift_cards g
+    set customer_uuid = ${o.customer.uuid}, event_id = ${o.eventId}, rewarded_at = ${o.now},
+        campaign_id = v.campaign_id, line_id = v.line_id
+    from unnest(${assigned.map((x) => x.card.id)}::uuid[],
+                ${assigned.map((x) => x.campaignId)}::uuid[],
+                ${assigned.map((x) => x.lineId)}::uuid[]) as v(id, campaign_id, line_id)
+    where g.account_id = ${o.accountId} and g.id = v.id`.execute(trx);
+  return assigned.map((x) => toGiftCardView({ ...x.card, rewarded_at: o.now }, o.customer.id));
 }
 
 /** A card → api.md GiftCard. */
