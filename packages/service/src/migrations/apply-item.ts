@@ -19,6 +19,13 @@ export type AppliedItem =
 
 const MAX_TRIES = 3;
 
+/** An item's failure (a domain error) as its outcome; any other error is thrown. */
+export function failed(error: unknown): AppliedItem {
+  if (error instanceof DomainError)
+    return { ok: false, code: error.code, details: error.details, error };
+  throw error;
+}
+
 class DryRun extends Error {}
 
 /**
@@ -64,8 +71,7 @@ export async function applyMigrationItem(opts: {
       if (!TRANSIENT_PG_CODES.has(pgCode(error) ?? "")) break;
     }
   }
-  if (lastError instanceof DomainError)
-    return { ok: false, code: lastError.code, details: lastError.details, error: lastError };
+  if (lastError instanceof DomainError) return failed(lastError);
   // Only an error the item's own data caused (a PostgreSQL data or constraint error) is the
   // item's outcome; anything else (a lost connection, a server shutting down) is thrown, so the
   // job is retried or the import stops and resumes at its checkpoint, never skipping the item.

@@ -4,9 +4,8 @@ import type { TMigrateCustomer } from "@tally/schemas";
 import { type Insertable, sql, type Transaction } from "kysely";
 import { newId } from "../deps.ts";
 import { applyCustomerItem, balanceRows, mergeMetrics, profileOf } from "./apply-customers.ts";
-import type { AppliedItem } from "./apply-item.ts";
+import { type AppliedItem, failed } from "./apply-item.ts";
 import { type BulkColumn, insertUnnest, LINE_COLUMNS, TRANSACTION_COLUMNS } from "./bulk-sql.ts";
-import { failed } from "./bulk-transactions.ts";
 import { balanceKeys } from "./keys.ts";
 import { checkRewards, type ItemContext } from "./shared.ts";
 

@@ -1,9 +1,9 @@
-import { DomainError, dec, notFound } from "@tally/core";
+import { dec, notFound } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TMigrateTransaction } from "@tally/schemas";
 import type Decimal from "decimal.js";
 import { type Selectable, sql, type Transaction } from "kysely";
-import type { AppliedItem } from "./apply-item.ts";
+import { type AppliedItem, failed } from "./apply-item.ts";
 import { insertUnnest, TRANSACTION_COLUMNS } from "./bulk-sql.ts";
 import { recordKeys } from "./keys.ts";
 import {
@@ -16,13 +16,6 @@ import { checkRewards, type ItemContext } from "./shared.ts";
 
 type Trx = Transaction<Database>;
 type Item = { id: string; transactions: TMigrateTransaction[] };
-
-/** An item's failure as the per-item path reports it. */
-export function failed(error: unknown): AppliedItem {
-  if (error instanceof DomainError)
-    return { ok: false, code: error.code, details: error.details, error };
-  throw error;
-}
 
 const groupBy = <T, K>(rows: T[], key: (r: T) => K) => {
   const out = new Map<K, T[]>();
