@@ -169,4 +169,20 @@ describe("importer edge cases", () => {
     // The live sweeper's file must still be there for it to finish and archive.
     expect(await readFile(claimed, "utf8").catch(() => "(gone)")).toBe(claimedText);
   });
+
+  it("a file dropped again under a name already in done/ is archived beside it, not over it", async () => {
+    const { accountId } = await newAccount(t.db, now);
+    const root = await tempDir();
+    const inbox = join(root, accountId);
+    await mkdir(inbox, { recursive: true });
+    await writeNdjson(join(inbox, "daily-customers.ndjson"), [{ id: "e1" }]);
+    await processInbox({ db: t.db, now, dir: root, accountId });
+    await writeNdjson(join(inbox, "daily-customers.ndjson"), [{ id: "e2" }]);
+    await processInbox({ db: t.db, now, dir: root, accountId });
+    const done = (await readdir(join(inbox, "done"))).sort();
+    expect(done).toHaveLength(2);
+    expect(done).toContain("daily-customers.ndjson");
+    const texts = await Promise.all(done.map((f) => readFile(join(inbox, "done", f), "utf8")));
+    expect(texts.join("")).toMatch(/e1[\s\S]*e2|e2[\s\S]*e1/);
+  });
 });

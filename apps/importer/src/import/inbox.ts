@@ -52,18 +52,19 @@ async function move(from: string, to: string): Promise<boolean> {
   }
 }
 
-/** Moves a file to `dir/name`, or to `dir/alt` when a file of that name is there: never overwrites. */
+/**
+ * Moves a file to `dir/name` unless a file of that name is there (link fails rather than
+ * overwrite), else to `dir/alt` — a claim name, unique.
+ */
 async function archive(from: string, dir: string, name: string, alt: string): Promise<string> {
-  for (const target of [join(dir, name), join(dir, alt)]) {
-    try {
-      await link(from, target);
-      await unlink(from);
-      return target;
-    } catch (error) {
-      if (code(error) !== "EEXIST") throw error;
-    }
+  try {
+    await link(from, join(dir, name));
+    await unlink(from);
+    return join(dir, name);
+  } catch (error) {
+    if (code(error) !== "EEXIST") throw error;
   }
-  await rename(from, join(dir, alt)); // unreachable in practice: claim ids are unique
+  await rename(from, join(dir, alt));
   return join(dir, alt);
 }
 
