@@ -224,13 +224,8 @@ export async function giveBackBudgets(trx: Trx, accountId: string, giveBacks: Bu
     const c = costs.get(key);
     costs.set(key, c ? { ...c, cost: c.cost.plus(g.cost) } : g);
   }
-  const ordered = [...costs.values()].sort((x, y) =>
-    x.campaignId === y.campaignId
-      ? x.period.localeCompare(y.period)
-      : x.campaignId < y.campaignId
-        ? -1
-        : 1,
-  );
+  // Keys are `<campaign uuid>/<period>`: fixed-width ids, so key order is campaign id order.
+  const ordered = [...costs.keys()].sort().map((key) => costs.get(key)!);
   for (const c of ordered) {
     await trx
       .updateTable("campaign_budget_usage")
