@@ -96,3 +96,22 @@ export async function codeFor(tenant: Tenant, customerId: string, campaignId: st
   expect([200, 201], JSON.stringify(res.body)).toContain(res.status);
   return res.body.data.code as string;
 }
+
+/** A REFERRALS campaign: the referrer gets 500 points, the referee 200 (FIXED by default). */
+export async function referralProgram(tenant: Tenant, extra: Record<string, unknown> = {}) {
+  const rewardId = await pointsReward(tenant);
+  const campaignId = await referralCampaign(tenant, {
+    referrerReward: rewardId,
+    refereeReward: rewardId,
+    referrerAmount: 500,
+    refereeAmount: 200,
+    // The referee's rules as a JSON string, as Masivo's rules_json fields may come.
+    extra: {
+      referee_rules_json: JSON.stringify([
+        { conditions: [], effects: [{ reward_id: rewardId, amount: 200 }] },
+      ]),
+      ...extra,
+    },
+  });
+  return { rewardId, campaignId };
+}

@@ -11,9 +11,8 @@ import {
   balanceOf,
   codeFor,
   giftCardReward,
-  pointsReward,
   programCampaign,
-  referralCampaign,
+  referralProgram,
 } from "./program-fixtures.ts";
 
 describe.skipIf(!onPostgres)("program races on real PostgreSQL", () => {
@@ -54,13 +53,7 @@ describe.skipIf(!onPostgres)("program races on real PostgreSQL", () => {
 
   it("concurrent first PURCHASEs of one referee with a referral code: the referrer is rewarded once", async () => {
     const tenant = await newTenant(ctx);
-    const rewardId = await pointsReward(tenant);
-    const campaignId = await referralCampaign(tenant, {
-      referrerReward: rewardId,
-      refereeReward: rewardId,
-      referrerAmount: 500,
-      refereeAmount: 200,
-    });
+    const { rewardId, campaignId } = await referralProgram(tenant);
     const referrer = await newCustomer(tenant);
     const code = await codeFor(tenant, referrer, campaignId);
     const referee = await newCustomer(tenant);
@@ -78,13 +71,7 @@ describe.skipIf(!onPostgres)("program races on real PostgreSQL", () => {
 
   it("two customers who referred each other, first purchases at the same instant: both answered 201 (a deadlock victim is run again)", async () => {
     const tenant = await newTenant(ctx);
-    const rewardId = await pointsReward(tenant);
-    const campaignId = await referralCampaign(tenant, {
-      referrerReward: rewardId,
-      refereeReward: rewardId,
-      referrerAmount: 500,
-      refereeAmount: 200,
-    });
+    const { campaignId } = await referralProgram(tenant);
     const codeOf = (customer: string) => codeFor(tenant, customer, campaignId);
     // Each pair locks its two wallets in opposite orders; several pairs make a deadlock likely.
     const pairs = await Promise.all(

@@ -1,40 +1,14 @@
 import { describe, expect, it } from "vitest";
-import {
-  expectError,
-  newCustomer,
-  newTenant,
-  purchase,
-  type Tenant,
-  useTestApp,
-} from "./helpers.ts";
+import { expectError, newCustomer, newTenant, purchase, useTestApp } from "./helpers.ts";
 import {
   balanceOf,
   codeFor,
   giftCardReward,
   pointsReward,
-  referralCampaign,
+  referralProgram,
 } from "./program-fixtures.ts";
 
 const ctx = useTestApp();
-
-/** A REFERRALS campaign: the referrer gets 500 points, the referee 200 (FIXED by default). */
-async function referralProgram(tenant: Tenant, extra: Record<string, unknown> = {}) {
-  const rewardId = await pointsReward(tenant);
-  const campaignId = await referralCampaign(tenant, {
-    referrerReward: rewardId,
-    refereeReward: rewardId,
-    referrerAmount: 500,
-    refereeAmount: 200,
-    // The referee's rules as a JSON string, as Masivo's rules_json fields may come.
-    extra: {
-      referee_rules_json: JSON.stringify([
-        { conditions: [], effects: [{ reward_id: rewardId, amount: 200 }] },
-      ]),
-      ...extra,
-    },
-  });
-  return { rewardId, campaignId };
-}
 
 /** A tenant with a referral program and a referrer holding a code. */
 async function withReferrer() {
