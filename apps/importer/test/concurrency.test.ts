@@ -50,9 +50,25 @@ describe.skipIf(!onPostgres)("several workers on real PostgreSQL", () => {
     }
     const controller = new AbortController();
     const pools = [t.connect(4), t.connect(4)];
-    const loops = pools.map((db, i) =>
-      runWorker({ db, now, signal: controller.signal, pollMs: 10, workerId: `w-${i}` }),
-    );
+    const start = (i: number) =>
+      runWorker({ db: pools[i]!, now, signal: controller.signal, pollMs: 10, workerId: `w-${i}` });
+    // w-1 first, w-0 once w-1 holds a job: on a busy machine one pool could otherwise be
+    // slow enough to starve, and the test would not show two workers sharing the queue.
+    const loops = [start(1)];
+    await expect
+      .poll(
+        async () =>
+          (
+            await t.db
+              .selectFrom("migration_jobs")
+              .select("id")
+              .where("locked_by", "=", "w-1")
+              .execute()
+          ).length,
+        { timeout: 30_000, interval: 5 },
+      )
+      .toBeGreaterThan(0);
+    loops.push(start(0));
     await expect
       .poll(
         async () =>
