@@ -102,7 +102,13 @@ async function runCli(url: string, file: string, accountId: string) {
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`importer exited ${code}:\n${err}\n${out}`);
   const rssKb = Number(/maxRSS_kb=(\d+)/.exec(err)?.[1] ?? Number.NaN);
-  return { seconds, result: JSON.parse(out.trim().split("\n").pop()!), rssMb: rssKb / 1024 };
+  const cpuSeconds = Number(/cpu_us=(\d+)/.exec(err)?.[1] ?? Number.NaN) / 1e6;
+  return {
+    seconds,
+    cpuSeconds,
+    result: JSON.parse(out.trim().split("\n").pop()!),
+    rssMb: rssKb / 1024,
+  };
 }
 
 /** Times COPY of the same rows into a plain table. */
@@ -151,13 +157,13 @@ try {
 
   const customers = await runCli(scratch.url, files.customers, accountId);
   console.log(
-    `customers:    ${customers.seconds.toFixed(1)} s, ${Math.round(CUSTOMERS / customers.seconds)} customers/s, peak RSS ${customers.rssMb.toFixed(0)} MB`,
+    `customers:    ${customers.seconds.toFixed(1)} s, ${Math.round(CUSTOMERS / customers.seconds)} customers/s, importer CPU ${customers.cpuSeconds.toFixed(1)} s, peak RSS ${customers.rssMb.toFixed(0)} MB`,
   );
   const txns = await runCli(scratch.url, files.transactions, accountId);
   if (txns.result.rejected > 0) throw new Error(`rejected: ${JSON.stringify(txns.result)}`);
   const importRate = ROWS / txns.seconds;
   console.log(
-    `transactions: ${txns.seconds.toFixed(1)} s, ${Math.round(importRate)} rows/s, peak RSS ${txns.rssMb.toFixed(0)} MB`,
+    `transactions: ${txns.seconds.toFixed(1)} s, ${Math.round(importRate)} rows/s, importer CPU ${txns.cpuSeconds.toFixed(1)} s, peak RSS ${txns.rssMb.toFixed(0)} MB`,
   );
   const copySeconds = await timeCopy(scratch.url, files.copy);
   const copyRate = ROWS / copySeconds;

@@ -114,8 +114,8 @@ async function main(): Promise<number> {
     return 2;
   } finally {
     if (process.env.IMPORT_PRINT_USAGE === "1") {
-      const { maxRSS } = process.resourceUsage();
-      console.error(`maxRSS_kb=${maxRSS}`);
+      const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
+      console.error(`maxRSS_kb=${maxRSS} cpu_us=${userCPUTime + systemCPUTime}`);
     }
     await db.destroy();
   }
