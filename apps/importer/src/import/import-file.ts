@@ -2,7 +2,12 @@ import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import type { Db } from "@tally/db";
 import { MIGRATION_TYPES, type TMigrationType } from "@tally/schemas";
-import { type AppliedItem, applyMigrationBatch, applyMigrationItem } from "@tally/service";
+import {
+  type AppliedItem,
+  applyMigrationBatch,
+  applyMigrationItem,
+  refreshImportStatistics,
+} from "@tally/service";
 import { fingerprintFile, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { openReport, type TRejectedRow } from "./report.ts";
 import { readItems } from "./source.ts";
@@ -155,6 +160,7 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
   };
   let bytes = 0;
   let launchedLine = skipThrough;
+  let committed = 0;
   const ckpt = { accountId: opts.accountId, fingerprint, path: file, size, type };
 
   /** The report rows and counts of a batch whose valid items answered `outcomes`. */
@@ -250,6 +256,9 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
       counts = await record(opts.db, outcomes);
     }
     opts.onBatch?.({ items: valid.length, bulk });
+    // The tables grow under the planner's feet: fresh statistics after batch 1, 2, 4, 8, …
+    committed += 1;
+    if ((committed & (committed - 1)) === 0) await refreshImportStatistics(opts.db, type);
     result.accepted += counts.accepted;
     result.rejected += counts.rejected;
     result.duplicates += counts.duplicates;
@@ -280,6 +289,7 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
   // Batches in the database at once: two on PostgreSQL (one parses while two apply); PGlite has one connection.
   const depth = (opts.concurrency ?? 1) > 1 ? 2 : 1;
 
+  await refreshImportStatistics(opts.db, type);
   try {
     let batch: TSourceItem[] = [];
     const source = readItems({ file, format, type, skipThrough, onBytes: (b) => (bytes = b) });

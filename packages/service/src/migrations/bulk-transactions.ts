@@ -29,10 +29,13 @@ const groupBy = <T, K>(rows: T[], key: (r: T) => K) => {
 
 /**
  * The transactions migration of many customers (distinct ids) in the caller's transaction,
- * set-wise: one statement each to lock the wallets (ascending id, the lock order of bulk
- * writers), find the keys already migrated, read the rewards and the reconciliation state,
- * and insert every row. Each customer is decided by the per-item path's own functions
- * (freshRecords, reconciledRows), so both paths write the same ledger.
+ * set-wise: one statement to lock the wallets (ascending id, the lock order of bulk
+ * writers), then at once one each to read the customers' migrated ledger rows (history keys
+ * and opening balances), the rewards and the migrated balances, and one to insert every row.
+ * The reads go customer by customer through the indexes (unnest, lateral): planned as
+ * one set, PostgreSQL would rather scan the account's whole ledger. Each customer is decided
+ * by the per-item path's own functions (freshRecords, reconciledRows), so both paths write
+ * the same ledger.
  */
 export async function applyTransactionsBatch(
   trx: Trx,
@@ -42,52 +45,43 @@ export async function applyTransactionsBatch(
   const { accountId } = ctx;
   const wallets = await sql<{ id: string; uuid: string; wallet_id: string }>`
     select c.id, c.uuid, w.id as wallet_id
-    from wallets w join customers c on c.account_id = w.account_id and c.uuid = w.customer_uuid
-    where w.account_id = ${accountId} and c.id = any(${items.map((i) => i.id)}::text[])
+    from unnest(${items.map((i) => i.id)}::text[]) as x(id)
+    join customers c on c.account_id = ${accountId} and c.id = x.id
+    join wallets w on w.account_id = ${accountId} and w.customer_uuid = c.uuid
     order by w.id for update of w, c`.execute(trx);
   const walletOf = new Map(wallets.rows.map((w) => [w.id, w]));
-  const uuids = wallets.rows.map((w) => w.uuid);
-  const migrated = await sql<{ customer_uuid: string; reward_id: string }>`
-    select distinct customer_uuid, reward_id from transactions
-    where account_id = ${accountId} and customer_uuid = any(${uuids}::uuid[])
-      and migration_key like 'txn:%'`.execute(trx);
-  const migratedOf = groupBy(migrated.rows, (m) => m.customer_uuid);
-  const keys = items.map((i) => recordKeys("txn", i.id, i.transactions));
-  // Only a customer with migrated history can hold these keys (they name the customer): the
-  // others need no lookup. (A key left by a customer since deleted would make the insert
-  // violate the unique key, and the batch would be redone item by item.)
-  const lookup = items.flatMap((item, i) =>
-    migratedOf.has(walletOf.get(item.id)?.uuid ?? "") ? keys[i]! : [],
-  );
   const rewardIds = [...new Set(items.flatMap((i) => i.transactions.map((t) => t.reward_id)))];
-  const [existingRows, rewardRows] = await Promise.all([
-    lookup.length === 0
-      ? { rows: [] }
-      : sql<{ migration_key: string }>`select migration_key from transactions
-      where account_id = ${accountId} and migration_key = any(${lookup}::text[])`.execute(trx),
+  const [migratedRows, rewardRows, balances] = await Promise.all([
+    sql<Selectable<Database["transactions"]>>`select t.*
+      from unnest(${wallets.rows.map((w) => w.uuid)}::uuid[]) as u(uuid)
+      cross join lateral (select * from transactions t
+        where t.account_id = ${accountId} and t.customer_uuid = u.uuid
+          and (t.migration_key like 'txn:%' or (t.type = 'MIGRATION' and t.migration_key like 'bal:%'))
+      ) t`.execute(trx),
     sql<{ id: string; type: string }>`select id, type from rewards
       where account_id = ${accountId} and id = any(${rewardIds}::uuid[])`.execute(trx),
-  ]);
-  const existing = new Set(existingRows.rows.map((r) => r.migration_key));
-  const rewards = new Map(rewardRows.rows.map((r) => [r.id, r]));
-
-  const planned = items.map((item, i) => ({
-    wallet: walletOf.get(item.id),
-    ...freshRecords(item, keys[i]!, existing),
-  }));
-  const pending = planned.flatMap((p) => (p.wallet && p.fresh.length > 0 ? [p.wallet] : []));
-  const [balances, openings] = await Promise.all([
     sql<{ wallet_id: string; reward_id: string; total: string }>`
       select wallet_id, reward_id, sum(amount)::text as total from wallet_lines
-      where account_id = ${accountId} and wallet_id = any(${pending.map((w) => w.wallet_id)}::uuid[])
+      where account_id = ${accountId} and wallet_id = any(${wallets.rows.map((w) => w.wallet_id)}::uuid[])
         and source = 'MIGRATION'
       group by wallet_id, reward_id`.execute(trx),
-    sql<Selectable<Database["transactions"]>>`select * from transactions
-      where account_id = ${accountId} and customer_uuid = any(${pending.map((w) => w.uuid)}::uuid[])
-        and type = 'MIGRATION' and migration_key like 'bal:%'`.execute(trx),
   ]);
+  // A customer's history keys name the customer, so its own ledger rows are where they can
+  // be. (A key left by a customer since deleted would make the insert violate the unique
+  // key, and the batch would be redone item by item.)
+  const history = migratedRows.rows.filter((r) => r.migration_key!.startsWith("txn:"));
+  const existing = new Set(history.map((r) => r.migration_key!));
+  const migratedOf = groupBy(history, (m) => m.customer_uuid);
+  const openingsOf = groupBy(
+    migratedRows.rows.filter((r) => r.migration_key!.startsWith("bal:")),
+    (o) => o.customer_uuid,
+  );
+  const rewards = new Map(rewardRows.rows.map((r) => [r.id, r]));
   const balanceOf = groupBy(balances.rows, (b) => b.wallet_id);
-  const openingsOf = groupBy(openings.rows, (o) => o.customer_uuid);
+  const planned = items.map((item) => ({
+    wallet: walletOf.get(item.id),
+    ...freshRecords(item, recordKeys("txn", item.id, item.transactions), existing),
+  }));
 
   const rows: TransactionInsert[] = [];
   const applied = items.map((item, i): AppliedItem => {

@@ -1,4 +1,4 @@
-export { applyMigrationBatch } from "./apply-batch.ts";
+export { applyMigrationBatch, refreshImportStatistics } from "./apply-batch.ts";
 export { type AppliedItem, applyMigrationItem } from "./apply-item.ts";
 export {
   enqueueMigration,
