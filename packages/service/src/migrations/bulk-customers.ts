@@ -96,6 +96,7 @@ export async function applyCustomersBatch(
     applied[i] === undefined ? [{ item, uuid: newId(), i }] : [],
   );
   // Customers that exist already are not inserted (and are upserted below, item by item).
+  const empty = emptyMetrics(now); // mergeMetrics copies it: one per batch serves every customer
   const created = await insertUnnest<{ id: string }>(
     trx,
     "customers",
@@ -107,7 +108,7 @@ export async function applyCustomersBatch(
       id: item.id,
       registration_date: item.registration_date ?? now,
       tier_id: tier.id,
-      metrics: json(mergeMetrics(emptyMetrics(now), item.metrics, now)),
+      metrics: json(mergeMetrics(empty, item.metrics, now)),
       created_at: now,
       updated_at: now,
     })),
