@@ -1,10 +1,11 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { DomainError } from "@tally/core";
 import type { Db } from "@tally/db";
+import { sha256Hex } from "./canonical.ts";
 import { newId } from "./deps.ts";
 
 /** SHA-256 of an API key; only this is stored. */
-export const hashKey = (key: string): string => createHash("sha256").update(key).digest("hex");
+export const hashKey = sha256Hex;
 
 /** Creates an account with its non-deletable Base tier (level 1). */
 export async function createAccount(

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { DomainError } from "@tally/core";
 import { json } from "@tally/db";
+import { sha256Hex } from "./canonical.ts";
 import { pgCode, type ServiceDeps } from "./deps.ts";
 
 const KEEP_MS = 24 * 3600_000;
@@ -11,9 +11,7 @@ export type IdempotencyStart = { kind: "new" } | { kind: "replay"; status: numbe
 
 /** Hash of what makes two requests "the same": method, path and body. */
 export const requestHash = (method: string, path: string, body: unknown): string =>
-  createHash("sha256")
-    .update(`${method} ${path}\n${JSON.stringify(body ?? null)}`)
-    .digest("hex");
+  sha256Hex(`${method} ${path}\n${JSON.stringify(body ?? null)}`);
 
 /**
  * Claims an Idempotency-Key for 24 h. Same key + same request → the stored answer;

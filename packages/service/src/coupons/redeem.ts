@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   assertCouponRunning,
   codeHasUsesLeft,
@@ -11,7 +10,7 @@ import {
 import type { Database } from "@tally/db";
 import type { TCouponRedeem, TCouponRedeemResult } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
-import { canonical } from "../canonical.ts";
+import { canonicalHash } from "../canonical.ts";
 import { catalogVersion, loadCatalog } from "../catalog.ts";
 import { consentsTo, lockCustomer } from "../customers.ts";
 import { type ServiceDeps, transact } from "../deps.ts";
@@ -183,7 +182,7 @@ export async function redeemCoupon(
       picks: picked.picks,
       rewardTypes: new Map([...rewards.values()].map((r) => [r.id, r.type])),
       payload: input,
-      payloadHash: createHash("sha256").update(canonical(input)).digest("hex"),
+      payloadHash: canonicalHash(input),
       brandId,
       now,
     });

@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
 import { DomainError, notFound } from "@tally/core";
 import { EVENT_TYPES_SERVER_ONLY, type TEvent, type TEventCreate } from "@tally/schemas";
-import { canonical } from "../canonical.ts";
+import { canonicalHash } from "../canonical.ts";
 import { catalogVersion, loadCatalog } from "../catalog.ts";
 import { customerWithWallet, findCustomer, lockCustomer } from "../customers.ts";
 import { type Principal, pgCode, type ServiceDeps, transact } from "../deps.ts";
@@ -59,7 +58,7 @@ export async function emitEvent(
   const now = deps.now();
   const { accountId } = principal;
   const purchaseId = input.type === "PURCHASE" ? (input.order?.purchase_id ?? null) : null;
-  const payloadHash = createHash("sha256").update(canonical(input)).digest("hex");
+  const payloadHash = canonicalHash(input);
   let issuedAt: Date;
   try {
     issuedAt = checkEmit(principal, input, now);

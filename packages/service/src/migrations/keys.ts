@@ -1,7 +1,5 @@
-import { createHash } from "node:crypto";
 import { dec } from "@tally/core";
-
-const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+import { sha256Hex as sha256 } from "../canonical.ts";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
 
