@@ -5,7 +5,7 @@ import { type Insertable, sql, type Transaction } from "kysely";
 import { newId } from "../deps.ts";
 import { applyCustomerItem, balanceRows, mergeMetrics, profileOf } from "./apply-customers.ts";
 import { type AppliedItem, failed } from "./apply-item.ts";
-import { type BulkColumn, insertUnnest, LINE_COLUMNS, TRANSACTION_COLUMNS } from "./bulk-sql.ts";
+import { type BulkColumn, insertRows, LINE_COLUMNS, TRANSACTION_COLUMNS } from "./bulk-sql.ts";
 import { balanceKeys } from "./keys.ts";
 import { checkRewards, type ItemContext } from "./shared.ts";
 
@@ -97,7 +97,7 @@ export async function applyCustomersBatch(
   );
   // Customers that exist already are not inserted (and are upserted below, item by item).
   const empty = emptyMetrics(now); // mergeMetrics copies it: one per batch serves every customer
-  const created = await insertUnnest<{ id: string }>(
+  const created = await insertRows<{ id: string }>(
     trx,
     "customers",
     CUSTOMER_COLUMNS,
@@ -117,7 +117,7 @@ export async function applyCustomersBatch(
   const createdIds = new Set(created.map((r) => r.id));
   const mine = fresh.filter((f) => createdIds.has(f.item.id));
   const walletIds = mine.map(() => newId());
-  await insertUnnest(
+  await insertRows(
     trx,
     "wallets",
     [
@@ -162,7 +162,7 @@ export async function applyCustomersBatch(
       applied[i] = failed(error);
     }
   }
-  await insertUnnest(trx, "wallet_lines", LINE_COLUMNS, lines);
-  await insertUnnest(trx, "transactions", TRANSACTION_COLUMNS, transactions);
+  await insertRows(trx, "wallet_lines", LINE_COLUMNS, lines);
+  await insertRows(trx, "transactions", TRANSACTION_COLUMNS, transactions);
   return applied as AppliedItem[];
 }

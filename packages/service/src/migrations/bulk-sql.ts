@@ -59,17 +59,16 @@ export const LINE_COLUMNS: BulkColumn[] = [
 /** Rows of at most this many go in one statement (keeps each JSON parameter moderate). */
 const CHUNK = 5000;
 
-/** A jsonb column travels as the JSON text `json()` made of it, and is cast back in the select. */
-const recordType = (type: string) => (type === "jsonb" ? "text" : type);
-
 /**
- * Inserts rows set-wise: each chunk of 5,000 rows is one JSON array parameter, turned back
- * into typed rows by json_to_recordset (one round trip per chunk, on `pg` and PGlite alike).
- * JSON.stringify is native, so this costs the importer far less CPU and garbage than one
- * array parameter per column. Absent values are NULL; dates go as ISO text. `suffix` may add
- * e.g. ON CONFLICT; answers what `returning` gives when the suffix has one.
+ * Inserts rows set-wise: each chunk of 5,000 rows is one jsonb parameter, an array of rows,
+ * each row an array of its values in column order, read back with `->>` and cast to the
+ * column's type (one round trip per chunk, on `pg` and PGlite alike). JSON.stringify is
+ * native and positional rows carry no key names, so this costs the importer far less CPU and
+ * garbage than one array parameter per column (or one object per row). Absent values are
+ * NULL; dates go as ISO text; a jsonb column's value is the JSON text `json()` made of it.
+ * `suffix` may add e.g. ON CONFLICT; answers what `returning` gives when the suffix has one.
  */
-export async function insertUnnest<R = unknown>(
+export async function insertRows<R = unknown>(
   trx: Trx,
   table: string,
   columns: BulkColumn[],
@@ -77,22 +76,15 @@ export async function insertUnnest<R = unknown>(
   suffix = sql``,
 ): Promise<R[]> {
   const names = columns.map(([name]) => name);
-  const shape = sql.join(
-    columns.map(([name, type]) => sql`${sql.ref(name)} ${sql.raw(recordType(type))}`),
-  );
   const values = sql.join(
-    columns.map(([name, type]) =>
-      type === "jsonb" ? sql`${sql.ref(name)}::jsonb` : sql.ref(name),
-    ),
+    columns.map(([, type], i) => sql`(x->>${sql.raw(String(i))})::${sql.raw(type)}`),
   );
   const out: R[] = [];
   for (let at = 0; at < rows.length; at += CHUNK) {
-    const chunk = JSON.stringify(rows.slice(at, at + CHUNK), names);
+    const chunk = JSON.stringify(rows.slice(at, at + CHUNK).map((r) => names.map((n) => r[n])));
     const result = await sql<R>`insert into ${sql.table(table)} (${sql.join(
       names.map((name) => sql.ref(name)),
-    )}) select ${values} from json_to_recordset(${chunk}::json) as x(${shape}) ${suffix}`.execute(
-      trx,
-    );
+    )}) select ${values} from jsonb_array_elements(${chunk}::jsonb) as x ${suffix}`.execute(trx);
     out.push(...result.rows);
   }
   return out;

@@ -4,7 +4,7 @@ import type { TMigrateTransaction } from "@tally/schemas";
 import type Decimal from "decimal.js";
 import { type Selectable, sql, type Transaction } from "kysely";
 import { type AppliedItem, failed } from "./apply-item.ts";
-import { insertUnnest, TRANSACTION_COLUMNS } from "./bulk-sql.ts";
+import { insertRows, TRANSACTION_COLUMNS } from "./bulk-sql.ts";
 import { recordKeys } from "./keys.ts";
 import {
   freshRecords,
@@ -114,6 +114,6 @@ export async function applyTransactionsBatch(
       return failed(error);
     }
   });
-  await insertUnnest(trx, "transactions", TRANSACTION_COLUMNS, rows);
+  await insertRows(trx, "transactions", TRANSACTION_COLUMNS, rows);
   return applied;
 }
