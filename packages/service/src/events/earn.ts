@@ -120,8 +120,10 @@ export async function earnEvent(
   for (const m of [...matches, ...completions]) for (const e of m.effects) rewardOf(e.reward_id);
   const own = computeAccruals({ matches: [...matches, ...completions], rewards, event: facts });
 
+  // With no active referral program and no code, no referral can be settled: skip its lookup
+  // (a round trip on every PURCHASE of every account otherwise).
   const referral =
-    o.payload.type === "PURCHASE"
+    o.payload.type === "PURCHASE" && (catalog.referrals.size > 0 || o.payload.referral_code)
       ? await prepareReferral(trx, {
           accountId: o.accountId,
           catalog,
