@@ -54,34 +54,22 @@ describe.skipIf(!onPostgres)("several workers on real PostgreSQL", () => {
       runWorker({ db: pools[i]!, now, signal: controller.signal, pollMs: 10, workerId: `w-${i}` });
     // w-1 first, w-0 once w-1 holds a job: on a busy machine one pool could otherwise be
     // slow enough to starve, and the test would not show two workers sharing the queue.
+    const countJobs = async (column: "locked_by" | "status", values: string[]) =>
+      (
+        await t.db
+          .selectFrom("migration_jobs")
+          .select("id")
+          .where("account_id", "=", accountId)
+          .where(column, "in", values)
+          .execute()
+      ).length;
     const loops = [start(1)];
     await expect
-      .poll(
-        async () =>
-          (
-            await t.db
-              .selectFrom("migration_jobs")
-              .select("id")
-              .where("locked_by", "=", "w-1")
-              .execute()
-          ).length,
-        { timeout: 30_000, interval: 5 },
-      )
+      .poll(() => countJobs("locked_by", ["w-1"]), { timeout: 30_000, interval: 5 })
       .toBeGreaterThan(0);
     loops.push(start(0));
     await expect
-      .poll(
-        async () =>
-          (
-            await t.db
-              .selectFrom("migration_jobs")
-              .select("id")
-              .where("account_id", "=", accountId)
-              .where("status", "in", ["QUEUED", "RUNNING"])
-              .execute()
-          ).length,
-        { timeout: 60_000, interval: 50 },
-      )
+      .poll(() => countJobs("status", ["QUEUED", "RUNNING"]), { timeout: 60_000, interval: 50 })
       .toBe(0);
     controller.abort();
     await Promise.all(loops);
