@@ -6,7 +6,7 @@ import { assertBrand } from "./accounts.ts";
 import { canonical } from "./canonical.ts";
 import { type CodePlan, planCodes, syncCampaignCodes } from "./coupons/codes.ts";
 import { listCampaignCodes, summariseCodes } from "./coupons/summary.ts";
-import { newId, type ServiceDeps } from "./deps.ts";
+import { newId, type ServiceDeps, transact } from "./deps.ts";
 import { listPage } from "./paging.ts";
 import { isUuid } from "./rewards.ts";
 import { toCampaignView } from "./views.ts";
@@ -226,7 +226,7 @@ export async function createCampaign(
   const type = resolveType(queryType, input);
   const codes = type === "COUPONS" ? planCodes(input, { format: options.codeFormat }) : undefined;
   const columns = await campaignColumns(deps, accountId, type, input, now, undefined, codes);
-  return deps.db.transaction().execute(async (trx) => {
+  return transact(deps, async (trx) => {
     const row = await trx
       .insertInto("campaigns")
       .values({ account_id: accountId, id: newId(), ...columns, created_at: now, updated_at: now })
@@ -249,7 +249,7 @@ export async function updateCampaign(
   options: CampaignWriteOptions = {},
 ): Promise<TCampaign> {
   const now = deps.now();
-  return deps.db.transaction().execute(async (trx) => {
+  return transact(deps, async (trx) => {
     const existing = isUuid(id)
       ? await trx
           .selectFrom("campaigns")

@@ -8,7 +8,7 @@ import type {
 } from "@tally/schemas";
 import type { Selectable, Transaction, Updateable } from "kysely";
 import { type Catalog, catalogVersion, loadCatalog } from "./catalog.ts";
-import { newId, pgCode, type ServiceDeps } from "./deps.ts";
+import { newId, pgCode, type ServiceDeps, transact } from "./deps.ts";
 import { processEvent } from "./events/process.ts";
 import { registerReferral } from "./programs/referrals.ts";
 import { toCustomerView } from "./views.ts";
@@ -141,7 +141,7 @@ const profileColumns = (
 export async function createCustomer(deps: ServiceDeps, accountId: string, input: TCustomerCreate) {
   const now = deps.now();
   try {
-    return await deps.db.transaction().execute(async (trx) => {
+    return await transact(deps, async (trx) => {
       const base = await trx
         .selectFrom("tiers")
         .select("id")
@@ -328,7 +328,7 @@ export async function registerDevice(
       "Marketing automation is not enabled for this account (no device_token_ttl), so devices cannot be registered",
     );
   }
-  return deps.db.transaction().execute(async (trx) => {
+  return transact(deps, async (trx) => {
     const { customer: row } = await lockCustomer(trx, accountId, id);
     const kept = ((row.devices as DeviceInput[]) ?? []).filter(
       (d) => d.device_token !== device.device_token,

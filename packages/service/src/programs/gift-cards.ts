@@ -3,7 +3,7 @@ import type { Database } from "@tally/db";
 import type { TGiftCard, TGiftCardPool, TGiftCardPoolAdd } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
 import { findCustomer } from "../customers.ts";
-import { newId, pgCode, type ServiceDeps } from "../deps.ts";
+import { newId, pgCode, type ServiceDeps, transact } from "../deps.ts";
 import { isUuid } from "../rewards.ts";
 
 type Trx = Transaction<Database>;
@@ -229,7 +229,7 @@ export async function addGiftCards(
     seen.set(key, i);
   }
   try {
-    await deps.db.transaction().execute(async (trx) => {
+    await transact(deps, async (trx) => {
       await giftCardReward(trx, accountId, rewardId);
       await trx
         .insertInto("gift_cards")
