@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Db } from "@tally/db";
 import { ZRewardInsertSchema } from "@tally/schemas";
@@ -223,20 +222,21 @@ describe("bulk import equals the per-item path", () => {
     const customers = await writeNdjson(join(dir, "redo-customers.ndjson"), [
       { id: "p", balance: [{ reward_id: r, amount: 5 }] },
       { id: "q", balance: [{ reward_id: r, amount: 7 }] },
-      { id: "s", balance: [{ reward_id: r, amount: 1 }] },
     ]);
     await importFile({ db: t.db, now, accountId, file: customers });
-    // A row holding p's history key under a customer outside the batch (as one deleted since
-    // would leave): the bulk path looks keys up among the batch's own customers, so its insert
-    // hits the key.
-    const body = `{"amount":"5","issued_at":"2024-01-02T00:00:00.000Z","reward_id":"${r}","type":"ACCUMULATION"}`;
-    const key = `txn:${createHash("sha256").update(`p\n0\n${body}`).digest("hex")}`;
-    await sql`insert into transactions (account_id, id, wallet_id, customer_uuid, reward_id, reward_type,
-        type, amount, migration_key, issued_at)
-      select t.account_id, gen_random_uuid(), t.wallet_id, t.customer_uuid, t.reward_id, t.reward_type,
-        'ACCUMULATION', 0, ${key}, t.issued_at
-      from transactions t join customers c on c.account_id = t.account_id and c.uuid = t.customer_uuid
-      where t.account_id = ${accountId} and c.id = 's'`.execute(t.db);
+    // The failure to recover from, standing in for e.g. a unique violation from a concurrent
+    // writer: a trigger refusing any statement that writes two history rows at once, which
+    // the bulk path does and the per-item path (one customer per statement) does not.
+    await sql`create function refuse_two_history_rows() returns trigger language plpgsql as $$
+      begin
+        if (select count(*) from inserted where migration_key like 'txn:%') > 1 then
+          raise exception 'two history rows in one statement';
+        end if;
+        return null;
+      end $$`.execute(t.db);
+    await sql`create trigger refuse_two_history_rows after insert on transactions
+      referencing new table as inserted for each statement
+      execute function refuse_two_history_rows()`.execute(t.db);
     const errors: unknown[] = [];
     const paths: boolean[] = [];
     const file = await writeNdjson(join(dir, "redo-transactions.ndjson"), [
@@ -256,21 +256,24 @@ describe("bulk import equals the per-item path", () => {
       file,
       onBulkError: (error) => errors.push(error),
       onBatch: (b) => paths.push(b.bulk),
+    }).finally(async () => {
+      await sql`drop trigger refuse_two_history_rows on transactions`.execute(t.db);
+      await sql`drop function refuse_two_history_rows()`.execute(t.db);
     });
-    expect(errors).toHaveLength(1);
+    expect(errors).toEqual([
+      expect.objectContaining({ message: "two history rows in one statement" }),
+    ]);
     expect(paths).toEqual([false]);
-    // Per item, keys are looked up account-wide: p's one transaction is taken as already
-    // migrated; q's reconciles with its balance.
-    expect(result).toMatchObject({ accepted: 2, rejected: 0, duplicates: 1 });
+    // Item by item, both histories reconcile with their balances.
+    expect(result).toMatchObject({ accepted: 2, rejected: 0, duplicates: 0 });
     const history = await sql<{ id: string; amount: string }>`select c.id, t.amount
       from transactions t join customers c on c.account_id = t.account_id and c.uuid = t.customer_uuid
       where t.account_id = ${accountId} and t.migration_key like 'txn:%' order by c.id`.execute(
       t.db,
     );
     expect(history.rows).toEqual([
+      { id: "p", amount: "5" },
       { id: "q", amount: "7" },
-      { id: "s", amount: "0" },
     ]);
-    // The stray row is worth 0: the ledger stays balanced for the audit after each test.
   });
 });

@@ -180,7 +180,7 @@ export async function applyCustomerItem(
     const entries = item.balance ?? [];
     if (entries.length === 0) return { records: 0, duplicates: 0 };
     const keys = balanceKeys(item.id, entries);
-    const existing = await existingTransactionKeys(trx, ctx.accountId, keys);
+    const existing = await existingTransactionKeys(trx, ctx.accountId, customer.uuid, keys);
     const rewards = await rewardsOf(trx, ctx.accountId, entries, "balance");
     const { lines, transactions } = balanceRows({
       ctx,

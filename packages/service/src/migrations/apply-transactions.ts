@@ -85,7 +85,7 @@ export async function applyTransactionsItem(
 ): Promise<ItemOutcome> {
   const { customer, walletId } = await lockCustomer(trx, ctx.accountId, item.id);
   const keys = recordKeys("txn", item.id, item.transactions);
-  const existing = await existingTransactionKeys(trx, ctx.accountId, keys);
+  const existing = await existingTransactionKeys(trx, ctx.accountId, customer.uuid, keys);
   const { fresh, outcome } = freshRecords(item, keys, existing);
   if (fresh.length === 0) return outcome;
   const rewards = await rewardsOf(trx, ctx.accountId, item.transactions, "transactions");

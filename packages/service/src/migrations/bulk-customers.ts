@@ -127,9 +127,8 @@ export async function applyCustomersBatch(
     ],
     mine.map((f, j) => ({ account_id: accountId, id: walletIds[j], customer_uuid: f.uuid })),
   );
-  // A new customer has no ledger rows, so none of its keys can exist: no lookup. (Were one
-  // there, from a customer since deleted, the insert would violate the unique key and the
-  // batch would be redone item by item.)
+  // A new customer has no ledger rows, and migration keys are unique per customer, so none
+  // of its keys can exist: no lookup.
   const keys = mine.map((f) => balanceKeys(f.item.id, f.item.balance ?? []));
   const lines: Insertable<Database["wallet_lines"]>[] = [];
   const transactions: Insertable<Database["transactions"]>[] = [];

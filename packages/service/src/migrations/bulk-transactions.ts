@@ -66,9 +66,7 @@ export async function applyTransactionsBatch(
         and source = 'MIGRATION'
       group by wallet_id, reward_id`.execute(trx),
   ]);
-  // A customer's history keys name the customer, so its own ledger rows are where they can
-  // be. (A key left by a customer since deleted would make the insert violate the unique
-  // key, and the batch would be redone item by item.)
+  // Migration keys are unique per customer: the customer's own ledger rows hold all of them.
   const history = migratedRows.rows.filter((r) => r.migration_key!.startsWith("txn:"));
   const existing = new Set(history.map((r) => r.migration_key!));
   const migratedOf = groupBy(history, (m) => m.customer_uuid);

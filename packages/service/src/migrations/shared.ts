@@ -16,10 +16,11 @@ export interface ItemOutcome {
   duplicates: number;
 }
 
-/** The migration keys among `keys` that some transaction of the account already carries, with its amount. */
+/** The migration keys among `keys` that some transaction of the customer already carries, with its amount. */
 export async function existingTransactionKeys(
   trx: Trx,
   accountId: string,
+  customerUuid: string,
   keys: string[],
 ): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
@@ -27,6 +28,7 @@ export async function existingTransactionKeys(
     .selectFrom("transactions")
     .select(["migration_key", "amount"])
     .where("account_id", "=", accountId)
+    .where("customer_uuid", "=", customerUuid)
     .where("migration_key", "in", keys)
     .execute();
   return new Map(rows.map((r) => [r.migration_key!, r.amount]));
