@@ -59,14 +59,26 @@ export const LINE_COLUMNS: BulkColumn[] = [
 /** Rows of at most this many go in one statement (keeps each JSON parameter moderate). */
 const CHUNK = 5000;
 
+/** A value as one parameter: dates as ISO text, absent as NULL. */
+const scalar = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
+
+/** Whether every row holds the same value in `name` (dates by instant). */
+function constantIn(rows: Record<string, unknown>[], name: string): boolean {
+  const first = scalar(rows[0]![name]);
+  for (let k = 1; k < rows.length; k++) if (scalar(rows[k]![name]) !== first) return false;
+  return true;
+}
+
 /**
  * Inserts rows set-wise: each chunk of 5,000 rows is one jsonb parameter, an array of rows,
- * each row an array of its values in column order, read back with `->>` and cast to the
- * column's type (one round trip per chunk, on `pg` and PGlite alike). JSON.stringify is
- * native and positional rows carry no key names, so this costs the importer far less CPU and
- * garbage than one array parameter per column (or one object per row). Absent values are
- * NULL; dates go as ISO text; a jsonb column's value is the JSON text `json()` made of it.
- * `suffix` may add e.g. ON CONFLICT; answers what `returning` gives when the suffix has one.
+ * each row an array of its varying values in column order, read back with `->>` and cast to
+ * the column's type; a column holding one value in every row of the chunk (the account, the
+ * time of the batch, …) is one scalar parameter instead. One round trip per chunk, on `pg`
+ * and PGlite alike. JSON.stringify is native and positional rows carry no key names, so
+ * this costs the importer far less CPU and garbage than one array parameter per column (or
+ * one object per row). Absent values are NULL; dates go as ISO text; a jsonb column's value
+ * is the JSON text `json()` made of it. `suffix` may add e.g. ON CONFLICT; answers what
+ * `returning` gives when the suffix has one.
  */
 export async function insertRows<R = unknown>(
   trx: Trx,
@@ -75,16 +87,23 @@ export async function insertRows<R = unknown>(
   rows: Record<string, unknown>[],
   suffix = sql``,
 ): Promise<R[]> {
-  const names = columns.map(([name]) => name);
-  const values = sql.join(
-    columns.map(([, type], i) => sql`(x->>${sql.raw(String(i))})::${sql.raw(type)}`),
-  );
   const out: R[] = [];
   for (let at = 0; at < rows.length; at += CHUNK) {
-    const chunk = JSON.stringify(rows.slice(at, at + CHUNK).map((r) => names.map((n) => r[n])));
+    const chunk = rows.slice(at, at + CHUNK);
+    const varying = columns.filter(([name]) => !constantIn(chunk, name)).map(([name]) => name);
+    const position = new Map(varying.map((name, i) => [name, i]));
+    const values = columns.map(([name, type]) => {
+      const i = position.get(name);
+      return i === undefined
+        ? sql`${scalar(chunk[0]![name])}::${sql.raw(type)}`
+        : sql`(x->>${sql.raw(String(i))})::${sql.raw(type)}`;
+    });
+    const json = JSON.stringify(chunk.map((r) => varying.map((name) => r[name])));
     const result = await sql<R>`insert into ${sql.table(table)} (${sql.join(
-      names.map((name) => sql.ref(name)),
-    )}) select ${values} from jsonb_array_elements(${chunk}::jsonb) as x ${suffix}`.execute(trx);
+      columns.map(([name]) => sql.ref(name)),
+    )}) select ${sql.join(values)} from jsonb_array_elements(${json}::jsonb) as x ${suffix}`.execute(
+      trx,
+    );
     out.push(...result.rows);
   }
   return out;
