@@ -120,10 +120,8 @@ export async function earnEvent(
   for (const m of [...matches, ...completions]) for (const e of m.effects) rewardOf(e.reward_id);
   const own = computeAccruals({ matches: [...matches, ...completions], rewards, event: facts });
 
-  // With no active referral program and no code, no referral can be settled: skip its lookup
-  // (a round trip on every PURCHASE of every account otherwise).
   const referral =
-    o.payload.type === "PURCHASE" && (catalog.referrals.size > 0 || o.payload.referral_code)
+    o.payload.type === "PURCHASE"
       ? await prepareReferral(trx, {
           accountId: o.accountId,
           catalog,
