@@ -197,6 +197,35 @@ describe("bulk import equals the per-item path", () => {
     for (const s of stats.rows) expect(s, s.relname).toMatchObject({ planned: s.actual });
   });
 
+  it("stores a lone UTF-16 surrogate as U+FFFD on the bulk path, as a parameter would", async () => {
+    // jsonb refuses an unpaired surrogate: unrepaired, it failed the whole bulk batch.
+    const { accountId } = await account();
+    const paths: boolean[] = [];
+    const file = await writeNdjson(join(dir, "surrogate-customers.ndjson"), [
+      { id: "u1", name: "a\ud83db" },
+      { id: "u2", name: "plain" },
+    ]);
+    const result = await importFile({
+      db: t.db,
+      now,
+      accountId,
+      file,
+      onBatch: (b) => paths.push(b.bulk),
+    });
+    expect(result).toMatchObject({ accepted: 2, rejected: 0 });
+    expect(paths).toEqual([true]);
+    const names = await t.db
+      .selectFrom("customers")
+      .select(["id", "name"])
+      .where("account_id", "=", accountId)
+      .orderBy("id")
+      .execute();
+    expect(names).toEqual([
+      { id: "u1", name: "a\ufffdb" },
+      { id: "u2", name: "plain" },
+    ]);
+  });
+
   it("leaves a batch naming one customer twice to the per-item path", async () => {
     const { accountId, r } = await account();
     const paths: boolean[] = [];

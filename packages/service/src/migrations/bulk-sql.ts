@@ -59,13 +59,27 @@ export const LINE_COLUMNS: BulkColumn[] = [
 /** Rows of at most this many go in one statement (keeps each JSON parameter moderate). */
 const CHUNK = 5000;
 
-/** A value as one parameter: dates as ISO text, absent as NULL. */
-const scalar = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
+type WellFormed = { isWellFormed(): boolean; toWellFormed(): string }; // ES2024, Node 20
 
-/** Whether every row holds the same value in `name` (dates by instant). */
+/**
+ * A value as it travels, in the JSON rows or as one parameter: dates as ISO text, numbers
+ * as their decimal text, absent as NULL, and a string with a lone UTF-16 surrogate (which
+ * jsonb refuses) with U+FFFD in its place, as `pg` stores it when it is a parameter.
+ */
+function cell(v: unknown): unknown {
+  if (typeof v === "string") {
+    const w = v as unknown as WellFormed;
+    return w.isWellFormed() ? v : w.toWellFormed();
+  }
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "number") return String(v);
+  return v ?? null;
+}
+
+/** Whether every row holds the same value in `name`. */
 function constantIn(rows: Record<string, unknown>[], name: string): boolean {
-  const first = scalar(rows[0]![name]);
-  for (let k = 1; k < rows.length; k++) if (scalar(rows[k]![name]) !== first) return false;
+  const first = cell(rows[0]![name]);
+  for (let k = 1; k < rows.length; k++) if (cell(rows[k]![name]) !== first) return false;
   return true;
 }
 
@@ -95,10 +109,10 @@ export async function insertRows<R = unknown>(
     const values = columns.map(([name, type]) => {
       const i = position.get(name);
       return i === undefined
-        ? sql`${scalar(chunk[0]![name])}::${sql.raw(type)}`
+        ? sql`${cell(chunk[0]![name])}::${sql.raw(type)}`
         : sql`(x->>${sql.raw(String(i))})::${sql.raw(type)}`;
     });
-    const json = JSON.stringify(chunk.map((r) => varying.map((name) => r[name])));
+    const json = JSON.stringify(chunk.map((r) => varying.map((name) => cell(r[name]))));
     const result = await sql<R>`insert into ${sql.table(table)} (${sql.join(
       columns.map(([name]) => sql.ref(name)),
     )}) select ${sql.join(values)} from jsonb_array_elements(${json}::jsonb) as x ${suffix}`.execute(
