@@ -226,6 +226,55 @@ describe("bulk import equals the per-item path", () => {
     ]);
   });
 
+  it("looks a customer's history keys up among its own rows, even when another took its id", async () => {
+    const { accountId, r } = await account();
+    const run = async (name: string, rows: unknown[], onBatch?: (b: { bulk: boolean }) => void) =>
+      importFile({
+        db: t.db,
+        now,
+        accountId,
+        file: await writeNdjson(join(dir, name), rows),
+        onBatch,
+      });
+    const accrual = { reward_id: r, type: "ACCUMULATION", amount: 5, issued_at: "2024-01-02" };
+    await run("reuse-customers-1.ndjson", [{ id: "old" }]);
+    await run("reuse-transactions-1.ndjson", [
+      {
+        id: "old",
+        transactions: [accrual, { ...accrual, type: "REDEMPTION", amount: -5 }],
+      },
+    ]);
+    // The customer takes a new id (as identify/anonymous with new_id does), and a new
+    // customer the old one: its first record has the key the renamed customer's has.
+    await sql`update customers set id = 'renamed' where account_id = ${accountId} and id = 'old'`.execute(
+      t.db,
+    );
+    await run("reuse-customers-2.ndjson", [{ id: "old", balance: [{ reward_id: r, amount: 5 }] }]);
+    const paths: boolean[] = [];
+    const result = await run(
+      "reuse-transactions-2.ndjson",
+      [
+        { id: "renamed", transactions: [{ ...accrual, amount: 7 }] },
+        { id: "old", transactions: [accrual] },
+      ],
+      (b) => paths.push(b.bulk),
+    );
+    expect(paths).toEqual([true]);
+    // The new "old" has no history: its record is fresh and reconciles with its balance; the
+    // renamed customer's history was migrated before, so more of it does not reconcile.
+    expect(result).toMatchObject({ accepted: 1, rejected: 1, duplicates: 0 });
+    const history = await sql<{ id: string; amount: string }>`select c.id, t.amount
+      from transactions t join customers c on c.account_id = t.account_id and c.uuid = t.customer_uuid
+      where t.account_id = ${accountId} and t.migration_key like 'txn:%' order by c.id, t.amount`.execute(
+      t.db,
+    );
+    expect(history.rows).toEqual([
+      { id: "old", amount: "5" },
+      { id: "renamed", amount: "-5" },
+      { id: "renamed", amount: "5" },
+    ]);
+  });
+
   it("leaves a batch naming one customer twice to the per-item path", async () => {
     const { accountId, r } = await account();
     const paths: boolean[] = [];

@@ -68,7 +68,6 @@ export async function applyTransactionsBatch(
   ]);
   // Migration keys are unique per customer: the customer's own ledger rows hold all of them.
   const history = migratedRows.rows.filter((r) => r.migration_key!.startsWith("txn:"));
-  const existing = new Set(history.map((r) => r.migration_key!));
   const migratedOf = groupBy(history, (m) => m.customer_uuid);
   const openingsOf = groupBy(
     migratedRows.rows.filter((r) => r.migration_key!.startsWith("bal:")),
@@ -76,10 +75,11 @@ export async function applyTransactionsBatch(
   );
   const rewards = new Map(rewardRows.rows.map((r) => [r.id, r]));
   const balanceOf = groupBy(balances.rows, (b) => b.wallet_id);
-  const planned = items.map((item) => ({
-    wallet: walletOf.get(item.id),
-    ...freshRecords(item, recordKeys("txn", item.id, item.transactions), existing),
-  }));
+  const planned = items.map((item) => {
+    const wallet = walletOf.get(item.id);
+    const own = new Set((migratedOf.get(wallet?.uuid ?? "") ?? []).map((r) => r.migration_key!));
+    return { wallet, ...freshRecords(item, recordKeys("txn", item.id, item.transactions), own) };
+  });
 
   const rows: TransactionInsert[] = [];
   const applied = items.map((item, i): AppliedItem => {
