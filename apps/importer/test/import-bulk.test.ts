@@ -187,7 +187,7 @@ describe("bulk import equals the per-item path", () => {
       balance: [{ reward_id: r, amount: 1 }],
     }));
     const file = await writeNdjson(join(dir, "stats-customers.ndjson"), rows);
-    await importFile({ db: t.db, now, accountId, file, batchSize: 20 });
+    await importFile({ db: t.db, now, accountId, file, batchSize: 20, analyzeMinBytes: 0 });
     const stats = await sql<{ relname: string; planned: number; actual: number }>`
       select c.relname, c.reltuples::int as planned, (xpath('/row/n/text()',
         query_to_xml(format('select count(*) as n from %I', c.relname), false, true, '')))[1]::text::int as actual

@@ -93,6 +93,8 @@ async function main(): Promise<number> {
       batchSize: args.batchSize,
       concurrency,
       bulk: !args["per-item"],
+      onStatisticsError: (error) =>
+        console.error(`refreshing planner statistics failed: ${(error as Error).message}`),
       onBulkError: (error) =>
         console.error(
           `a batch failed set-wise and was redone item by item: ${(error as Error).message}`,

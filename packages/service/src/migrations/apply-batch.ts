@@ -67,8 +67,12 @@ const IMPORTED_TABLES: Record<TMigrationType, string[]> = {
  * number of rows, so this costs tenths of a second at any size). A bulk load outruns
  * autovacuum: with statistics from when a table was nearly empty, PostgreSQL plans a batch's
  * lookups of 1,000 customers as scans of the whole account (measured: 0.3 s each at 1M rows,
- * most of the import's database time). A role that does not own the tables only gets a warning.
+ * most of the import's database time). Waits at most 5 s for a lock (another ANALYZE or a
+ * VACUUM of the same tables); a role that does not own the tables only gets a warning.
  */
 export async function refreshImportStatistics(db: Db, type: TMigrationType): Promise<void> {
-  await sql`analyze ${sql.join(IMPORTED_TABLES[type].map((t) => sql.table(t)))}`.execute(db);
+  await db.transaction().execute(async (trx) => {
+    await sql`set local lock_timeout = '5s'`.execute(trx);
+    await sql`analyze ${sql.join(IMPORTED_TABLES[type].map((t) => sql.table(t)))}`.execute(trx);
+  });
 }
