@@ -6,6 +6,10 @@ import { type Kysely, sql } from "kysely";
  * customer: a batch of customers created in one run (time-ordered uuids) writes its keys
  * into a few neighbouring index pages instead of one random page per key (sha256 keys),
  * which at a million migrated rows had outgrown the server's cache.
+ *
+ * Like every migration here it runs in one transaction, so the ledger is locked while the
+ * new index builds (seconds per million ledger rows): on a large ledger, run it in a quiet
+ * moment. `down` fails if two customers have come to share a key since.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`drop index transactions_migration`.execute(db);
