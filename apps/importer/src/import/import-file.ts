@@ -169,10 +169,18 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
   let bytes = 0;
   let launchedLine = skipThrough;
   let committed = 0;
-  // The tables grow under the planner's feet; a failed refresh only costs speed.
-  const analyze = async () => {
-    if (opts.dryRun || size < (opts.analyzeMinBytes ?? 1_000_000)) return;
-    await refreshImportStatistics(opts.db, type).catch((error) => opts.onStatisticsError?.(error));
+  // The tables grow under the planner's feet. A refresh runs beside the batches (one at a
+  // time, at most one more waiting); a failed one only costs speed.
+  let analyzing: Promise<void> = Promise.resolve();
+  let waiting = false;
+  const analyze = () => {
+    if (opts.dryRun || size < (opts.analyzeMinBytes ?? 1_000_000) || waiting) return analyzing;
+    waiting = true;
+    analyzing = analyzing.then(() => {
+      waiting = false;
+      return refreshImportStatistics(opts.db, type).catch((e) => opts.onStatisticsError?.(e));
+    });
+    return analyzing;
   };
   const ckpt = { accountId: opts.accountId, fingerprint, path: file, size, type };
 
@@ -271,7 +279,7 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
     opts.onBatch?.({ items: valid.length, bulk });
     // Fresh statistics after batch 1, 2, 4, 8, …
     committed += 1;
-    if ((committed & (committed - 1)) === 0) await analyze();
+    if ((committed & (committed - 1)) === 0) void analyze();
     result.accepted += counts.accepted;
     result.rejected += counts.rejected;
     result.duplicates += counts.duplicates;
@@ -324,6 +332,7 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
     await previous;
   } finally {
     await Promise.all([...flights].map((f) => f.done));
+    await analyzing;
     await report.close();
   }
   const stored = opts.dryRun

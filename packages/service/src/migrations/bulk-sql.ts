@@ -76,10 +76,14 @@ function cell(v: unknown): unknown {
   return v ?? null;
 }
 
-/** Whether every row holds the same value in `name`. */
+/** Whether every row holds the same value in `name` (the same object, e.g. the batch's time, at once). */
 function constantIn(rows: Record<string, unknown>[], name: string): boolean {
-  const first = cell(rows[0]![name]);
-  for (let k = 1; k < rows.length; k++) if (cell(rows[k]![name]) !== first) return false;
+  const raw = rows[0]![name];
+  const first = cell(raw);
+  for (let k = 1; k < rows.length; k++) {
+    const v = rows[k]![name];
+    if (v !== raw && cell(v) !== first) return false;
+  }
   return true;
 }
 
