@@ -17,6 +17,22 @@ beforeAll(async () => {
 const AT = new Date("2026-03-01T12:00:00Z");
 const now = () => AT;
 
+/** Imports `rows` written to `name`; answers the result and, per batch, whether it went set-wise. */
+async function importRows(accountId: string, name: string, rows: unknown[]) {
+  const paths: boolean[] = [];
+  const file = await writeNdjson(join(dir, name), rows);
+  const result = await importFile({
+    db: t.db,
+    now,
+    accountId,
+    file,
+    onBatch: (b) => {
+      if (b.items > 0) paths.push(b.bulk);
+    },
+  });
+  return { result, paths };
+}
+
 /** An account with two rewards: "Points" (r) and "Stars" (s). */
 async function account() {
   const { accountId, rewardId } = await newAccount(t.db, now);
@@ -200,18 +216,10 @@ describe("bulk import equals the per-item path", () => {
   it("stores a lone UTF-16 surrogate as U+FFFD on the bulk path, as a parameter would", async () => {
     // jsonb refuses an unpaired surrogate: unrepaired, it failed the whole bulk batch.
     const { accountId } = await account();
-    const paths: boolean[] = [];
-    const file = await writeNdjson(join(dir, "surrogate-customers.ndjson"), [
+    const { result, paths } = await importRows(accountId, "surrogate-customers.ndjson", [
       { id: "u1", name: "a\ud83db" },
       { id: "u2", name: "plain" },
     ]);
-    const result = await importFile({
-      db: t.db,
-      now,
-      accountId,
-      file,
-      onBatch: (b) => paths.push(b.bulk),
-    });
     expect(result).toMatchObject({ accepted: 2, rejected: 0 });
     expect(paths).toEqual([true]);
     const names = await t.db
@@ -228,14 +236,7 @@ describe("bulk import equals the per-item path", () => {
 
   it("looks a customer's history keys up among its own rows, even when another took its id", async () => {
     const { accountId, r } = await account();
-    const run = async (name: string, rows: unknown[], onBatch?: (b: { bulk: boolean }) => void) =>
-      importFile({
-        db: t.db,
-        now,
-        accountId,
-        file: await writeNdjson(join(dir, name), rows),
-        onBatch,
-      });
+    const run = (name: string, rows: unknown[]) => importRows(accountId, name, rows);
     const accrual = { reward_id: r, type: "ACCUMULATION", amount: 5, issued_at: "2024-01-02" };
     await run("reuse-customers-1.ndjson", [{ id: "old" }]);
     await run("reuse-transactions-1.ndjson", [
@@ -250,15 +251,10 @@ describe("bulk import equals the per-item path", () => {
       t.db,
     );
     await run("reuse-customers-2.ndjson", [{ id: "old", balance: [{ reward_id: r, amount: 5 }] }]);
-    const paths: boolean[] = [];
-    const result = await run(
-      "reuse-transactions-2.ndjson",
-      [
-        { id: "renamed", transactions: [{ ...accrual, amount: 7 }] },
-        { id: "old", transactions: [accrual] },
-      ],
-      (b) => paths.push(b.bulk),
-    );
+    const { result, paths } = await run("reuse-transactions-2.ndjson", [
+      { id: "renamed", transactions: [{ ...accrual, amount: 7 }] },
+      { id: "old", transactions: [accrual] },
+    ]);
     expect(paths).toEqual([true]);
     // The new "old" has no history: its record is fresh and reconciles with its balance; the
     // renamed customer's history was migrated before, so more of it does not reconcile.
@@ -277,20 +273,10 @@ describe("bulk import equals the per-item path", () => {
 
   it("leaves a batch naming one customer twice to the per-item path", async () => {
     const { accountId, r } = await account();
-    const paths: boolean[] = [];
-    const file = await writeNdjson(join(dir, "twice-customers.ndjson"), [
+    const { result, paths } = await importRows(accountId, "twice-customers.ndjson", [
       { id: "x", balance: [{ reward_id: r, amount: 1 }] },
       { id: "x", name: "X" },
     ]);
-    const result = await importFile({
-      db: t.db,
-      now,
-      accountId,
-      file,
-      onBatch: (b) => {
-        if (b.items > 0) paths.push(b.bulk);
-      },
-    });
     expect(result).toMatchObject({ accepted: 2, rejected: 0 });
     expect(paths).toEqual([false]);
   });
