@@ -1,12 +1,10 @@
 import type { Database, Db } from "@tally/db";
 import type { TMigrateCustomer, TMigrateTransactions, TMigrationType } from "@tally/schemas";
 import { sql, type Transaction } from "kysely";
-import { pgCode, TRANSIENT_PG_CODES } from "../deps.ts";
+import { retryTransient } from "../deps.ts";
 import type { AppliedItem } from "./apply-item.ts";
 import { applyCustomersBatch, BulkNotApplicable } from "./bulk-customers.ts";
 import { applyTransactionsBatch } from "./bulk-transactions.ts";
-
-const MAX_TRIES = 3;
 
 class DryRun extends Error {}
 
@@ -31,10 +29,10 @@ export async function applyMigrationBatch(opts: {
   if (opts.type === "EVENTS") return undefined;
   if (new Set(opts.items.map((i) => i.id)).size !== opts.items.length) return undefined;
   const ctx = { accountId: opts.accountId, now: opts.now };
-  for (let attempt = 1; ; attempt++) {
-    let applied: AppliedItem[] = [];
-    try {
-      await opts.db.transaction().execute(async (trx) => {
+  let applied: AppliedItem[] = [];
+  try {
+    await retryTransient(() =>
+      opts.db.transaction().execute(async (trx) => {
         applied =
           opts.type === "CUSTOMERS"
             ? await applyCustomersBatch(trx, ctx, opts.items as TMigrateCustomer[])
@@ -45,13 +43,13 @@ export async function applyMigrationBatch(opts: {
               );
         await opts.beforeCommit?.(trx, applied);
         if (opts.dryRun) throw new DryRun();
-      });
-      return applied;
-    } catch (error) {
-      if (error instanceof DryRun) return applied;
-      if (error instanceof BulkNotApplicable) return undefined;
-      if (attempt >= MAX_TRIES || !TRANSIENT_PG_CODES.has(pgCode(error) ?? "")) throw error;
-    }
+      }),
+    );
+    return applied;
+  } catch (error) {
+    if (error instanceof DryRun) return applied;
+    if (error instanceof BulkNotApplicable) return undefined;
+    throw error;
   }
 }
 

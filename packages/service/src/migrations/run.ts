@@ -1,17 +1,8 @@
 import { DomainError } from "@tally/core";
 import type { Db } from "@tally/db";
-import {
-  MIGRATION_SCHEMAS,
-  type TMigrateCustomer,
-  type TMigrateEvents,
-  type TMigrateTransactions,
-  type TMigrationError,
-  type TMigrationType,
-} from "@tally/schemas";
+import { MIGRATION_SCHEMAS, type TMigrationError, type TMigrationType } from "@tally/schemas";
 import { pgCode, TRANSIENT_PG_CODES } from "../deps.ts";
-import { applyCustomerItem } from "./apply-customers.ts";
-import { applyEventsItem } from "./apply-events.ts";
-import { applyTransactionsItem } from "./apply-transactions.ts";
+import { APPLY } from "./apply-item.ts";
 import type { JobRow } from "./jobs.ts";
 import {
   advanceMigrationJob,
@@ -21,22 +12,8 @@ import {
   type JobLease,
   releaseMigrationJob,
 } from "./queue.ts";
-import type { ItemContext, ItemOutcome } from "./shared.ts";
 
-type Apply = (
-  trx: Parameters<typeof applyCustomerItem>[0],
-  ctx: ItemContext,
-  item: unknown,
-) => Promise<ItemOutcome>;
-
-const APPLY: Record<TMigrationType, Apply> = {
-  CUSTOMERS: (trx, ctx, item) => applyCustomerItem(trx, ctx, item as TMigrateCustomer),
-  EVENTS: (trx, ctx, item) =>
-    applyEventsItem(trx, ctx, item as TMigrateEvents["customers"][number]),
-  TRANSACTIONS: (trx, ctx, item) =>
-    applyTransactionsItem(trx, ctx, item as TMigrateTransactions["customers"][number]),
-};
-
+/** Tries of an item when PostgreSQL aborts it as a deadlock victim (a fresh clock each try). */
 const MAX_TRIES = 3;
 
 /** The per-item error of a failed item; bugs are reported without their internals. */
