@@ -202,7 +202,7 @@ export async function failMigrationJob(db: Db, lease: JobLease, now: Date, detai
       finished_at: now,
       locked_by: null,
       lease_expires_at: null,
-      errors: json([{ item: -1, customer_id: null, code: "INTERNAL", details }]),
+      errors: json([jobError(details)]),
     })
     .where("account_id", "=", lease.accountId)
     .where("id", "=", lease.jobId)
