@@ -11,6 +11,10 @@ import type { ConditionContext, CustomerFacts, Effect, EventFacts } from "./type
 export const DEFAULT_PUNCHES = 10;
 export const MAX_PUNCHES = 1000;
 
+/** The punches of a stored PUNCH_CARDS campaign, from its attributes (DEFAULT_PUNCHES if absent). */
+export const storedPunches = (attributes: unknown): number =>
+  Number((attributes as { punches?: number } | null)?.punches ?? DEFAULT_PUNCHES);
+
 /** `attributes.punches` of a PUNCH_CARDS campaign: an integer 1–1000; throws VALIDATION_FAILED. */
 export function validatePunches(value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_PUNCHES) {

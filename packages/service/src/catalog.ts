@@ -1,4 +1,4 @@
-import { type CompiledCampaign, compileCampaign, DEFAULT_PUNCHES, type Rule } from "@tally/core";
+import { type CompiledCampaign, compileCampaign, type Rule, storedPunches } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { Selectable, Transaction } from "kysely";
 import { campaignFacts } from "./events/facts.ts";
@@ -79,7 +79,7 @@ export async function loadCatalog(trx: Trx, accountId: string, version: number):
     if (!row.trigger) continue;
     const compiled = compileCampaign(campaignFacts(row));
     if (row.type === "PUNCH_CARDS") {
-      const punches = Number((row.attributes as { punches?: number }).punches ?? DEFAULT_PUNCHES);
+      const punches = storedPunches(row.attributes);
       const list = punchCards.get(row.trigger) ?? [];
       list.push({ row, compiled, punches });
       punchCards.set(row.trigger, list);

@@ -1,4 +1,4 @@
-import { DomainError, type PunchOutcome } from "@tally/core";
+import { DomainError, type PunchOutcome, storedPunches } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TPunchCard } from "@tally/schemas";
 import { sql, type Transaction } from "kysely";
@@ -102,7 +102,7 @@ export async function takeBackStamps(
       .where("p.customer_uuid", "=", s.customer_uuid)
       .forUpdate("p")
       .executeTakeFirstOrThrow();
-    const punches = Number((card.attributes as { punches?: number }).punches ?? 1);
+    const punches = storedPunches(card.attributes);
     let next: { stamps: number; completed: number };
     if (s.completed) {
       next = { stamps: card.stamps + punches - 1, completed: Math.max(card.completed - 1, 0) };
@@ -145,7 +145,7 @@ export async function listPunchCards(
   return rows.map((r) => ({
     campaign_id: r.campaign_id,
     name: r.name,
-    punches: Number((r.attributes as { punches?: number }).punches ?? 1),
+    punches: storedPunches(r.attributes),
     stamps: r.stamps,
     completed: r.completed,
     updated_at: r.updated_at.toISOString(),
