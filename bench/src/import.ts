@@ -111,34 +111,40 @@ async function runCli(url: string, file: string, accountId: string) {
   };
 }
 
-/** Times COPY of the same rows into a plain table. */
-async function timeCopy(url: string, file: string) {
+/** Times COPY of `file` (`copySql`) on its own connection, after `prepare` made its table. */
+async function timeCopyInto(
+  url: string,
+  file: string,
+  copySql: string,
+  prepare: (client: pg.Client) => Promise<unknown>,
+) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(
-      "create table raw_transactions (customer_id text, reward_id uuid, type text, amount numeric, issued_at timestamptz)",
-    );
+    await prepare(client);
     const started = performance.now();
-    await pipeline(
-      createReadStream(file),
-      client.query(copyFrom("copy raw_transactions from stdin with (format csv)")),
-    );
+    await pipeline(createReadStream(file), client.query(copyFrom(copySql)));
     return (performance.now() - started) / 1000;
   } finally {
     await client.end();
   }
 }
 
+/** Times COPY of the same rows into a plain table. */
+const timeCopy = (url: string, file: string) =>
+  timeCopyInto(url, file, "copy raw_transactions from stdin with (format csv)", (client) =>
+    client.query(
+      "create table raw_transactions (customer_id text, reward_id uuid, type text, amount numeric, issued_at timestamptz)",
+    ),
+  );
+
 /**
  * Times COPY of the ledger rows the import wrote into a new table shaped like the ledger
  * (its indexes and foreign keys): what storing exactly these rows costs the server with no
  * importer at all. Its ratio to raw COPY is the most any importer of this ledger could reach.
  */
-async function timeLedgerCopy(url: string, file: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+const timeLedgerCopy = (url: string, file: string) =>
+  timeCopyInto(url, file, "copy ledger_copy from stdin", async (client) => {
     await pipeline(
       client.query(
         copyTo("copy (select * from transactions where migration_key like 'txn:%') to stdout"),
@@ -151,13 +157,7 @@ async function timeLedgerCopy(url: string, file: string) {
        where conrelid = 'transactions'::regclass and contype = 'f'`,
     );
     for (const { def } of fks.rows) await client.query(`alter table ledger_copy add ${def}`);
-    const started = performance.now();
-    await pipeline(createReadStream(file), client.query(copyFrom("copy ledger_copy from stdin")));
-    return (performance.now() - started) / 1000;
-  } finally {
-    await client.end();
-  }
-}
+  });
 
 const scratch = await scratchDatabase(BASE_URL, "tally_bench_import");
 const dir = await mkdtemp(join(tmpdir(), "tally-bench-import-"));
