@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../src/create-db.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
 
 let t: TestDatabase;
@@ -33,5 +34,39 @@ describe("createDb", () => {
     ]) {
       expect(names).toContain(table);
     }
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)("prepared statements (PostgreSQL)", () => {
+  const prepared = async (options: {
+    preparedStatements?: boolean;
+    maxPreparedStatements?: number;
+  }) => {
+    // One connection, so every statement below runs in the session that is asked at the end.
+    const { db } = createDb({ databaseUrl: t.url, poolSize: 1, ...options });
+    try {
+      for (const n of [1, 2, 3]) {
+        const r = await sql<{ v: number }>`select ${n}::int + 1 as v`.execute(db);
+        expect(r.rows[0]!.v).toBe(n + 1);
+        await sql`select ${String(n)}::text as w`.execute(db);
+        await sql`select 41 + 1 as v`.execute(db);
+      }
+      const r = await sql<{ statement: string }>`
+        select statement from pg_prepared_statements order by prepare_time
+      `.execute(db);
+      return r.rows.map((x) => x.statement);
+    } finally {
+      await db.destroy();
+    }
+  };
+
+  it("prepares each parameterised statement once per connection, not parameterless ones", async () => {
+    // The question itself is parameterless, so it is not among them.
+    expect(await prepared({})).toEqual(["select $1::int + 1 as v", "select $1::text as w"]);
+  });
+
+  it("stops naming new statements at the limit, and prepares none when turned off", async () => {
+    expect(await prepared({ maxPreparedStatements: 1 })).toEqual(["select $1::int + 1 as v"]);
+    expect(await prepared({ preparedStatements: false })).toEqual([]);
   });
 });
