@@ -56,6 +56,33 @@ export const LINE_COLUMNS: BulkColumn[] = [
   ["created_at", "timestamptz"],
 ];
 
+export const EVENT_COLUMNS: BulkColumn[] = [
+  ["account_id", "uuid"],
+  ["id", "uuid"],
+  ["customer_uuid", "uuid"],
+  ["brand_id", "text"],
+  ["type", "text"],
+  ["status", "text"],
+  ["source", "text"],
+  ["fulfilled", "boolean"],
+  ["reserve", "integer"],
+  ["purchase_id", "text"],
+  ["migration_key", "text"],
+  ["payload", "jsonb"],
+  ["payload_hash", "text"],
+  ["issued_at", "timestamptz"],
+  ["processing_at", "timestamptz"],
+  ["resolved_at", "timestamptz"],
+  ["cancelled_at", "timestamptz"],
+  ["expired_at", "timestamptz"],
+  ["reversed_at", "timestamptz"],
+  ["reservation_expires_at", "timestamptz"],
+  ["reverse_reason", "text"],
+  ["rewarding_campaigns", "jsonb"],
+  ["result", "jsonb"],
+  ["created_at", "timestamptz"],
+];
+
 /** Rows of at most this many go in one statement (keeps each JSON parameter moderate). */
 const CHUNK = 5000;
 
@@ -85,6 +112,41 @@ function constantIn(rows: Record<string, unknown>[], name: string): boolean {
     if (v !== raw && cell(v) !== first) return false;
   }
   return true;
+}
+
+const columnLists = new WeakMap<BulkColumn[], { names: string; casts: string }>();
+
+/**
+ * The rows as one jsonb parameter of positional rows (as insertRows sends them, every column
+ * varying) and `select …` of them as `columns`, with the same text for any number of rows:
+ * PostgreSQL prepares and plans such a statement once per connection. For the few rows of a
+ * request; insertRows is for batches.
+ */
+export function selectRows(columns: BulkColumn[], rows: Record<string, unknown>[]) {
+  let list = columnLists.get(columns);
+  if (!list) {
+    list = {
+      names: columns.map(([name]) => `"${name}"`).join(", "),
+      casts: columns.map(([, type], i) => `(x->>${i})::${type}`).join(", "),
+    };
+    columnLists.set(columns, list);
+  }
+  const json = JSON.stringify(rows.map((r) => columns.map(([name]) => cell(r[name]))));
+  return {
+    /** The column list, quoted. */
+    names: sql.raw(list.names),
+    select: sql`select ${sql.raw(list.casts)} from jsonb_array_elements(${json}::jsonb) as x`,
+  };
+}
+
+/** `insert into <table> (<columns>) select …` of the rows (see selectRows). */
+export function insertRowsSql(
+  table: string,
+  columns: BulkColumn[],
+  rows: Record<string, unknown>[],
+) {
+  const { names, select } = selectRows(columns, rows);
+  return sql`insert into ${sql.table(table)} (${names}) ${select}`;
 }
 
 /**

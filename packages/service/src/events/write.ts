@@ -1,16 +1,30 @@
 import type { Database } from "@tally/db";
 import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
+import {
+  EVENT_COLUMNS,
+  insertRowsSql,
+  LINE_COLUMNS,
+  selectRows,
+  TRANSACTION_COLUMNS,
+} from "../bulk-sql.ts";
 import { liveReservedOf } from "../wallet.ts";
 
 type Trx = Transaction<Database>;
 type LineRow = Selectable<Database["wallet_lines"]>;
+
+/** An event's columns but its key and creation time: what fulfilling a stored event rewrites. */
+const EVENT_CHANGE_COLUMNS = EVENT_COLUMNS.filter(
+  ([name]) => !["account_id", "id", "created_at"].includes(name),
+);
 
 /**
  * One round trip for every write of an event: data-modifying CTEs insert the lots
  * and transactions, update the customer and insert the event; the statement
  * answers the event and the wallet's open lots as they were before this event
  * (exact amounts as text). Under the wallet lock nothing else can change them, so
- * old lots plus the new ones are the wallet after the event.
+ * old lots plus the new ones are the wallet after the event. The rows travel as
+ * jsonb parameters, so the statement's text is the same for every event (two texts:
+ * a new event, a fulfilled one) and each connection plans it once.
  */
 export async function writeEvent(
   trx: Trx,
@@ -26,53 +40,35 @@ export async function writeEvent(
     now: Date;
   },
 ): Promise<{ openLines: LineRow[] }> {
-  let q: any = trx; // optional CTE steps are not expressible in Kysely's chained types
-  if (w.lines.length > 0) {
-    q = q.with("new_lines", (db: Trx) => db.insertInto("wallet_lines").values(w.lines));
-  }
-  if (w.transactions.length > 0) {
-    q = q.with("new_transactions", (db: Trx) =>
-      db.insertInto("transactions").values(w.transactions),
-    );
-  }
-  if (w.customerUpdate) {
-    const set = w.customerUpdate;
-    q = q.with("updated_customer", (db: Trx) =>
-      db
-        .updateTable("customers")
-        .set(set)
-        .where("account_id", "=", w.accountId)
-        .where("uuid", "=", w.customerUuid),
-    );
-  }
+  const set = w.customerUpdate;
   // A fulfilled event keeps its id, creation time and origin; everything else is rewritten.
-  const { account_id, id, created_at: _created, ...changes } = w.event;
-  const row = await q
-    .with("new_event", (db: Trx) =>
-      w.existing
-        ? db
-            .updateTable("events")
-            .set(changes)
-            .where("account_id", "=", account_id)
-            .where("id", "=", id)
-            .returning("id")
-        : db.insertInto("events").values(w.event).returning("id"),
-    )
-    .selectFrom("new_event")
-    .select("new_event.id")
-    .select(
-      sql<OpenLineJson[]>`(
-        select coalesce(json_agg(json_build_object(
-          'id', l.id, 'reward_id', l.reward_id, 'campaign_id', l.campaign_id, 'brand_id', l.brand_id,
-          'event_id', l.event_id, 'amount', l.amount::text, 'remaining', l.remaining::text,
-          'reserved', (${liveReservedOf(w.now)})::text, 'issued_at', l.issued_at, 'expiration_date', l.expiration_date,
-          'reservation_expires_at', l.reservation_expires_at)), '[]'::json)
-        from wallet_lines l
-        where l.account_id = ${w.accountId} and l.wallet_id = ${w.walletId} and l.remaining > 0
-      )`.as("open_lines"),
-    )
-    .executeTakeFirstOrThrow();
-  const { open_lines } = row as { open_lines: OpenLineJson[] };
+  const change = selectRows(EVENT_CHANGE_COLUMNS, [w.event]);
+  const event = w.existing
+    ? sql`update events set (${change.names}) = (${change.select})
+        where account_id = ${w.accountId} and id = ${w.event.id} returning id`
+    : sql`${insertRowsSql("events", EVENT_COLUMNS, [w.event])} returning id`;
+  const { rows } = await sql<{ id: string; open_lines: OpenLineJson[] }>`
+    with new_lines as (${insertRowsSql("wallet_lines", LINE_COLUMNS, w.lines)}),
+    new_transactions as (${insertRowsSql("transactions", TRANSACTION_COLUMNS, w.transactions)}),
+    updated_customer as (
+      update customers set metrics = ${set?.metrics ?? null}::jsonb, tier_id = ${set?.tier_id ?? null},
+        updated_at = ${set?.updated_at ?? null}::timestamptz
+      where account_id = ${w.accountId} and uuid = ${w.customerUuid} and ${set !== null}::boolean
+    ),
+    new_event as (${event})
+    select new_event.id, (
+      select coalesce(json_agg(json_build_object(
+        'id', l.id, 'reward_id', l.reward_id, 'campaign_id', l.campaign_id, 'brand_id', l.brand_id,
+        'event_id', l.event_id, 'amount', l.amount::text, 'remaining', l.remaining::text,
+        'reserved', (${liveReservedOf(w.now)})::text, 'issued_at', l.issued_at, 'expiration_date', l.expiration_date,
+        'reservation_expires_at', l.reservation_expires_at)), '[]'::json)
+      from wallet_lines l
+      where l.account_id = ${w.accountId} and l.wallet_id = ${w.walletId} and l.remaining > 0
+    ) as open_lines
+    from new_event`.execute(trx);
+  const row = rows[0];
+  if (!row) throw new Error(`event ${w.event.id} was not written`);
+  const { open_lines } = row;
   const date = (v: string | null) => (v ? new Date(v) : null);
   const openLines = open_lines.map(
     (l) =>

@@ -2,10 +2,10 @@ import { DomainError, emptyMetrics } from "@tally/core";
 import { type Database, json } from "@tally/db";
 import type { TMigrateCustomer } from "@tally/schemas";
 import { type Insertable, sql, type Transaction } from "kysely";
+import { type BulkColumn, insertRows, LINE_COLUMNS, TRANSACTION_COLUMNS } from "../bulk-sql.ts";
 import { newId } from "../deps.ts";
 import { applyCustomerItem, balanceRows, mergeMetrics, profileOf } from "./apply-customers.ts";
 import { type AppliedItem, failed } from "./apply-item.ts";
-import { type BulkColumn, insertRows, LINE_COLUMNS, TRANSACTION_COLUMNS } from "./bulk-sql.ts";
 import { balanceKeys } from "./keys.ts";
 import { checkRewards, type ItemContext } from "./shared.ts";
 

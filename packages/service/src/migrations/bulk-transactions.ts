@@ -3,8 +3,8 @@ import type { Database } from "@tally/db";
 import type { TMigrateTransaction } from "@tally/schemas";
 import type Decimal from "decimal.js";
 import { type Selectable, sql, type Transaction } from "kysely";
+import { insertRows, TRANSACTION_COLUMNS } from "../bulk-sql.ts";
 import { type AppliedItem, failed } from "./apply-item.ts";
-import { insertRows, TRANSACTION_COLUMNS } from "./bulk-sql.ts";
 import { recordKeys } from "./keys.ts";
 import {
   freshRecords,
