@@ -4,6 +4,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createDb, type Db, migrateToLatest } from "@tally/db";
 import { createCampaign, createCustomer, type DemoAccount, seedDemo } from "@tally/service";
+import { sql } from "kysely";
 import { scratchDatabase } from "./pg.ts";
 import { percentile } from "./stats.ts";
 
@@ -159,6 +160,8 @@ export async function withBenchApp<T>(
       );
     }
     await opts.prepare?.(db, { demo, customerIds });
+    // A live database has planner statistics; freshly seeded tables would have none.
+    await sql`analyze`.execute(db);
     await db.destroy();
 
     const ports = Array.from({ length: opts.procs }, (_, i) => 3900 + i);
