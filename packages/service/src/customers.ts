@@ -36,7 +36,8 @@ export async function findCustomer(
 /**
  * Locks the customer's wallet row — the first lock of every balance change — and
  * the customer row with it, so metrics and tier are read at their latest. Also
- * answers the wallet id and the account's catalog version, in one round trip.
+ * answers the wallet id, the account's catalog version and whether the customer is
+ * anyone's referee, in one round trip.
  */
 export function lockCustomer(trx: Trx, accountId: string, id: string) {
   return lockCustomerWhere(trx, accountId, "c.id", id);
@@ -61,16 +62,34 @@ async function lockCustomerWhere(
     .innerJoin("accounts as a", "a.id", "w.account_id")
     .selectAll("c")
     .select(["w.id as wallet_id", "a.catalog_version"])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom("referrals as r")
+            .select("r.id")
+            .whereRef("r.account_id", "=", "w.account_id")
+            .whereRef("r.referee_uuid", "=", "c.uuid"),
+        )
+        .as("is_referee"),
+    )
     .where("w.account_id", "=", accountId)
     .where(column, "=", value)
     .forUpdate(["w", "c"])
     .executeTakeFirst();
   if (!row) throw notFound("customer", value);
-  const { wallet_id, catalog_version, ...customer } = row;
+  const { wallet_id, catalog_version, is_referee, ...customer } = row;
   return {
     customer: customer as CustomerRow,
     walletId: wallet_id,
     catalogVersion: Number(catalog_version),
+    /**
+     * Whether a referral names the customer as referee. Referral rows are never deleted and are
+     * written only under this lock or with the customer's creation: a stale `false` can only
+     * follow a wait for an event that rewarded this referee, and a REWARDED referral settles
+     * nothing for a purchase without a code, as none does.
+     */
+    isReferee: Boolean(is_referee),
   };
 }
 

@@ -75,6 +75,8 @@ export async function earnEvent(
     source: string;
     pending: boolean;
     now: Date;
+    /** Whether a referral names the customer as referee (unknown: looked up). */
+    isReferee?: boolean | undefined;
   },
 ): Promise<Earned> {
   const { customer, catalog, facts, now } = o;
@@ -127,6 +129,7 @@ export async function earnEvent(
           catalog,
           customer,
           referralCode: o.payload.referral_code ?? null,
+          isReferee: o.isReferee,
           event: facts,
           now,
         })

@@ -104,6 +104,7 @@ export async function emitEvent(
         issuedAt,
         purchaseId,
         payloadHash,
+        isReferee: locked.isReferee,
         ...spending.process,
       });
       const view = toEventView(processed.event, input.customer_id);

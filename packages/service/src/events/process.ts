@@ -42,6 +42,8 @@ export interface ProcessOptions {
     /** The order echoed with its redemptions_result (shown as the result's `order`). */
     order: unknown;
   };
+  /** Whether a referral names the customer as referee, when the caller read it with the lock. */
+  isReferee?: boolean;
   /** The payload to store as the event's data, when earning saw another (the order as charged). */
   storedPayload?: EventPayload;
 }
@@ -84,6 +86,7 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
   const facts = eventFacts(payload, issuedAt);
   const earned = await earnEvent(trx, {
     accountId,
+    isReferee: opts.isReferee,
     catalog,
     customer,
     payload,

@@ -67,9 +67,12 @@ export async function prepareReferral(
     referralCode: string | null;
     event: EventFacts;
     now: Date;
+    /** Whether a referral names the customer as referee (lockCustomer reads it); unknown: looked up. */
+    isReferee?: boolean | undefined;
   },
 ): Promise<{ prepared: PreparedReferral | null; outcome: ReferralOutcome } | null> {
   const { accountId, customer } = o;
+  if (o.isReferee === false && !o.referralCode) return null;
   const existing = await trx
     .selectFrom("referrals")
     .selectAll()
