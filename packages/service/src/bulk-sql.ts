@@ -119,15 +119,19 @@ const columnLists = new WeakMap<BulkColumn[], { names: string; casts: string }>(
 /**
  * The rows as one jsonb parameter of positional rows (as insertRows sends them, every column
  * varying) and `select …` of them as `columns`, with the same text for any number of rows:
- * PostgreSQL prepares and plans such a statement once per connection. For the few rows of a
- * request; insertRows is for batches.
+ * PostgreSQL prepares and plans such a statement once per connection. Unlike insertRows, a
+ * jsonb column's cell is the value itself (an object, not json() text), nested in the rows'
+ * JSON, so it is serialised and parsed once. For the few rows of a request; insertRows is for
+ * batches.
  */
 export function selectRows(columns: BulkColumn[], rows: Record<string, unknown>[]) {
   let list = columnLists.get(columns);
   if (!list) {
     list = {
       names: columns.map(([name]) => `"${name}"`).join(", "),
-      casts: columns.map(([, type], i) => `(x->>${i})::${type}`).join(", "),
+      casts: columns
+        .map(([, type], i) => (type === "jsonb" ? `(x->${i})` : `(x->>${i})::${type}`))
+        .join(", "),
     };
     columnLists.set(columns, list);
   }

@@ -1,9 +1,10 @@
 import type { Accrual } from "@tally/core";
-import { type Database, json } from "@tally/db";
+import type { Database } from "@tally/db";
 import type { TCouponRedeem, TWalletLine } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
 import { newId } from "../deps.ts";
 import { accrualRows } from "../events/accrual-rows.ts";
+import { insertEventRows } from "../events/write.ts";
 import { assignGiftCards, type GiftCardPicks } from "../programs/gift-cards.ts";
 import { loadOpenLines } from "../wallet.ts";
 
@@ -74,9 +75,8 @@ export async function writeCouponRedemption(
     coupon: { ...coupon, campaign_id: campaign.id },
   };
   const rules = [...new Set(w.accruals.map((a) => a.rule_index))];
-  await trx
-    .insertInto("events")
-    .values({
+  await insertEventRows(trx, {
+    event: {
       account_id: accountId,
       id: eventId,
       customer_uuid: w.customer.uuid,
@@ -88,7 +88,7 @@ export async function writeCouponRedemption(
       reserve: null,
       purchase_id: null,
       migration_key: null,
-      payload: json(w.payload),
+      payload: w.payload,
       payload_hash: w.payloadHash,
       issued_at: now,
       processing_at: now,
@@ -98,13 +98,13 @@ export async function writeCouponRedemption(
       reversed_at: null,
       reservation_expires_at: null,
       reverse_reason: null,
-      rewarding_campaigns: json([{ id: campaign.id, name: campaign.name, rules }]),
-      result: json(result),
+      rewarding_campaigns: [{ id: campaign.id, name: campaign.name, rules }],
+      result,
       created_at: now,
-    })
-    .execute();
-  await trx.insertInto("wallet_lines").values(rows.lines).execute();
-  await trx.insertInto("transactions").values(rows.transactions).execute();
+    },
+    lines: rows.lines,
+    transactions: rows.transactions,
+  });
   await trx
     .insertInto("coupon_redemptions")
     .values({

@@ -1,5 +1,5 @@
 import type { Accrual } from "@tally/core";
-import { type Database, json } from "@tally/db";
+import type { Database } from "@tally/db";
 import type { TTransaction, TWalletLine } from "@tally/schemas";
 import type { Insertable, Selectable } from "kysely";
 import { newId } from "../deps.ts";
@@ -9,7 +9,7 @@ import { budgetPeriodOf } from "./budget.ts";
 type CampaignRow = Selectable<Database["campaigns"]>;
 
 /**
- * The ledger rows of credited accruals: per accrual one lot and one ACCUMULATION transaction,
+ * The ledger rows of credited accruals (jsonb columns as values, for insertRowsSql): per accrual one lot and one ACCUMULATION transaction,
  * both carrying the event id (what a reversal undoes) and the budget period charged. Pure: the
  * caller writes them. Also answers each accrual's lot id (gift cards drawn for it name the lot).
  */
@@ -97,11 +97,7 @@ export function accrualRows(o: {
     lines.push(line);
     lineViews.push(lineView);
     lineIdOf.set(a, line.id);
-    transactions.push({
-      ...transaction,
-      attributes: json(attributes),
-      metadata: json(transaction.metadata),
-    });
+    transactions.push({ ...transaction, attributes });
     transactionViews.push(toTransactionView({ ...transaction, attributes }, o.customer.id));
   }
   return { lines, transactions, lineViews, transactionViews, lineIdOf };

@@ -104,7 +104,7 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
   const transactions: Insertable<Database["transactions"]>[] = [];
   const transactionViews = [];
   for (const t of opts.redemption?.transactions ?? []) {
-    transactions.push({ ...t, attributes: json(t.attributes), metadata: json(t.metadata) });
+    transactions.push(t);
     transactionViews.push(
       toTransactionView(t as Selectable<Database["transactions"]>, customer.id),
     );
@@ -169,7 +169,7 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
     reserve: payload.reserve ?? null,
     purchase_id: opts.purchaseId ?? null,
     migration_key: null,
-    payload: json(stored),
+    payload: stored,
     payload_hash: opts.payloadHash ?? "",
     issued_at: issuedAt,
     processing_at: now,
@@ -179,8 +179,8 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
     reversed_at: null,
     reservation_expires_at: pending?.expiresAt ?? null,
     reverse_reason: null,
-    rewarding_campaigns: json(rewarding),
-    result: json(result),
+    rewarding_campaigns: rewarding,
+    result,
     created_at: now,
   };
   const customerUpdate = next.changed
@@ -198,13 +198,7 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
     now,
   });
   // The stored row, as the database would hand it back (no need to read it back).
-  const storedEvent: EventRow = {
-    ...(event as EventRow),
-    source: opts.source,
-    payload: stored,
-    rewarding_campaigns: rewarding,
-    result,
-  };
+  const storedEvent: EventRow = { ...(event as EventRow), source: opts.source };
   return {
     event: storedEvent,
     customer: next.changed ? next.customer : customer,

@@ -12,6 +12,22 @@ import { liveReservedOf } from "../wallet.ts";
 type Trx = Transaction<Database>;
 type LineRow = Selectable<Database["wallet_lines"]>;
 
+type Row<T extends keyof Database> = Insertable<Database[T]>;
+
+/**
+ * A new event with its lots and transactions (jsonb columns as values), in one statement that
+ * is the same for every event: what coupon redemptions and referrers' events write.
+ */
+export async function insertEventRows(
+  trx: Trx,
+  w: { event: Row<"events">; lines: Row<"wallet_lines">[]; transactions: Row<"transactions">[] },
+): Promise<void> {
+  await sql`
+    with new_lines as (${insertRowsSql("wallet_lines", LINE_COLUMNS, w.lines)}),
+    new_transactions as (${insertRowsSql("transactions", TRANSACTION_COLUMNS, w.transactions)})
+    ${insertRowsSql("events", EVENT_COLUMNS, [w.event])}`.execute(trx);
+}
+
 /** An event's columns but its key and creation time: what fulfilling a stored event rewrites. */
 const EVENT_CHANGE_COLUMNS = EVENT_COLUMNS.filter(
   ([name]) => !["account_id", "id", "created_at"].includes(name),

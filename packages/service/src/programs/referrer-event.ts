@@ -1,8 +1,9 @@
 import type { Accrual } from "@tally/core";
-import { type Database, json } from "@tally/db";
+import type { Database } from "@tally/db";
 import type { Transaction } from "kysely";
 import { newId } from "../deps.ts";
 import { accrualRows } from "../events/accrual-rows.ts";
+import { insertEventRows } from "../events/write.ts";
 import { assignGiftCards, type GiftCardPicks, type SkippedGiftCard } from "./gift-cards.ts";
 import { type PreparedReferral, REFERRAL_EVENT_TYPE } from "./referrals.ts";
 
@@ -79,9 +80,8 @@ export async function writeReferrerEvent(
     referral,
     ...(o.skipped.length ? { gift_card_skipped: o.skipped } : {}),
   };
-  await trx
-    .insertInto("events")
-    .values({
+  await insertEventRows(trx, {
+    event: {
       account_id: o.accountId,
       id: eventId,
       customer_uuid: customer.uuid,
@@ -93,7 +93,7 @@ export async function writeReferrerEvent(
       reserve: null,
       purchase_id: null,
       migration_key: null,
-      payload: json(payload),
+      payload,
       payload_hash: "",
       issued_at: o.now,
       processing_at: o.now,
@@ -103,20 +103,18 @@ export async function writeReferrerEvent(
       reversed_at: null,
       reservation_expires_at: null,
       reverse_reason: null,
-      rewarding_campaigns: json([
+      rewarding_campaigns: [
         {
           id: campaign.id,
           name: campaign.name,
           rules: [...new Set(o.accruals.map((a) => a.rule_index))],
         },
-      ]),
-      result: json(result),
+      ],
+      result,
       created_at: o.now,
-    })
-    .execute();
-  if (rows.lines.length) await trx.insertInto("wallet_lines").values(rows.lines).execute();
-  if (rows.transactions.length) {
-    await trx.insertInto("transactions").values(rows.transactions).execute();
-  }
+    },
+    lines: rows.lines,
+    transactions: rows.transactions,
+  });
   return eventId;
 }
