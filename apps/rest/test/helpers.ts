@@ -23,6 +23,11 @@ export function testClock() {
     pin(at: Date | null) {
       pinned = at;
     },
+    /** Back to real time: no pin, no offset (each test starts from the wall clock). */
+    reset() {
+      pinned = null;
+      offsetMs = 0;
+    },
   };
 }
 
@@ -52,7 +57,7 @@ export async function setupApp(): Promise<TestContext> {
 
 /**
  * The per-file hooks every API test file wants: one app and database for the file,
- * the clock released and the ledger invariant checked after every test, the
+ * the clock reset to real time and the ledger invariant checked after every test, the
  * database dropped at the end. The returned context is filled in before tests run.
  */
 export function useTestApp(): TestContext {
@@ -61,7 +66,7 @@ export function useTestApp(): TestContext {
     Object.assign(ctx, await setupApp());
   });
   afterEach(async () => {
-    ctx.clock.pin(null);
+    ctx.clock.reset();
     await expectLedgerBalanced(ctx);
   });
   afterAll(() => ctx.t.destroy());
