@@ -222,31 +222,39 @@ describe("reverse over an expired lot with a live hold", () => {
 });
 
 describe("budget period changed", () => {
-  it("reversal gives budget back to the period it was charged in even if divide_budget_in changed", async () => {
-    const { tenant, customerId, campaignId } = await withPoints(0, {
-      budget: 10,
-      extra: { divide_budget_in: "daily" },
-    });
-    const a = await emit(tenant, purchase(customerId, 100)); // day row full (10)
-    expect(a.result.accumulations).toHaveLength(1);
-    const get = await tenant.server.get(`/campaigns/${campaignId}`).expect(200);
-    const c = get.body.data;
-    const put = await tenant.server.put(`/campaigns/${campaignId}`, {
-      name: c.name,
-      attributes: c.attributes,
-      rules: c.rules,
-      budget: 10,
-      divide_budget_in: "monthly",
-      withoutEndDate: true,
-    });
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
-    const b = await emit(tenant, purchase(customerId, 100)); // month row full (10)
-    expect(b.result.accumulations).toHaveLength(1);
-    await tenant.server.post(`/behavior/events/${a.id}/reverse`, {}).expect(200);
-    // a's 10 were charged to the daily row; the monthly row must stay full.
-    const c2 = await emit(tenant, purchase(customerId, 100));
-    expect(c2.result.accumulations).toHaveLength(0);
-  });
+  // On the 1st of a month the day's period and the month's start at the same instant.
+  it.each([
+    ["mid-month", "2030-03-14T10:00:00Z"],
+    ["on the 1st", "2030-03-01T10:00:00Z"],
+  ])(
+    "reversal gives budget back to the period it was charged in even if divide_budget_in changed (%s)",
+    async (_, at) => {
+      ctx.clock.pin(new Date(at));
+      const { tenant, customerId, campaignId } = await withPoints(0, {
+        budget: 10,
+        extra: { divide_budget_in: "daily" },
+      });
+      const a = await emit(tenant, purchase(customerId, 100)); // day row full (10)
+      expect(a.result.accumulations).toHaveLength(1);
+      const get = await tenant.server.get(`/campaigns/${campaignId}`).expect(200);
+      const c = get.body.data;
+      const put = await tenant.server.put(`/campaigns/${campaignId}`, {
+        name: c.name,
+        attributes: c.attributes,
+        rules: c.rules,
+        budget: 10,
+        divide_budget_in: "monthly",
+        withoutEndDate: true,
+      });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+      const b = await emit(tenant, purchase(customerId, 100)); // month row full (10)
+      expect(b.result.accumulations).toHaveLength(1);
+      await tenant.server.post(`/behavior/events/${a.id}/reverse`, {}).expect(200);
+      // a's 10 were charged to the daily row; the monthly row must stay full.
+      const c2 = await emit(tenant, purchase(customerId, 100));
+      expect(c2.result.accumulations).toHaveLength(0);
+    },
+  );
 });
 
 describe("migrated events", () => {

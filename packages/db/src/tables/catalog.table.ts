@@ -56,6 +56,8 @@ export interface CampaignTable {
 export interface CampaignBudgetUsageTable {
   account_id: string;
   campaign_id: string;
+  /** The campaign's divide_budget_in when charged ('none' without one). */
+  division: Generated<"none" | "daily" | "weekly" | "monthly">;
   period_start: Timestamp;
   used: Numeric;
 }

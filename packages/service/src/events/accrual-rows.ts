@@ -59,10 +59,12 @@ export function accrualRows(o: {
       created_at: o.now,
     };
     const lineView = toLineView(line);
+    const budget = budgetPeriodOf(campaign, o.now);
     const attributes = {
       line: lineView,
       campaign_name: campaign?.name ?? null,
-      budget_period: budgetPeriodOf(campaign, o.now),
+      budget_period: budget?.start ?? null,
+      budget_division: budget?.division ?? null,
       ...o.attributes,
     };
     const name = campaign?.name ?? a.campaign_id;

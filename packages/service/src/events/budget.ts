@@ -4,17 +4,25 @@ import { type Selectable, sql, type Transaction } from "kysely";
 
 type Trx = Transaction<Database>;
 
+type BudgetFields = Pick<Selectable<Database["campaigns"]>, "budget" | "divide_budget_in">;
+
+/** The division a campaign's budget use is kept in: its divide_budget_in, or 'none'. */
+export const budgetDivisionOf = (campaign: BudgetFields) => campaign.divide_budget_in ?? "none";
+
 /**
- * The budget period an accrual of `campaign` at `at` is charged to (ISO), recorded in its
- * ACCUMULATION transaction so a reversal gives the use back to that very period; null without
- * a budget.
+ * The budget period an accrual of `campaign` at `at` is charged to (its division and start,
+ * ISO), recorded in its ACCUMULATION transaction so a reversal gives the use back to that very
+ * period; null without a budget.
  */
 export function budgetPeriodOf(
-  campaign: Pick<Selectable<Database["campaigns"]>, "budget" | "divide_budget_in"> | undefined,
+  campaign: BudgetFields | undefined,
   at: Date,
-): string | null {
+): { division: string; start: string } | null {
   if (!campaign || campaign.budget === null) return null;
-  return budgetPeriodStart(campaign.divide_budget_in, at).toISOString();
+  return {
+    division: budgetDivisionOf(campaign),
+    start: budgetPeriodStart(campaign.divide_budget_in, at).toISOString(),
+  };
 }
 
 /**
@@ -50,12 +58,13 @@ export async function applyBudgets(
       .values({
         account_id: opts.accountId,
         campaign_id: campaign.id,
+        division: budgetDivisionOf(campaign),
         period_start: budgetPeriodStart(campaign.divide_budget_in, opts.at),
         used: cost.toString(),
       })
       .onConflict((oc) =>
         oc
-          .columns(["account_id", "campaign_id", "period_start"])
+          .columns(["account_id", "campaign_id", "division", "period_start"])
           .doUpdateSet({ used: sql`campaign_budget_usage.used + excluded.used` })
           .where(
             sql<boolean>`campaign_budget_usage.used + excluded.used <= ${campaign.budget}::numeric`,

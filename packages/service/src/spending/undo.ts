@@ -198,6 +198,8 @@ async function expiredByLine(trx: Trx, accountId: string, lineIds: string[]) {
 /** A campaign's budget use to give back, in the period its credit was charged to. */
 export interface BudgetGiveBack {
   campaignId: string;
+  /** The division charged; null on rows recorded before divisions were (any division matches). */
+  division: string | null;
   period: string;
   cost: Decimal;
 }
@@ -205,9 +207,14 @@ export interface BudgetGiveBack {
 /** What an event's ACCUMULATION rows charged to budgets (each row records its period). */
 function budgetGiveBacks(accumulations: TxRow[]): BudgetGiveBack[] {
   return accumulations.flatMap((t) => {
-    const period = (t.attributes as { budget_period?: string | null } | null)?.budget_period;
+    const attributes = t.attributes as {
+      budget_period?: string | null;
+      budget_division?: string | null;
+    } | null;
+    const period = attributes?.budget_period;
+    const division = attributes?.budget_division ?? null;
     return t.campaign_id && period
-      ? [{ campaignId: t.campaign_id, period, cost: dec(t.cost) }]
+      ? [{ campaignId: t.campaign_id, division, period, cost: dec(t.cost) }]
       : [];
   });
 }
@@ -220,11 +227,12 @@ function budgetGiveBacks(accumulations: TxRow[]): BudgetGiveBack[] {
 export async function giveBackBudgets(trx: Trx, accountId: string, giveBacks: BudgetGiveBack[]) {
   const costs = new Map<string, BudgetGiveBack>();
   for (const g of giveBacks) {
-    const key = `${g.campaignId}/${g.period}`;
+    const key = `${g.campaignId}/${g.division}/${g.period}`;
     const c = costs.get(key);
     costs.set(key, c ? { ...c, cost: c.cost.plus(g.cost) } : g);
   }
-  // Keys are `<campaign uuid>/<period>`: fixed-width ids, so key order is campaign id order.
+  // Keys are `<campaign uuid>/<division>/<period>`: fixed-width ids first, so key order is
+  // campaign id order.
   const ordered = [...costs.keys()].sort().map((key) => costs.get(key)!);
   for (const c of ordered) {
     await trx
@@ -233,6 +241,7 @@ export async function giveBackBudgets(trx: Trx, accountId: string, giveBacks: Bu
       .where("account_id", "=", accountId)
       .where("campaign_id", "=", c.campaignId)
       .where("period_start", "=", new Date(c.period))
+      .$if(c.division !== null, (q) => q.where("division", "=", c.division as "none"))
       .execute();
   }
 }
