@@ -1,9 +1,9 @@
 import { type CompiledCampaign, compileCampaign, type Rule, storedPunches } from "@tally/core";
-import type { Database } from "@tally/db";
+import type { Database, Db } from "@tally/db";
 import type { Selectable, Transaction } from "kysely";
 import { campaignFacts } from "./events/facts.ts";
 
-type Trx = Transaction<Database>;
+type Executor = Transaction<Database> | Db;
 
 type CampaignRow = Selectable<Database["campaigns"]>;
 
@@ -32,7 +32,11 @@ const cache = new Map<string, Catalog>();
  * Cached per process: triggers bump the version on every catalog write, so a
  * cached copy is used only while it is still the current one.
  */
-export async function loadCatalog(trx: Trx, accountId: string, version: number): Promise<Catalog> {
+export async function loadCatalog(
+  trx: Executor,
+  accountId: string,
+  version: number,
+): Promise<Catalog> {
   const cached = cache.get(accountId);
   if (cached && cached.version === version) return cached;
   const [brands, tiers, rewards, campaigns] = await Promise.all([
@@ -104,7 +108,7 @@ export async function loadCatalog(trx: Trx, accountId: string, version: number):
 }
 
 /** The account's current catalog version. */
-export async function catalogVersion(trx: Trx, accountId: string): Promise<number> {
+export async function catalogVersion(trx: Executor, accountId: string): Promise<number> {
   const row = await trx
     .selectFrom("accounts")
     .select("catalog_version")

@@ -33,6 +33,25 @@ export async function findCustomer(
   return row;
 }
 
+/** findCustomer with the account's catalog version, in one round trip (no lock). */
+export async function findCustomerAndCatalogVersion(
+  db: Trx | ServiceDeps["db"],
+  accountId: string,
+  id: string,
+): Promise<{ customer: CustomerRow; catalogVersion: number }> {
+  const row = await db
+    .selectFrom("customers as c")
+    .innerJoin("accounts as a", "a.id", "c.account_id")
+    .selectAll("c")
+    .select("a.catalog_version")
+    .where("c.account_id", "=", accountId)
+    .where("c.id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw notFound("customer", id);
+  const { catalog_version, ...customer } = row;
+  return { customer, catalogVersion: Number(catalog_version) };
+}
+
 /**
  * Locks the customer's wallet row — the first lock of every balance change — and
  * the customer row with it, so metrics and tier are read at their latest. Also

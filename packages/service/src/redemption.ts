@@ -9,18 +9,18 @@ import {
   type RenderedOrder,
   renderRedemptions,
 } from "@tally/core";
-import type { Database } from "@tally/db";
+import type { Database, Db } from "@tally/db";
 import type { TPreviewRequest } from "@tally/schemas";
 import type Decimal from "decimal.js";
 import { sql, type Transaction } from "kysely";
-import { type Catalog, catalogVersion, loadCatalog } from "./catalog.ts";
-import { type CustomerRow, findCustomer } from "./customers.ts";
+import { type Catalog, loadCatalog } from "./catalog.ts";
+import { type CustomerRow, findCustomerAndCatalogVersion } from "./customers.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { customerFacts, eventFacts, rewardFacts } from "./events/facts.ts";
 import { toRewardView } from "./views.ts";
 import { liveReservedOf } from "./wallet.ts";
 
-type Trx = Transaction<Database>;
+type Executor = Db | Transaction<Database>;
 
 /** Every reward id named by a redeem array of the order (products, shipping, order). */
 export function redeemIdsOf(order: Order): string[] {
@@ -34,7 +34,7 @@ export function redeemIdsOf(order: Order): string[] {
 
 /** Available units per reward of a customer: unexpired lots, remaining − live holds (no locks). */
 export async function loadAvailableBalances(
-  trx: Trx,
+  trx: Executor,
   opts: { accountId: string; customerUuid: string; rewardIds: string[]; now: Date },
 ): Promise<Map<string, Decimal>> {
   if (opts.rewardIds.length === 0) return new Map();
@@ -75,16 +75,20 @@ export function redeemableRewards(catalog: Catalog, ids: string[]): Map<string, 
   return out;
 }
 
-/**
- * Loads what a redemption over `order` depends on and runs the engine: the shared step of
- * preview and commit (commit locks the wallet first and passes its transaction).
- */
-export async function computeOrderRedemption(
-  trx: Trx,
-  opts: { accountId: string; customer: CustomerRow; brandId: string; order: Order; now: Date },
+/** Loads what a preview's redemption over `order` depends on and runs the engine. */
+async function computeOrderRedemption(
+  trx: Executor,
+  opts: {
+    accountId: string;
+    customer: CustomerRow;
+    catalogVersion: number;
+    brandId: string;
+    order: Order;
+    now: Date;
+  },
 ): Promise<RedemptionOutcome> {
   const { accountId, customer, brandId, order, now } = opts;
-  const catalog = await loadCatalog(trx, accountId, await catalogVersion(trx, accountId));
+  const catalog = await loadCatalog(trx, accountId, opts.catalogVersion);
   if (!catalog.brands.has(brandId)) {
     throw new DomainError("NOT_FOUND", `brand_id: brand ${JSON.stringify(brandId)} not found`);
   }
@@ -112,7 +116,9 @@ export async function computeOrderRedemption(
 
 /**
  * PUT /events/redeem/preview: the order echoed with `redemptions_result` where it carried redeem
- * arrays (decisions §7). Read-only: nothing is locked, reserved or written.
+ * arrays (decisions §7). Read-only: nothing is locked, reserved or written. Its two reads (the
+ * customer with the catalog version, then the balances) run outside a transaction: a preview is
+ * advisory, and an event committed between them is one the preview could as well have followed.
  */
 export async function previewRedemption(
   deps: ServiceDeps,
@@ -120,22 +126,18 @@ export async function previewRedemption(
   input: TPreviewRequest,
 ): Promise<{ customer_id: string; brand_id: string; order: RenderedOrder }> {
   const now = deps.now();
-  return deps.db
-    .transaction()
-    .setAccessMode("read only")
-    .execute(async (trx) => {
-      const customer = await findCustomer(trx, accountId, input.customer_id);
-      const outcome = await computeOrderRedemption(trx, {
-        accountId,
-        customer,
-        brandId: input.brand_id,
-        order: input.order,
-        now,
-      });
-      return {
-        customer_id: input.customer_id,
-        brand_id: input.brand_id,
-        order: renderRedemptions(input.order, outcome),
-      };
-    });
+  const found = await findCustomerAndCatalogVersion(deps.db, accountId, input.customer_id);
+  const outcome = await computeOrderRedemption(deps.db, {
+    accountId,
+    customer: found.customer,
+    catalogVersion: found.catalogVersion,
+    brandId: input.brand_id,
+    order: input.order,
+    now,
+  });
+  return {
+    customer_id: input.customer_id,
+    brand_id: input.brand_id,
+    order: renderRedemptions(input.order, outcome),
+  };
 }

@@ -141,11 +141,10 @@ export async function moveRemaining(
 ): Promise<void> {
   const rows = sortByLine(changes).filter((c) => !c.delta.isZero());
   if (rows.length === 0) return;
-  const values = sql.join(
-    rows.map((c) => sql`(${c.lineId}::uuid, ${c.delta.toString()}::numeric)`),
-  );
+  // One jsonb parameter, so the statement's text is the same for any number of lots.
+  const changed = JSON.stringify(rows.map((c) => ({ id: c.lineId, delta: c.delta.toString() })));
   await sql`update wallet_lines l set remaining = l.remaining + v.delta
-    from (values ${values}) as v(id, delta)
+    from jsonb_to_recordset(${changed}::jsonb) as v(id uuid, delta numeric)
     where l.account_id = ${accountId} and l.id = v.id`.execute(trx);
 }
 
