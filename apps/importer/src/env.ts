@@ -9,6 +9,8 @@ export const ZEnvSchema = z.object({
     .string()
     .default(fileURLToPath(new URL("../../../.data/pglite", import.meta.url))),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(5),
+  /** `off` behind a pooler that cannot keep server-side prepared statements (see README). */
+  DB_PREPARED_STATEMENTS: z.enum(["on", "off"]).default("on"),
   WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   // Cron expressions (UTC) of the maintenance jobs; "off" disables one.
   ...ZSchedulerEnvShape,

@@ -10,6 +10,7 @@ const { db, kind } = createDb({
   databaseUrl: env.DATABASE_URL,
   dataDir: env.TALLY_DATA_DIR,
   poolSize: env.DB_POOL_SIZE,
+  preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
 });
 await migrateToLatest(db);
 const controller = new AbortController();

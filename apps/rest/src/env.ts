@@ -13,6 +13,8 @@ export const ZEnvSchema = z.object({
   DEMO_API_KEY: z.string().min(8).optional(),
   JWT_SECRET: z.string().min(32).optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /** `off` behind a pooler that cannot keep server-side prepared statements (see README). */
+  DB_PREPARED_STATEMENTS: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["info", "error", "silent"]).default("info"),
   /** Per account: `1/<seconds>s,<count>/h` for the migrate routes, or `off`. */
   MIGRATION_RATE_LIMIT: z

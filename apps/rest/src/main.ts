@@ -11,6 +11,7 @@ const { db, kind } = createDb({
   databaseUrl: env.DATABASE_URL,
   dataDir: env.TALLY_DATA_DIR,
   poolSize: env.DB_POOL_SIZE,
+  preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
 });
 await migrateToLatest(db);
 const deps = { db, now: () => new Date() };

@@ -76,6 +76,7 @@ async function main(): Promise<number> {
     databaseUrl: withAsyncCommit(env.DATABASE_URL),
     dataDir: env.TALLY_DATA_DIR,
     poolSize: Math.max(env.DB_POOL_SIZE, concurrency + 1),
+    preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
   });
   const progress = createProgressReporter({ tty: Boolean(process.stdout.isTTY) });
   let last: TImportProgress | undefined;
