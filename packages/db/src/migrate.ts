@@ -6,6 +6,7 @@ import * as programs from "./migrations/2026-11-23T00-00-00_programs.ts";
 import * as importIndexes from "./migrations/2026-11-29T00-00-00_import-indexes.ts";
 import * as customerMigrationKeys from "./migrations/2026-11-29T10-00-00_customer-migration-keys.ts";
 import * as budgetDivision from "./migrations/2026-11-29T12-00-00_budget-division.ts";
+import * as eventsLz4 from "./migrations/2026-11-29T13-00-00_events-lz4.ts";
 
 /** Migrations in order. Names are timestamps; a merged migration never changes. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-29T00-00-00_import-indexes": importIndexes,
   "2026-11-29T10-00-00_customer-migration-keys": customerMigrationKeys,
   "2026-11-29T12-00-00_budget-division": budgetDivision,
+  "2026-11-29T13-00-00_events-lz4": eventsLz4,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -37,6 +37,18 @@ describe("createDb", () => {
   });
 });
 
+it("compresses events' payload and result with LZ4 where the server has it", async () => {
+  const r = await sql<{ lz4: boolean; methods: string[] }>`
+    select 'lz4' = any(s.enumvals) as lz4, array_agg(a.attcompression::text order by a.attname) as methods
+    from pg_settings s, pg_attribute a
+    where s.name = 'default_toast_compression' and a.attrelid = 'events'::regclass
+      and a.attname in ('payload', 'result')
+    group by s.enumvals`.execute(t.db);
+  const { lz4, methods } = r.rows[0]!;
+  // 'l' is LZ4; '' is the server's default (pglz), all PGlite has.
+  expect(methods).toEqual(lz4 ? ["l", "l"] : ["", ""]);
+});
+
 describe.skipIf(!process.env.DATABASE_URL)("prepared statements (PostgreSQL)", () => {
   const prepared = async (options: {
     preparedStatements?: boolean;
