@@ -9,7 +9,7 @@ import { toTransactionView } from "../views.ts";
 import { accrualRows } from "./accrual-rows.ts";
 import { earnEvent } from "./earn.ts";
 import { customerFacts, type EventPayload, eventFacts, tierFacts } from "./facts.ts";
-import { type LotChange, writeEvent } from "./write.ts";
+import { writeEvent } from "./write.ts";
 
 type Trx = Transaction<Database>;
 type CustomerRow = Selectable<Database["customers"]>;
@@ -44,8 +44,6 @@ export interface ProcessOptions {
   };
   /** Whether a referral names the customer as referee, when the caller read it with the lock. */
   isReferee?: boolean;
-  /** Signed changes to lots' remaining amounts (spent lots), made by the event's write statement. */
-  lotChanges?: LotChange[];
   /** The payload to store as the event's data, when earning saw another (the order as charged). */
   storedPayload?: EventPayload;
 }
@@ -197,7 +195,6 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
     customerUpdate,
     event,
     existing: opts.existing ?? false,
-    lotChanges: opts.lotChanges ?? [],
     now,
   });
   // The stored row, as the database would hand it back (no need to read it back).

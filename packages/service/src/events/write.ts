@@ -1,5 +1,4 @@
 import type { Database } from "@tally/db";
-import type Decimal from "decimal.js";
 import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
 import {
   EVENT_COLUMNS,
@@ -34,22 +33,14 @@ const EVENT_CHANGE_COLUMNS = EVENT_COLUMNS.filter(
   ([name]) => !["account_id", "id", "created_at"].includes(name),
 );
 
-/** A signed change to a lot's remaining amount (a spend is negative). */
-export interface LotChange {
-  lineId: string;
-  delta: Decimal;
-}
-
 /**
- * One round trip for every write of an event: data-modifying CTEs lower the lots it
- * spent, insert the new lots and transactions, update the customer and insert the
- * event; the statement answers the event and the wallet's open lots as they were
- * before this event, with the spent lots' changes applied (exact amounts as text).
- * Under the wallet lock nothing else can change them, so those plus the new lots are
- * the wallet after the event. The rows travel as jsonb parameters, so the statement's
- * text is the same for every event that spends nothing (two texts: a new event, a
- * fulfilled one) and each connection plans it once; spent lots are a VALUES list,
- * whose length the planner sees.
+ * One round trip for every write of an event: data-modifying CTEs insert the lots
+ * and transactions, update the customer and insert the event; the statement
+ * answers the event and the wallet's open lots as they were before this event
+ * (exact amounts as text). Under the wallet lock nothing else can change them, so
+ * old lots plus the new ones are the wallet after the event. The rows travel as
+ * jsonb parameters, so the statement's text is the same for every event (two texts:
+ * a new event, a fulfilled one) and each connection plans it once.
  */
 export async function writeEvent(
   trx: Trx,
@@ -62,16 +53,10 @@ export async function writeEvent(
     customerUpdate: { metrics: string; tier_id: string; updated_at: Date } | null;
     event: Insertable<Database["events"]>;
     existing: boolean;
-    /** Spent lots, one change per lot (see sortByLine). */
-    lotChanges: LotChange[];
     now: Date;
   },
 ): Promise<{ openLines: LineRow[] }> {
   const set = w.customerUpdate;
-  const moved = w.lotChanges.filter((c) => !c.delta.isZero());
-  const changes = moved.length
-    ? sql`values ${sql.join(moved.map((c) => sql`(${c.lineId}::uuid, ${c.delta.toString()}::numeric)`))}`
-    : sql`select null::uuid, null::numeric where false`;
   // A fulfilled event keeps its id, creation time and origin; everything else is rewritten.
   const change = selectRows(EVENT_CHANGE_COLUMNS, [w.event]);
   const event = w.existing
@@ -79,12 +64,7 @@ export async function writeEvent(
         where account_id = ${w.accountId} and id = ${w.event.id} returning id`
     : sql`${insertRowsSql("events", EVENT_COLUMNS, [w.event])} returning id`;
   const { rows } = await sql<{ id: string; open_lines: OpenLineJson[] }>`
-    with lot_changes (id, delta) as (${changes}),
-    moved_lines as (
-      update wallet_lines l set remaining = l.remaining + c.delta from lot_changes c
-      where l.account_id = ${w.accountId} and l.id = c.id
-    ),
-    new_lines as (${insertRowsSql("wallet_lines", LINE_COLUMNS, w.lines)}),
+    with new_lines as (${insertRowsSql("wallet_lines", LINE_COLUMNS, w.lines)}),
     new_transactions as (${insertRowsSql("transactions", TRANSACTION_COLUMNS, w.transactions)}),
     updated_customer as (
       update customers set metrics = ${set?.metrics ?? null}::jsonb, tier_id = ${set?.tier_id ?? null},
@@ -95,12 +75,11 @@ export async function writeEvent(
     select new_event.id, (
       select coalesce(json_agg(json_build_object(
         'id', l.id, 'reward_id', l.reward_id, 'campaign_id', l.campaign_id, 'brand_id', l.brand_id,
-        'event_id', l.event_id, 'amount', l.amount::text, 'remaining', (l.remaining + coalesce(c.delta, 0))::text,
+        'event_id', l.event_id, 'amount', l.amount::text, 'remaining', l.remaining::text,
         'reserved', (${liveReservedOf(w.now)})::text, 'issued_at', l.issued_at, 'expiration_date', l.expiration_date,
         'reservation_expires_at', l.reservation_expires_at)), '[]'::json)
-      from wallet_lines l left join lot_changes c on c.id = l.id
+      from wallet_lines l
       where l.account_id = ${w.accountId} and l.wallet_id = ${w.walletId} and l.remaining > 0
-        and l.remaining + coalesce(c.delta, 0) > 0
     ) as open_lines
     from new_event`.execute(trx);
   const row = rows[0];

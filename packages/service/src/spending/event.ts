@@ -7,7 +7,7 @@ import { newId } from "../deps.ts";
 import type { EventPayload } from "../events/facts.ts";
 import type { ProcessOptions } from "../events/process.ts";
 import { toLineView } from "../views.ts";
-import { type Draw, holdDraws, pickDraws, sortByLine } from "./lots.ts";
+import { type Draw, holdDraws, moveRemaining, pickDraws } from "./lots.ts";
 import { checkRedemption, type EventRedemption, hasRedeem, redemptionRecords } from "./redeem.ts";
 
 type Trx = Transaction<Database>;
@@ -34,10 +34,12 @@ export async function spendForEvent(
   const plan = await checkRedemption(trx, opts);
   const draws = pickDraws(plan.lots, plan.outcome.draws, now);
   if (!pending) {
-    // The lots are lowered by the event's write statement (one round trip fewer).
-    const spent = recordSpend({ ...opts, eventId, plan, draws });
-    const lotChanges = sortByLine(draws.map((d) => ({ lineId: d.line.id, delta: d.amount.neg() })));
-    return { ...spent, process: { ...spent.process, lotChanges } };
+    await moveRemaining(
+      trx,
+      accountId,
+      draws.map((d) => ({ lineId: d.line.id, delta: d.amount.neg() })),
+    );
+    return recordSpend({ ...opts, eventId, plan, draws });
   }
   await holdDraws(trx, { accountId, eventId, draws, expiresAt: pending.expiresAt, now }, newId);
   const lines = draws.map((d) =>

@@ -222,8 +222,7 @@ export async function settleHolds(
 }
 
 /** Per lot, summed and in ascending id order (one lock order for row updates). */
-/** Changes to lots merged per lot, in lot id order (the order lots are locked in). */
-export function sortByLine(changes: { lineId: string; delta: Decimal }[]) {
+function sortByLine(changes: { lineId: string; delta: Decimal }[]) {
   const by = new Map<string, Decimal>();
   for (const c of changes) by.set(c.lineId, (by.get(c.lineId) ?? ZERO).plus(c.delta));
   return [...by].sort(([a], [b]) => (a < b ? -1 : 1)).map(([lineId, delta]) => ({ lineId, delta }));
