@@ -20,31 +20,69 @@ export interface CreateDbOptions {
    * pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
    */
   preparedStatements?: boolean | undefined;
-  /** At most this many distinct statements are prepared per pool (default 500); later ones run unnamed. */
+  /**
+   * At most this many distinct statements are prepared per pool (default 200), each from its
+   * second use; later ones run unnamed.
+   */
   maxPreparedStatements?: number | undefined;
 }
 
 /**
- * A `pg` client that runs every parameterised query as a named prepared statement: each
- * connection parses and plans a statement once, then only binds and executes it (PostgreSQL
- * may keep a generic plan). The pool's clients share one name per text; parameterless
- * statements (BEGIN, COMMIT, multi-statement DDL) stay on the simple protocol.
+ * Errors after which a connection's prepared statement is stale: its result type changed (a
+ * column added by a migration another process ran) or it is gone.
+ */
+const STALE_STATEMENT_CODES = new Set(["0A000", "26000"]);
+
+/**
+ * A `pg` client that runs a parameterised query, from the second time its text is seen, as a
+ * named prepared statement: each connection parses and plans it once, then only binds and
+ * executes it (PostgreSQL may keep a generic plan). The pool's clients share one name per text;
+ * parameterless statements (BEGIN, COMMIT, multi-statement DDL) stay on the simple protocol.
+ * A statement that failed as stale is prepared again under a new name on that connection, so
+ * only the query that met it fails.
  */
 function preparingClient(limit: number): typeof pg.Client {
   const names = new Map<string, string>();
+  const seen = new Set<string>();
+  let generation = 0;
   const nameOf = (text: string) => {
-    let name = names.get(text);
-    if (name === undefined && names.size < limit) {
-      name = `tally_${names.size}`;
-      names.set(text, name);
+    const name = names.get(text);
+    if (name !== undefined || names.size >= limit) return name;
+    if (!seen.has(text)) {
+      if (seen.size >= 10 * limit) seen.clear();
+      seen.add(text);
+      return undefined;
     }
-    return name;
+    seen.delete(text);
+    const fresh = `tally_${names.size}`;
+    names.set(text, fresh);
+    return fresh;
   };
   class PreparingClient extends pg.Client {
+    /** This connection's names for texts whose shared statement went stale on it. */
+    readonly #renamed = new Map<string, string>();
+
     override query(config: any, values?: any, callback?: any): any {
       if (typeof config === "string" && Array.isArray(values) && values.length > 0) {
-        const name = nameOf(config);
-        if (name) return super.query({ text: config, values, name }, callback);
+        const shared = nameOf(config);
+        if (shared) {
+          const retire = (error: { code?: unknown } | null) => {
+            if (STALE_STATEMENT_CODES.has(String(error?.code))) {
+              this.#renamed.set(config, `${shared}_${++generation}`);
+            }
+          };
+          const named = { text: config, values, name: this.#renamed.get(config) ?? shared };
+          if (typeof callback === "function") {
+            return super.query(named, (error: Error | null, result: unknown) => {
+              retire(error as { code?: unknown } | null);
+              callback(error, result);
+            });
+          }
+          return super.query(named).catch((error: { code?: unknown }) => {
+            retire(error);
+            throw error;
+          });
+        }
       }
       return super.query(config, values, callback);
     }
@@ -80,7 +118,7 @@ export function createDb(options: CreateDbOptions = {}): { db: Db; kind: "postgr
       types: pgTypes() as pg.CustomTypesConfig,
       ...(options.preparedStatements === false
         ? {}
-        : { Client: preparingClient(options.maxPreparedStatements ?? 500) }),
+        : { Client: preparingClient(options.maxPreparedStatements ?? 200) }),
     });
     // An idle client dropped by the server (restart, terminate) must not crash the process.
     pool.on("error", (error) => console.error(`idle PostgreSQL connection lost: ${error.message}`));

@@ -77,6 +77,23 @@ describe.skipIf(!process.env.DATABASE_URL)("prepared statements (PostgreSQL)", (
     expect(await prepared({})).toEqual(["select $1::int + 1 as v", "select $1::text as w"]);
   });
 
+  it("prepares a statement again when a migration elsewhere changed its result type", async () => {
+    const { db } = createDb({ databaseUrl: t.url, poolSize: 1 });
+    try {
+      await sql`create table stale_probe (id int primary key)`.execute(t.db);
+      await sql`insert into stale_probe values (1)`.execute(t.db);
+      const read = () => sql<{ id: number; x?: number }>`select * from stale_probe where id = ${1}`;
+      for (const _ of [1, 2, 3]) expect((await read().execute(db)).rows).toEqual([{ id: 1 }]);
+      // Another process (the pool of t.db) adds a column: the prepared plan's row type is stale.
+      await sql`alter table stale_probe add column x int default 7`.execute(t.db);
+      await expect(read().execute(db)).rejects.toMatchObject({ code: "0A000" });
+      expect((await read().execute(db)).rows).toEqual([{ id: 1, x: 7 }]);
+    } finally {
+      await db.destroy();
+      await sql`drop table if exists stale_probe`.execute(t.db);
+    }
+  });
+
   it("stops naming new statements at the limit, and prepares none when turned off", async () => {
     expect(await prepared({ maxPreparedStatements: 1 })).toEqual(["select $1::int + 1 as v"]);
     expect(await prepared({ preparedStatements: false })).toEqual([]);
