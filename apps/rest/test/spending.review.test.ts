@@ -257,6 +257,37 @@ describe("budget period changed", () => {
   );
 });
 
+describe("budget use recorded before divisions", () => {
+  it("reversing such a credit gives its budget back to the one row of its period", async () => {
+    ctx.clock.pin(new Date("2030-03-14T10:00:00Z"));
+    const { tenant, customerId } = await withPoints(0, {
+      budget: 10,
+      extra: { divide_budget_in: "daily" },
+    });
+    const a = await emit(tenant, purchase(customerId, 100)); // the day's budget is full
+    expect(a.result.accumulations).toHaveLength(1);
+    // As an ACCUMULATION written before the division was recorded.
+    const rows = ctx.t.db
+      .selectFrom("transactions")
+      .select(["id", "attributes"])
+      .where("account_id", "=", tenant.accountId)
+      .where("event_id", "=", a.id);
+    for (const t of await rows.execute()) {
+      const { budget_division, ...attributes } = t.attributes as Record<string, unknown>;
+      expect(budget_division).toBe("daily");
+      await ctx.t.db
+        .updateTable("transactions")
+        .set({ attributes: JSON.stringify(attributes) })
+        .where("account_id", "=", tenant.accountId)
+        .where("id", "=", t.id)
+        .execute();
+    }
+    await tenant.server.post(`/behavior/events/${a.id}/reverse`, {}).expect(200);
+    const b = await emit(tenant, purchase(customerId, 100));
+    expect(b.result.accumulations).toHaveLength(1);
+  });
+});
+
 describe("migrated events", () => {
   it("refuses to reverse a migrated PURCHASE (409): migrated history stays as it was", async () => {
     const tenant = await newTenant(ctx);

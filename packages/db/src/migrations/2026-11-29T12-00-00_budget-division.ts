@@ -24,10 +24,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   );
 }
 
-/** Rows of one period start are merged back into one, their use summed. */
+/**
+ * Rows of one period start are merged back into one, which keeps the largest use (the use of
+ * one division; summing them would count a period against the budget twice).
+ */
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`create temporary table budget_usage_merged on commit drop as
-    select account_id, campaign_id, period_start, sum(used) as used
+    select account_id, campaign_id, period_start, max(used) as used
     from campaign_budget_usage group by account_id, campaign_id, period_start`.execute(db);
   await sql`delete from campaign_budget_usage`.execute(db);
   await sql`alter table campaign_budget_usage drop column division`.execute(db);

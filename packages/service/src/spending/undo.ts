@@ -235,15 +235,38 @@ export async function giveBackBudgets(trx: Trx, accountId: string, giveBacks: Bu
   // campaign id order.
   const ordered = [...costs.keys()].sort().map((key) => costs.get(key)!);
   for (const c of ordered) {
+    const division = c.division ?? (await legacyDivision(trx, accountId, c));
+    if (!division) continue;
     await trx
       .updateTable("campaign_budget_usage")
       .set({ used: sql`greatest(used - ${c.cost.toString()}::numeric, 0)` })
       .where("account_id", "=", accountId)
       .where("campaign_id", "=", c.campaignId)
+      .where("division", "=", division as "none")
       .where("period_start", "=", new Date(c.period))
-      .$if(c.division !== null, (q) => q.where("division", "=", c.division as "none"))
       .execute();
   }
+}
+
+/**
+ * The one usage row a credit recorded before divisions were gives back to: at the period's
+ * start, the row of the campaign's current division if there is one, else any (before the
+ * division column every period had a single row, which took the campaign's division then).
+ */
+async function legacyDivision(trx: Trx, accountId: string, g: BudgetGiveBack) {
+  const row = await trx
+    .selectFrom("campaign_budget_usage as u")
+    .innerJoin("campaigns as c", (j) =>
+      j.onRef("c.account_id", "=", "u.account_id").onRef("c.id", "=", "u.campaign_id"),
+    )
+    .select("u.division")
+    .where("u.account_id", "=", accountId)
+    .where("u.campaign_id", "=", g.campaignId)
+    .where("u.period_start", "=", new Date(g.period))
+    .orderBy(sql`u.division = coalesce(c.divide_budget_in, 'none')`, "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.division;
 }
 
 /** A reversed purchase leaves the metrics (spend and count) as if it had not happened. */
