@@ -11,15 +11,18 @@ export async function up(db: Kysely<any>): Promise<void> {
   await setCompression(db, "lz4");
 }
 
+/** Back to the server's default (what `up` left alone where there is no LZ4). */
 export async function down(db: Kysely<any>): Promise<void> {
-  await setCompression(db, "pglz");
+  await setCompression(db, "default");
 }
 
-async function setCompression(db: Kysely<any>, method: "lz4" | "pglz") {
-  const { rows } = await sql<{ available: boolean }>`
-    select ${method} = any(enumvals) as available from pg_settings
-    where name = 'default_toast_compression'`.execute(db);
-  if (!rows[0]?.available) return;
+async function setCompression(db: Kysely<any>, method: "lz4" | "default") {
+  if (method === "lz4") {
+    const { rows } = await sql<{ available: boolean }>`
+      select 'lz4' = any(enumvals) as available from pg_settings
+      where name = 'default_toast_compression'`.execute(db);
+    if (!rows[0]?.available) return;
+  }
   await sql`alter table events
     alter column payload set compression ${sql.raw(method)},
     alter column result set compression ${sql.raw(method)}`.execute(db);
