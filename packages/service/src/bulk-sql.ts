@@ -114,7 +114,10 @@ function constantIn(rows: Record<string, unknown>[], name: string): boolean {
   return true;
 }
 
-const columnLists = new WeakMap<BulkColumn[], { names: string; casts: string }>();
+const columnLists = new WeakMap<
+  BulkColumn[],
+  { names: string; casts: string; value: ((v: unknown) => unknown)[] }
+>();
 
 /**
  * The rows as one jsonb parameter of positional rows (as insertRows sends them, every column
@@ -132,10 +135,13 @@ export function selectRows(columns: BulkColumn[], rows: Record<string, unknown>[
       casts: columns
         .map(([, type], i) => (type === "jsonb" ? `(x->${i})` : `(x->>${i})::${type}`))
         .join(", "),
+      // A jsonb column's value goes as it is (a top-level number or date stays one).
+      value: columns.map(([, type]) => (type === "jsonb" ? (v: unknown) => v ?? null : cell)),
     };
     columnLists.set(columns, list);
   }
-  const json = JSON.stringify(rows.map((r) => columns.map(([name]) => cell(r[name]))));
+  const { value } = list;
+  const json = JSON.stringify(rows.map((r) => columns.map(([name], i) => value[i]!(r[name]))));
   return {
     /** The column list, quoted. */
     names: sql.raw(list.names),
