@@ -29,7 +29,11 @@ const app = createApp({
   migrationRateLimit: env.MIGRATION_RATE_LIMIT,
   logger: { error: (m, e) => console.error(m, e), info: log },
 });
-const server = app.listen(env.PORT, async () => {
+const server = app.listen(env.PORT, async (error?: Error) => {
+  if (error) {
+    console.error(`cannot listen on port ${env.PORT}: ${error.message}`);
+    process.exit(1);
+  }
   const port = (server.address() as { port: number }).port;
   const base = `http://localhost:${port}${API_PREFIX}`;
   log(
