@@ -30,6 +30,18 @@ describe("input nothing can store is a 400, never a 500", () => {
       "VALIDATION_FAILED",
       /metadata\.note/,
     );
+    expectError(
+      await tenant.server.post("/customers", { id: "x", metadata: { list: ["ok", "\ud800"] } }),
+      400,
+      "VALIDATION_FAILED",
+      /^metadata\.list\[1\]: .*surrogate/,
+    );
+    expectError(
+      await tenant.server.post("/customers", { id: "x", metadata: { "k\u0000": 1 } }),
+      400,
+      "VALIDATION_FAILED",
+      /^metadata: a key must not contain NUL/,
+    );
     expectError(await tenant.server.get("/customers/c%00x"), 400, "VALIDATION_FAILED", /path/);
     expectError(
       await tenant.server.get("/rewards?from=0&to=9&brand_id=%00"),

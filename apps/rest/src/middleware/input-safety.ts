@@ -11,24 +11,52 @@ function badString(value: string): string | null {
   return null;
 }
 
-/** The first value PostgreSQL could not store, with its path, or null. */
-function findUnsafe(value: unknown, path: string, depth: number): string | null {
+/** A value PostgreSQL could not store: why, and the keys and indexes leading to it. */
+interface Unsafe {
+  why: string;
+  at: (string | number)[];
+}
+
+/** The first value PostgreSQL could not store; allocates nothing while all is well. */
+function scan(value: unknown, depth: number): Unsafe | null {
   if (typeof value === "string") {
     const why = badString(value);
-    return why ? `${path || "body"}: ${why}` : null;
+    return why ? { why, at: [] } : null;
   }
   if (value === null || typeof value !== "object") return null;
-  if (depth > MAX_DEPTH) return `${path || "body"}: is nested more than ${MAX_DEPTH} levels deep`;
-  const entries = Array.isArray(value)
-    ? value.map((v, i) => [`[${i}]`, v] as const)
-    : Object.entries(value).map(([k, v]) => [path ? `.${k}` : k, v] as const);
-  for (const [key, child] of entries) {
+  if (depth > MAX_DEPTH) return { why: `is nested more than ${MAX_DEPTH} levels deep`, at: [] };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = scan(value[i], depth + 1);
+      if (found) {
+        found.at.unshift(i);
+        return found;
+      }
+    }
+    return null;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const keyProblem = badString(key);
-    if (keyProblem) return `${path || "body"}: a key ${keyProblem}`;
-    const found = findUnsafe(child, `${path}${key}`, depth + 1);
-    if (found) return found;
+    if (keyProblem) return { why: `a key ${keyProblem}`, at: [] };
+    const found = scan((value as Record<string, unknown>)[key], depth + 1);
+    if (found) {
+      found.at.unshift(key);
+      return found;
+    }
   }
   return null;
+}
+
+/** The first value PostgreSQL could not store, with its path under `root`, or null. */
+function findUnsafe(value: unknown, root: string): string | null {
+  const found = scan(value, 0);
+  if (!found) return null;
+  let path = root;
+  for (const step of found.at) {
+    path += typeof step === "number" ? `[${step}]` : path ? `.${step}` : step;
+  }
+  return `${path || "body"}: ${found.why}`;
 }
 
 /**
@@ -45,8 +73,8 @@ export const inputSafety: RequestHandler = (req, _res, next) => {
   }
   const problem =
     (badString(path) && `path: ${badString(path)}`) ||
-    findUnsafe(req.query, "query", 0) ||
-    findUnsafe(req.body, "", 0);
+    findUnsafe(req.query, "query") ||
+    findUnsafe(req.body, "");
   if (problem) throw new DomainError("VALIDATION_FAILED", problem);
   next();
 };
