@@ -1,5 +1,5 @@
 export { type CreateDbOptions, createDb, type Db } from "./create-db.ts";
-export { migrateToLatest } from "./migrate.ts";
+export { migrateBackTo, migrateToLatest } from "./migrate.ts";
 export type * from "./tables/account.table.ts";
 export type * from "./tables/catalog.table.ts";
 export type * from "./tables/customer.table.ts";

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
+import { type Migration, type MigrationProvider, Migrator, NO_MIGRATIONS } from "kysely/migration";
 import * as initial from "./migrations/2026-11-22T00-00-00_initial.ts";
 import * as liveHolds from "./migrations/2026-11-22T08-00-00_live-holds.ts";
 import * as programs from "./migrations/2026-11-23T00-00-00_programs.ts";
@@ -25,6 +25,17 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+/**
+ * Takes the schema back to just after migration `name` (every later one's `down`, newest
+ * first), or to before the first with null; answers the migrations undone.
+ */
+export async function migrateBackTo(db: Kysely<any>, name: string | null): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateTo(name ?? NO_MIGRATIONS);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).map((r) => r.migrationName);
 }

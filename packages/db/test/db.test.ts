@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../src/create-db.ts";
+import { migrateBackTo, migrateToLatest } from "../src/migrate.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
 
 let t: TestDatabase;
@@ -35,6 +36,49 @@ describe("createDb", () => {
       expect(names).toContain(table);
     }
   });
+});
+
+it("every migration's down undoes its up: all the way down, then up again", async () => {
+  const other = await createTestDatabase();
+  try {
+    const tables = async () =>
+      (
+        await sql<{ n: number }>`
+          select count(*) as n from information_schema.tables where table_schema = 'public'
+            and table_name not like 'kysely_%'`.execute(other.db)
+      ).rows[0]!.n;
+    expect(await tables()).toBeGreaterThan(10);
+    const undone = await migrateBackTo(other.db, null);
+    expect(undone.length).toBeGreaterThanOrEqual(7);
+    expect(await tables()).toBe(0);
+    expect(await migrateToLatest(other.db)).toEqual([...undone].reverse());
+  } finally {
+    await other.destroy();
+  }
+});
+
+it("budget-division's down merges the divisions of a period into one row, keeping the larger use", async () => {
+  const other = await createTestDatabase();
+  try {
+    const account = "00000000-0000-7000-8000-000000000001";
+    const campaign = "00000000-0000-7000-8000-000000000002";
+    await sql`insert into accounts (id, name) values (${account}, 'a')`.execute(other.db);
+    await sql`insert into campaigns (account_id, id, type, name, status, start_date)
+      values (${account}, ${campaign}, 'BEHAVIOR', 'c', 'ACTIVE', now())`.execute(other.db);
+    await sql`insert into campaign_budget_usage (account_id, campaign_id, division, period_start, used)
+      values (${account}, ${campaign}, 'daily', '2030-03-01', 4),
+             (${account}, ${campaign}, 'monthly', '2030-03-01', 6),
+             (${account}, ${campaign}, 'daily', '2030-03-02', 1)`.execute(other.db);
+    await migrateBackTo(other.db, "2026-11-29T10-00-00_customer-migration-keys");
+    const rows = await sql<{ period_start: Date; used: string }>`
+      select period_start, used from campaign_budget_usage order by period_start`.execute(other.db);
+    expect(rows.rows.map((r) => [r.period_start.toISOString().slice(0, 10), r.used])).toEqual([
+      ["2030-03-01", "6"],
+      ["2030-03-02", "1"],
+    ]);
+  } finally {
+    await other.destroy();
+  }
 });
 
 it("compresses events' payload and result with LZ4 where the server has it", async () => {
