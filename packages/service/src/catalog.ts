@@ -1,9 +1,8 @@
 import { type CompiledCampaign, compileCampaign, type Rule, storedPunches } from "@tally/core";
-import type { Database, Db } from "@tally/db";
-import type { Selectable, Transaction } from "kysely";
+import type { Database } from "@tally/db";
+import type { Selectable } from "kysely";
+import type { Executor } from "./deps.ts";
 import { campaignFacts } from "./events/facts.ts";
-
-type Executor = Transaction<Database> | Db;
 
 type CampaignRow = Selectable<Database["campaigns"]>;
 

@@ -8,7 +8,7 @@ import type {
 } from "@tally/schemas";
 import type { Selectable, Transaction, Updateable } from "kysely";
 import { type Catalog, catalogVersion, loadCatalog } from "./catalog.ts";
-import { newId, pgCode, type ServiceDeps, transact } from "./deps.ts";
+import { type Executor, newId, pgCode, type ServiceDeps, transact } from "./deps.ts";
 import { processEvent } from "./events/process.ts";
 import { registerReferral } from "./programs/referrals.ts";
 import { toCustomerView } from "./views.ts";
@@ -19,7 +19,7 @@ export type CustomerRow = Selectable<Database["customers"]>;
 
 /** The customer row of a caller's id, or the account-blind 404. */
 export async function findCustomer(
-  db: Trx | ServiceDeps["db"],
+  db: Executor,
   accountId: string,
   id: string,
 ): Promise<CustomerRow> {
@@ -35,7 +35,7 @@ export async function findCustomer(
 
 /** findCustomer with the account's catalog version, in one round trip (no lock). */
 export async function findCustomerAndCatalogVersion(
-  db: Trx | ServiceDeps["db"],
+  db: Executor,
   accountId: string,
   id: string,
 ): Promise<{ customer: CustomerRow; catalogVersion: number }> {
@@ -123,7 +123,7 @@ export function consentsTo(
 
 /** Customer + wallet as the API answers them (wallet id and rewards may be passed when known). */
 export async function customerWithWallet(
-  db: Trx | ServiceDeps["db"],
+  db: Executor,
   accountId: string,
   row: CustomerRow,
   now: Date,
@@ -385,13 +385,7 @@ export async function deleteDevices(deps: ServiceDeps, accountId: string, id: st
   return customerWithWallet(deps.db, accountId, updated, now);
 }
 
-function setDevices(
-  db: Trx | ServiceDeps["db"],
-  accountId: string,
-  uuid: string,
-  devices: unknown[],
-  now: Date,
-) {
+function setDevices(db: Executor, accountId: string, uuid: string, devices: unknown[], now: Date) {
   return db
     .updateTable("customers")
     .set({ devices: json(devices), updated_at: now })

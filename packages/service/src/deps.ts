@@ -8,6 +8,9 @@ export interface ServiceDeps {
   now: () => Date;
 }
 
+/** Where a query runs: the pool, or an open transaction. */
+export type Executor = Db | Transaction<Database>;
+
 /** Who is calling: the account behind the token and the kind of key it came from. */
 export interface Principal {
   accountId: string;

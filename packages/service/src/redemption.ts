@@ -9,18 +9,15 @@ import {
   type RenderedOrder,
   renderRedemptions,
 } from "@tally/core";
-import type { Database, Db } from "@tally/db";
 import type { TPreviewRequest } from "@tally/schemas";
 import type Decimal from "decimal.js";
-import { sql, type Transaction } from "kysely";
+import { sql } from "kysely";
 import { type Catalog, loadCatalog } from "./catalog.ts";
 import { type CustomerRow, findCustomerAndCatalogVersion } from "./customers.ts";
-import type { ServiceDeps } from "./deps.ts";
+import type { Executor, ServiceDeps } from "./deps.ts";
 import { customerFacts, eventFacts, rewardFacts } from "./events/facts.ts";
 import { toRewardView } from "./views.ts";
 import { liveReservedOf } from "./wallet.ts";
-
-type Executor = Db | Transaction<Database>;
 
 /** Every reward id named by a redeem array of the order (products, shipping, order). */
 export function redeemIdsOf(order: Order): string[] {

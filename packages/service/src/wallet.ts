@@ -1,10 +1,10 @@
 import { D, toWireNumber } from "@tally/core";
-import type { Database, Db } from "@tally/db";
+import type { Database } from "@tally/db";
 import type { TWallet } from "@tally/schemas";
-import { type Selectable, sql, type Transaction } from "kysely";
+import { type Selectable, sql } from "kysely";
+import type { Executor } from "./deps.ts";
 import { toLineView, toRewardView } from "./views.ts";
 
-type Executor = Db | Transaction<Database>;
 type RewardRow = Selectable<Database["rewards"]>;
 type LineRow = Selectable<Database["wallet_lines"]>;
 

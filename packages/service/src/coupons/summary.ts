@@ -1,8 +1,7 @@
-import type { Database, Db } from "@tally/db";
+import type { Database } from "@tally/db";
 import type { TCodesSummary, TCouponCode } from "@tally/schemas";
-import { type Selectable, sql, type Transaction } from "kysely";
-
-type Executor = Db | Transaction<Database>;
+import { type Selectable, sql } from "kysely";
+import type { Executor } from "../deps.ts";
 
 /** A COUPONS campaign's codes, oldest first (the `include=CODES` extension). */
 export async function listCampaignCodes(

@@ -1,10 +1,9 @@
-import type { Database, Db } from "@tally/db";
+import type { Db } from "@tally/db";
 import { json } from "@tally/db";
 import type { TMigrationError } from "@tally/schemas";
-import { sql, type Transaction } from "kysely";
+import { sql } from "kysely";
+import type { Executor } from "../deps.ts";
 import type { JobRow } from "./jobs.ts";
-
-type Executor = Db | Transaction<Database>;
 
 /** A claimed job: who holds it and for how long each renewal extends the lease. */
 export interface JobLease {

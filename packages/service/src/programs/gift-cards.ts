@@ -3,7 +3,7 @@ import type { Database } from "@tally/db";
 import type { TGiftCard, TGiftCardPool, TGiftCardPoolAdd } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
 import { findCustomer } from "../customers.ts";
-import { newId, pgCode, type ServiceDeps, transact } from "../deps.ts";
+import { type Executor, newId, pgCode, type ServiceDeps, transact } from "../deps.ts";
 import { isUuid } from "../rewards.ts";
 
 type Trx = Transaction<Database>;
@@ -185,7 +185,7 @@ export async function returnGiftCards(trx: Trx, o: { accountId: string; eventId:
     .execute();
 }
 
-async function giftCardReward(db: Trx | ServiceDeps["db"], accountId: string, id: string) {
+async function giftCardReward(db: Executor, accountId: string, id: string) {
   const reward = isUuid(id)
     ? await db
         .selectFrom("rewards")
