@@ -9,9 +9,10 @@ import { budgetPeriodOf } from "./budget.ts";
 type CampaignRow = Selectable<Database["campaigns"]>;
 
 /**
- * The ledger rows of credited accruals (jsonb columns as values, for insertRowsSql): per accrual one lot and one ACCUMULATION transaction,
- * both carrying the event id (what a reversal undoes) and the budget period charged. Pure: the
- * caller writes them. Also answers each accrual's lot id (gift cards drawn for it name the lot).
+ * The ledger rows of credited accruals (jsonb columns as values, for insertRowsSql): per
+ * accrual one lot and one ACCUMULATION transaction, both carrying the event id (what a reversal
+ * undoes) and the budget period charged. Pure: the caller writes them. Also answers each
+ * accrual's lot id (gift cards drawn for it name the lot).
  */
 export function accrualRows(o: {
   accountId: string;

@@ -14,6 +14,11 @@ type LineRow = Selectable<Database["wallet_lines"]>;
 
 type Row<T extends keyof Database> = Insertable<Database[T]>;
 
+/** The CTEs inserting an event's lots and transactions (either may be empty). */
+const ledgerInserts = (lines: Row<"wallet_lines">[], transactions: Row<"transactions">[]) =>
+  sql`new_lines as (${insertRowsSql("wallet_lines", LINE_COLUMNS, lines)}),
+    new_transactions as (${insertRowsSql("transactions", TRANSACTION_COLUMNS, transactions)})`;
+
 /**
  * A new event with its lots and transactions (jsonb columns as values), in one statement that
  * is the same for every event: what coupon redemptions and referrers' events write.
@@ -22,9 +27,7 @@ export async function insertEventRows(
   trx: Trx,
   w: { event: Row<"events">; lines: Row<"wallet_lines">[]; transactions: Row<"transactions">[] },
 ): Promise<void> {
-  await sql`
-    with new_lines as (${insertRowsSql("wallet_lines", LINE_COLUMNS, w.lines)}),
-    new_transactions as (${insertRowsSql("transactions", TRANSACTION_COLUMNS, w.transactions)})
+  await sql`with ${ledgerInserts(w.lines, w.transactions)}
     ${insertRowsSql("events", EVENT_COLUMNS, [w.event])}`.execute(trx);
 }
 
@@ -48,8 +51,8 @@ export async function writeEvent(
     accountId: string;
     customerUuid: string;
     walletId: string;
-    lines: Insertable<Database["wallet_lines"]>[];
-    transactions: Insertable<Database["transactions"]>[];
+    lines: Row<"wallet_lines">[];
+    transactions: Row<"transactions">[];
     customerUpdate: { metrics: string; tier_id: string; updated_at: Date } | null;
     event: Insertable<Database["events"]>;
     existing: boolean;
@@ -64,8 +67,7 @@ export async function writeEvent(
         where account_id = ${w.accountId} and id = ${w.event.id} returning id`
     : sql`${insertRowsSql("events", EVENT_COLUMNS, [w.event])} returning id`;
   const { rows } = await sql<{ id: string; open_lines: OpenLineJson[] }>`
-    with new_lines as (${insertRowsSql("wallet_lines", LINE_COLUMNS, w.lines)}),
-    new_transactions as (${insertRowsSql("transactions", TRANSACTION_COLUMNS, w.transactions)}),
+    with ${ledgerInserts(w.lines, w.transactions)},
     updated_customer as (
       update customers set metrics = ${set?.metrics ?? null}::jsonb, tier_id = ${set?.tier_id ?? null},
         updated_at = ${set?.updated_at ?? null}::timestamptz
