@@ -98,7 +98,15 @@ describe("POST /behavior/events — earning", () => {
     const open = await pointsProgram(tenant, { conversion: 0.1 });
     const customerId = await newCustomer(tenant);
     // 30 points × 0.1 = 3 of budget 5: fits; the second 30 would make 6: skipped.
-    await tenant.server.post("/behavior/events", purchase(customerId, 30)).expect(201);
+    const first = await tenant.server
+      .post("/behavior/events", purchase(customerId, 30))
+      .expect(201);
+    // The budget use a credit records for its reversal stays off the wire (api.md: attributes
+    // {line, campaign_name}), in the event and in the customer's ledger.
+    const listed = await tenant.server.get(`/customers/${customerId}/transactions`).expect(200);
+    for (const t of [...first.body.data.result.transactions, ...listed.body.data]) {
+      expect(Object.keys(t.attributes).sort()).toEqual(["campaign_name", "line"]);
+    }
     const second = await tenant.server
       .post("/behavior/events", purchase(customerId, 30))
       .expect(201);

@@ -69,6 +69,15 @@ export function toLineView(l: Row<"wallet_lines">, amount: string = l.remaining)
   };
 }
 
+/**
+ * A transaction's attributes as the wire shows them (`line`, `campaign_name`, a coupon's
+ * `coupon`), without the budget use an ACCUMULATION records for its reversal.
+ */
+function wireAttributes(v: unknown): Record<string, unknown> {
+  const { budget_period: _period, budget_division: _division, ...wire } = obj(v);
+  return wire;
+}
+
 /** Transaction row → wire Transaction. */
 export function toTransactionView(t: Row<"transactions">, customerId: string): TTransaction {
   return {
@@ -91,7 +100,7 @@ export function toTransactionView(t: Row<"transactions">, customerId: string): T
     sender_id: t.sender_id,
     created_at: t.created_at.toISOString(),
     issued_at: t.issued_at.toISOString(),
-    attributes: obj(t.attributes),
+    attributes: wireAttributes(t.attributes),
     metadata: obj(t.metadata),
   };
 }
