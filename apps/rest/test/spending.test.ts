@@ -329,3 +329,39 @@ describe("fulfil and reverse: auth and input", () => {
     expectError(await other.server.patch(`/behavior/events/${event.id}/fulfill`), 404, "NOT_FOUND");
   });
 });
+
+describe("CLIENT keys and balances", () => {
+  it("refuses (403) a CLIENT key's tracking event that redeems or would hold units, and writes nothing", async () => {
+    const { tenant, customerId, rewardId } = await withPoints(100);
+    const tracking = { customer_id: customerId, brand_id: "0001", type: "ADD_TO_CART" };
+    const refused = [
+      { ...tracking, redeem: [{ id: rewardId, amount: 60 }] },
+      { ...tracking, order: { value: 10, redeem: [{ id: rewardId, amount: 40 }] } },
+      {
+        ...tracking,
+        order: {
+          value: 10,
+          products: [{ sku: "A", value: 10, redeem: [{ id: rewardId, amount: 1 }] }],
+        },
+      },
+      { ...tracking, fulfilled: false, reserve: 365 },
+    ];
+    for (const body of refused) {
+      expectError(
+        await tenant.client.post("/behavior/events", body),
+        403,
+        "FORBIDDEN",
+        /SERVER key/,
+      );
+    }
+    expect(await totals(tenant, customerId, rewardId)).toMatchObject({
+      total: 100,
+      available: 100,
+    });
+    expect((await ledger(tenant, customerId)).map((t) => t.type)).toEqual(["ACCUMULATION"]);
+    // Empty redeem arrays spend nothing: still a tracking event.
+    await tenant.client
+      .post("/behavior/events", { ...tracking, order: { value: 10, redeem: [] } })
+      .expect(201);
+  });
+});

@@ -24,6 +24,17 @@ function checkEmit(principal: Principal, input: TEventCreate, now: Date): Date {
       `type: ${input.type} events need a SERVER key; CLIENT keys may send tracking events only`,
     );
   }
+  // A tracking event moves no balance: redeeming, or an unfulfilled event that would hold
+  // units or credit them when fulfilled, needs a SERVER key.
+  if (principal.kind === "CLIENT") {
+    const field = redeems(input) ? "redeem" : input.fulfilled === false ? "fulfilled" : null;
+    if (field) {
+      throw new DomainError(
+        "FORBIDDEN",
+        `${field}: redeeming or holding rewards needs a SERVER key; CLIENT keys may send tracking events only`,
+      );
+    }
+  }
   const issuedAt = input.issued_at ? new Date(input.issued_at) : now;
   if (issuedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
     throw new DomainError("VALIDATION_FAILED", "issued_at: must not be in the future");
@@ -35,6 +46,17 @@ function checkEmit(principal: Principal, input: TEventCreate, now: Date): Date {
     throw new DomainError("VALIDATION_FAILED", "order: is required for PURCHASE events");
   }
   return issuedAt;
+}
+
+/** Whether any redeem array of the event (top level, order, products, shipping) names a reward. */
+function redeems(input: TEventCreate): boolean {
+  const o = input.order;
+  return [
+    input.redeem,
+    o?.redeem,
+    o?.shipping?.redeem,
+    ...(o?.products ?? []).map((p) => p.redeem),
+  ].some((items) => Array.isArray(items) && items.length > 0);
 }
 
 const duplicatePurchase = (purchaseId: string) =>
