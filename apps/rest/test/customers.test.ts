@@ -84,8 +84,9 @@ describe("POST /customers", () => {
       [{ id: "a", email: "not-an-email" }, /email/],
       [{ id: "a", gender: "OTHER" }, /gender/],
       [{ id: "a", dob: "17/05/1990" }, /dob/],
+      [{ id: 42 }, /^id: .*expected string, received number$/],
       [{ id: "a", tags: "vip" }, /tags/],
-      [{ id: "a", is_anonymous: "yes" }, /is_anonymous/],
+      [{ id: "a", is_anonymous: "yes" }, /^is_anonymous: .*expected boolean, received string$/],
       [
         { id: "a", consent: { purposes: { behavioral_campaigns: "no" } } },
         /consent\.purposes\.behavioral_campaigns/,

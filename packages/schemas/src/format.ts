@@ -12,9 +12,10 @@ export function formatIssues(error: z.ZodError, prefix = ""): string {
         .filter(Boolean)
         .join(".")
         .replace(/\.\[/g, "[");
-      const message =
-        issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
-      return `${path || "body"}: ${message}`;
+      // zod reports the input only when asked to, so a missing field is told by its message.
+      const missing =
+        issue.code === "invalid_type" && issue.message.endsWith("received undefined");
+      return `${path || "body"}: ${missing ? "is required" : issue.message}`;
     })
     .join("; ");
 }

@@ -79,6 +79,14 @@ describe("request schemas", () => {
     expect(formatIssues(bad.error!)).toMatch(/^id: is required; gender: /);
   });
 
+  it("names a wrong type as a wrong type, not as a missing field", () => {
+    const bad = ZCustomerCreateSchema.safeParse({ id: 42, tags: ["a"] });
+    const details = formatIssues(bad.error!);
+    expect(details).toMatch(/^id: .*expected string, received number/);
+    expect(details).toMatch(/tags: .*expected record, received array/);
+    expect(details).not.toMatch(/is required/);
+  });
+
   it("take campaign rules and metadata as JSON or as a JSON-encoded string (both Masivo doc versions)", () => {
     const rules = [{ conditions: [], effects: [{ reward_id: rewardId, amount: 1 }] }];
     const asJson = ZCampaignWriteSchema.parse({ name: "n", rules, metadata: { a: 1 } });
