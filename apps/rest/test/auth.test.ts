@@ -182,4 +182,22 @@ describe("wire conventions", () => {
     // Without the key, the duplicate id is a plain conflict.
     expectError(await tenant.server.post("/customers", { id: "idem-1" }), 409, "CONFLICT", /id/);
   });
+
+  it("does not store a refused request under its Idempotency-Key: the corrected body may reuse it", async () => {
+    const tenant = await newTenant(ctx);
+    expectError(
+      await tenant.server.post("/customers", { id: 42 }).set("Idempotency-Key", "k-fix"),
+      400,
+      "VALIDATION_FAILED",
+      /^id: /,
+    );
+    const fixed = await tenant.server
+      .post("/customers", { id: "idem-fix" })
+      .set("Idempotency-Key", "k-fix");
+    expect(fixed.status, JSON.stringify(fixed.body)).toBe(201);
+    const replay = await tenant.server
+      .post("/customers", { id: "idem-fix" })
+      .set("Idempotency-Key", "k-fix");
+    expect(replay.headers["idempotent-replayed"]).toBe("true");
+  });
 });

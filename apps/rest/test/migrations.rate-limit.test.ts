@@ -41,6 +41,8 @@ describe("migration rate limit", () => {
     const soon = await api.post("/customers/migrate", batch());
     expectError(soon, 429, "RATE_LIMITED", /one batch every 5 s; retry in 5 s/);
     expect(soon.headers["retry-after"]).toBe("5");
+    expect(soon.headers["x-ratelimit-limit"]).toBe("3");
+    expect(soon.headers["x-ratelimit-remaining"]).toBe("2");
     // Another account is not affected.
     const other = await newTenant(ctx);
     const otherApi = client(limited, await tokenFor(limited, other.serverKey));
@@ -57,9 +59,30 @@ describe("migration rate limit", () => {
     expectError(fourth, 429, "RATE_LIMITED", /at most 3 batches an hour/);
     // The first batch leaves the hour window 3600 s after it was sent: 3585 s from now.
     expect(fourth.headers["retry-after"]).toBe("3585");
+    expect(fourth.headers["x-ratelimit-remaining"]).toBe("0");
+    expect(fourth.headers["x-ratelimit-reset"]).toBe("3585");
     ctx.clock.advance(3585_000);
     const later = client(limited, await tokenFor(limited, tenant.serverKey));
     expect((await later.post("/customers/migrate", batch())).status).toBe(202);
+    ctx.clock.pin(null);
+  });
+
+  it("does not store a 429 under an Idempotency-Key: the same request runs once the wait is over", async () => {
+    ctx.clock.pin(new Date("2026-11-22T12:00:00Z"));
+    const tenant = await newTenant(ctx);
+    const api = client(limited, await tokenFor(limited, tenant.serverKey));
+    expect((await api.post("/customers/migrate", batch())).status).toBe(202);
+    const body = batch();
+    const refused = await api.post("/customers/migrate", body).set("Idempotency-Key", "mk-1");
+    expectError(refused, 429, "RATE_LIMITED");
+    ctx.clock.advance(5000);
+    const retried = await api.post("/customers/migrate", body).set("Idempotency-Key", "mk-1");
+    expect(retried.status, JSON.stringify(retried.body)).toBe(202);
+    expect(retried.headers["idempotent-replayed"]).toBeUndefined();
+    const replayed = await api.post("/customers/migrate", body).set("Idempotency-Key", "mk-1");
+    expect(replayed.status).toBe(202);
+    expect(replayed.headers["idempotent-replayed"]).toBe("true");
+    expect(replayed.body).toEqual(retried.body);
     ctx.clock.pin(null);
   });
 

@@ -46,6 +46,13 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** A caller's standing against a rate limit: the limit, what is left, seconds until a slot frees. */
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  reset: number;
+}
+
 /**
  * The one error type of Tally: a stable code plus a sentence naming the offending field(s);
  * `extra` holds further answer fields some codes carry (e.g. `requirement` on CONDITION_NOT_MET).
@@ -55,18 +62,25 @@ export class DomainError extends Error {
   readonly details: string;
   /** RATE_LIMITED: seconds until a retry can succeed (the transport's Retry-After). */
   readonly retryAfter: number | undefined;
+  /** RATE_LIMITED: where the caller stands against the limit (the transport's X-RateLimit-*). */
+  readonly rateLimit: RateLimitState | undefined;
   /** Extra wire fields beside error and details (e.g. a failed condition's `requirement`). */
   readonly extra: Record<string, unknown> | undefined;
   constructor(
     code: ErrorCode,
     details: string,
-    opts: { retryAfter?: number; extra?: Record<string, unknown> } = {},
+    opts: {
+      retryAfter?: number;
+      rateLimit?: RateLimitState;
+      extra?: Record<string, unknown>;
+    } = {},
   ) {
     super(`${code}: ${details}`);
     this.name = "DomainError";
     this.code = code;
     this.details = details;
     this.retryAfter = opts.retryAfter;
+    this.rateLimit = opts.rateLimit;
     this.extra = opts.extra;
   }
   get status(): number {

@@ -74,7 +74,15 @@ export async function beginIdempotent(
   return { kind: "replay", status: row.status_code, body: row.response };
 }
 
-/** Stores the answer for a claimed key; a 5xx frees the key so the client may retry. */
+/**
+ * Answers that free the key instead of being stored: the request was refused before it ran (bad
+ * input, auth, rate limit) or failed on our side, so a retry with the same key — the input
+ * fixed, later, or with a fresh token — must run, not replay the refusal.
+ */
+const UNSTORED = (status: number) =>
+  status >= 500 || status === 400 || status === 401 || status === 403 || status === 429;
+
+/** Stores the answer for a claimed key; a refusal before the request ran frees it (UNSTORED). */
 export async function completeIdempotent(
   deps: ServiceDeps,
   accountId: string,
@@ -86,7 +94,7 @@ export async function completeIdempotent(
     .updateTable("idempotency_keys")
     .where("account_id", "=", accountId)
     .where("key", "=", key);
-  if (status >= 500) {
+  if (UNSTORED(status)) {
     await deps.db
       .deleteFrom("idempotency_keys")
       .where("account_id", "=", accountId)

@@ -1,4 +1,4 @@
-import { DomainError } from "@tally/core";
+import { DomainError, type RateLimitState } from "@tally/core";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 
 export interface Logger {
@@ -11,6 +11,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, _next) => {
     if (error instanceof DomainError) {
       if (error.retryAfter !== undefined) res.set("Retry-After", String(error.retryAfter));
+      if (error.rateLimit) res.set(rateLimitHeaders(error.rateLimit));
       res.status(error.status).json({ ...error.extra, error: error.code, details: error.details });
       return;
     }
@@ -53,3 +54,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json({ error: "NOT_FOUND", details: `no route ${req.method} ${req.path}` });
 };
+
+/** X-RateLimit-* headers of a caller's standing against a limit (on 202 and on 429). */
+export const rateLimitHeaders = (rate: RateLimitState): Record<string, string> => ({
+  "X-RateLimit-Limit": String(rate.limit),
+  "X-RateLimit-Remaining": String(rate.remaining),
+  "X-RateLimit-Reset": String(rate.reset),
+});

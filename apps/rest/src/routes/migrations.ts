@@ -2,6 +2,7 @@ import { getMigrationJob, queueMigration } from "@tally/service";
 import { Router } from "express";
 import { type AppDeps, DEFAULT_MIGRATION_RATE_LIMIT } from "../app.ts";
 import { accountOf, idOf, serverOnly } from "../middleware/auth.ts";
+import { rateLimitHeaders } from "../middleware/errors.ts";
 
 /**
  * The three migrate routes (SERVER keys; 10 MB bodies, parsed in app.ts): the whole
@@ -28,13 +29,7 @@ export function migrationsRouter(deps: AppDeps): Router {
         body: req.body,
         limit,
       });
-      if (rate) {
-        res.set({
-          "X-RateLimit-Limit": String(rate.limit),
-          "X-RateLimit-Remaining": String(rate.remaining),
-          "X-RateLimit-Reset": String(rate.reset),
-        });
-      }
+      if (rate) res.set(rateLimitHeaders(rate));
       res.status(202).json({ data: job });
     });
   }

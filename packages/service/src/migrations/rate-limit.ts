@@ -1,4 +1,4 @@
-import { DomainError } from "@tally/core";
+import { DomainError, type RateLimitState } from "@tally/core";
 import type { Database } from "@tally/db";
 import { sql, type Transaction } from "kysely";
 
@@ -8,13 +8,7 @@ export interface MigrationRateLimit {
   perHour: number;
 }
 
-/** Where an account stands against the limit, for X-RateLimit-* headers. */
-export interface RateLimitState {
-  limit: number;
-  remaining: number;
-  /** Seconds until the hour window frees a slot (0 when nothing counts yet). */
-  reset: number;
-}
+export type { RateLimitState };
 
 const HOUR_MS = 3600_000;
 
@@ -62,14 +56,17 @@ export async function checkMigrationRate(
     throw new DomainError(
       "RATE_LIMITED",
       `migrations: at most ${limit.perHour} batches an hour; retry in ${reset} s`,
-      { retryAfter: Math.max(reset, 1) },
+      { retryAfter: Math.max(reset, 1), rateLimit: { limit: limit.perHour, remaining: 0, reset } },
     );
   }
   if (gap > 0) {
     throw new DomainError(
       "RATE_LIMITED",
       `migrations: at most one batch every ${limit.intervalMs / 1000} s; retry in ${gap} s`,
-      { retryAfter: gap },
+      {
+        retryAfter: gap,
+        rateLimit: { limit: limit.perHour, remaining: limit.perHour - used, reset: reset || 3600 },
+      },
     );
   }
   return { limit: limit.perHour, remaining: limit.perHour - used - 1, reset: reset || 3600 };
