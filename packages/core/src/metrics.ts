@@ -89,8 +89,9 @@ function rolled(metrics: CustomerMetrics, now: Date): CustomerMetrics {
 
 /**
  * Applies a purchase (sign 1) or its reversal (sign -1) to a copy of the metrics: rolls periods to
- * `now`, then adds value × sign to spend_total (exact, 2 dp) and sign to number_of_purchases of
- * lifetime and every period holding `at` (both floored at 0); a purchase also advances last_visit.
+ * `now`, then adds value (rounded to the cent) × sign to spend_total and sign to
+ * number_of_purchases of lifetime and every period holding `at` (both floored at 0); a purchase
+ * also advances last_visit, and reversing the last one clears it.
  */
 export function applyPurchaseToMetrics(opts: {
   metrics: CustomerMetrics;
@@ -102,16 +103,20 @@ export function applyPurchaseToMetrics(opts: {
   const sign = opts.sign ?? 1;
   const out = rolled(opts.metrics, opts.now);
   const at = opts.at.getTime();
-  const delta = dec(opts.value).times(sign);
+  // The purchase counts as the money it moved, to the cent, once: a reversal then takes away
+  // exactly what the purchase added, however many sub-cent purchases came in between.
+  const delta = roundMoney(dec(opts.value)).times(sign);
   for (const key of METRIC_PERIODS) {
     const p = out[key] as PeriodMetrics;
     const inside =
       key === "lifetime" ||
       (p.from !== null && p.to !== null && Date.parse(p.from) <= at && at <= Date.parse(p.to));
     if (!inside) continue;
-    const spend = roundMoney(dec(p.spend_total ?? 0).plus(delta));
+    const spend = dec(p.spend_total ?? 0).plus(delta);
     p.spend_total = spend.isNeg() ? 0 : toWireNumber(spend);
     p.number_of_purchases = Math.max(0, (p.number_of_purchases ?? 0) + sign);
+    // Reversing the last purchase leaves no visit (an earlier one is not known here).
+    if (sign === -1 && p.number_of_purchases === 0) p.last_visit = null;
     if (
       sign === 1 &&
       (p.last_visit === null || p.last_visit === undefined || Date.parse(p.last_visit) < at)

@@ -82,11 +82,12 @@ describe("applyPurchaseToMetrics", () => {
         fc.array(fc.integer({ min: 0, max: 10_000_000 }), { maxLength: 6 }),
         fc.integer({ min: 0, max: 10_000_000 }),
         fc.date({ min: new Date("2026-01-01"), max: NOW, noInvalidDate: true }),
-        (history, cents, at) => {
+        (history, mills, at) => {
+          // Values in thousandths: sub-cent amounts, which orders may carry, included.
           let m = emptyMetrics(NOW);
-          for (const h of history) m = buy(m, h / 100, new Date(NOW.getTime() - h));
+          for (const h of history) m = buy(m, h / 1000, new Date(NOW.getTime() - h));
           const before = m;
-          const after = buy(buy(m, cents / 100, at), cents / 100, at, NOW, -1);
+          const after = buy(buy(m, mills / 1000, at), mills / 1000, at, NOW, -1);
           for (const k of ["lifetime", "this_year", "this_quarter", "this_month", "last_month"]) {
             expect(period(after, k).spend_total).toBe(period(before, k).spend_total);
             expect(period(after, k).number_of_purchases).toBe(
@@ -98,7 +99,22 @@ describe("applyPurchaseToMetrics", () => {
     );
   });
 
-  it("leaves last_visit on reversal and never goes below zero", () => {
+  it("counts each purchase to the cent once, so sub-cent purchases add up without drift", () => {
+    const two = buy(buy(emptyMetrics(NOW), "0.005"), "0.005");
+    expect(period(two, "lifetime").spend_total).toBe(0.02);
+    const reversed = buy(buy(emptyMetrics(NOW), "10.005"), "10.005", NOW, NOW, -1);
+    expect(period(reversed, "lifetime")).toMatchObject({ spend_total: 0, number_of_purchases: 0 });
+  });
+
+  it("clears last_visit when the only purchase is reversed, keeps it while others remain", () => {
+    const earlier = new Date("2026-11-02T00:00:00Z");
+    const one = buy(emptyMetrics(NOW), 5, NOW);
+    expect(period(buy(one, 5, NOW, NOW, -1), "lifetime").last_visit).toBeNull();
+    const two = buy(buy(emptyMetrics(NOW), 5, earlier), 5, NOW);
+    expect(period(buy(two, 5, NOW, NOW, -1), "lifetime").last_visit).toBe(NOW.toISOString());
+  });
+
+  it("never goes below zero on reversal", () => {
     const m = buy(emptyMetrics(NOW), 30, NOW, NOW, -1);
     expect(period(m, "lifetime")).toMatchObject({
       spend_total: 0,
