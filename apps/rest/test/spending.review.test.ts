@@ -335,3 +335,58 @@ describe("top-level redeem amounts", () => {
     expect(t.total).toBe(100);
   });
 });
+
+describe("preview and commit see the same event", () => {
+  it("judge a reward's Platform condition alike (preview takes the event's platform and tags)", async () => {
+    const tenant = await newTenant(ctx);
+    const reward = await tenant.server
+      .post("/rewards", {
+        name: "web-only discount",
+        type: "DISCOUNT",
+        attributes: { discount_type: "FIXED", value: 5, target: "ORDER" },
+        conditions: [
+          [{ type: "Platform", operator: "equal to", primitive: "string", value: "web" }],
+        ],
+      })
+      .expect(201);
+    const rewardId = reward.body.data.id;
+    await tenant.server
+      .post("/campaigns?type=COUPONS", {
+        name: "web discount",
+        rules: [
+          { conditions: [], effects: [{ reward_id: rewardId, amount: 2, calculation: "FIXED" }] },
+        ],
+        withoutEndDate: true,
+        quantity: 5,
+        useCustomCodes: true,
+        customCodes: "WEB1",
+      })
+      .expect(201);
+    const customerId = await newCustomer(tenant);
+    await tenant.server
+      .post("/coupons/redeem", { customer_id: customerId, code: "WEB1" })
+      .expect(200);
+    const order = { purchase_id: "web-1", value: 50, redeem: [{ id: rewardId, amount: 1 }] };
+    const ask = (platform: string) =>
+      tenant.server
+        .put("/events/redeem/preview", {
+          customer_id: customerId,
+          brand_id: "0001",
+          order,
+          platform,
+        })
+        .expect(200);
+    const elsewhere = (await ask("pos")).body.data.order.redemptions_result;
+    expect(elsewhere.redeemed[0].error).toBe("CONDITION_NOT_MET");
+    const shown = (await ask("web")).body.data.order;
+    expect(shown.redemptions_result).toMatchObject({ value: 45, discount_value: 5 });
+    const committed = await emit(tenant, {
+      customer_id: customerId,
+      brand_id: "0001",
+      type: "PURCHASE",
+      platform: "web",
+      order,
+    });
+    expect(committed.result.order).toEqual(shown);
+  });
+});

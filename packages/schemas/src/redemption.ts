@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZIdSchema } from "./common.ts";
+import { ZEventCreateSchema } from "./event.ts";
 import { ZOrderProductSchema, ZOrderSchema, ZShippingSchema } from "./order.ts";
 import { ZRewardSchema } from "./responses.ts";
 
@@ -8,6 +9,10 @@ export const ZPreviewRequestSchema = z.object({
   customer_id: ZIdSchema,
   brand_id: ZIdSchema,
   order: ZOrderSchema,
+  // (extension) What the PURCHASE event will carry, for reward conditions that read it
+  // (Platform, Event Tag): then preview and the committed event judge them alike.
+  platform: ZEventCreateSchema.shape.platform,
+  tags: ZEventCreateSchema.shape.tags,
 });
 export type TPreviewRequest = z.infer<typeof ZPreviewRequestSchema>;
 

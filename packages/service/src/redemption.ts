@@ -81,6 +81,9 @@ async function computeOrderRedemption(
     catalogVersion: number;
     brandId: string;
     order: Order;
+    /** What the event will carry beside its order, for reward conditions that read it. */
+    platform: string | null | undefined;
+    tags: Record<string, unknown> | null | undefined;
     now: Date;
   },
 ): Promise<RedemptionOutcome> {
@@ -105,7 +108,14 @@ async function computeOrderRedemption(
     customer: facts,
     now,
     event: eventFacts(
-      { customer_id: customer.id, brand_id: brandId, type: "PURCHASE", order },
+      {
+        customer_id: customer.id,
+        brand_id: brandId,
+        type: "PURCHASE",
+        order,
+        platform: opts.platform,
+        tags: opts.tags,
+      },
       now,
     ),
   });
@@ -130,6 +140,8 @@ export async function previewRedemption(
     catalogVersion: found.catalogVersion,
     brandId: input.brand_id,
     order: input.order,
+    platform: input.platform,
+    tags: input.tags,
     now,
   });
   return {
