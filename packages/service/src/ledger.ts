@@ -1,18 +1,39 @@
 import type { Db } from "@tally/db";
 import { sql } from "kysely";
 
-export interface LedgerMismatch {
-  account_id: string;
-  customer_uuid: string;
-  reward_id: string;
-  ledger: string;
-  lines: string;
-}
+/** Where the ledger does not add up: a customer's reward, or one lot. */
+export type LedgerMismatch =
+  | {
+      kind: "reward";
+      account_id: string;
+      customer_uuid: string;
+      reward_id: string;
+      /** Σ the transactions of the customer's reward. */
+      ledger: string;
+      /** Σ the remaining units of its lots. */
+      lines: string;
+    }
+  | {
+      kind: "lot";
+      account_id: string;
+      customer_uuid: string;
+      reward_id: string;
+      line_id: string;
+      /** Σ the transactions naming the lot. */
+      ledger: string;
+      remaining: string;
+      reserved: string;
+      /** Σ the lot's HELD reservations. */
+      held: string;
+    };
 
 /**
  * The ledger invariant of decisions §6: per customer and reward, the sum of
- * transaction amounts equals the sum of remaining line amounts. Returns every
- * pair where it does not hold (empty = healthy).
+ * transaction amounts equals the sum of remaining line amounts; and per lot, its
+ * remaining equals the sum of the transactions naming it (unless a migrated history,
+ * which names no lot, replaced them) and is never below 0, and its reserved equals its
+ * HELD reservations and never exceeds what remains. Returns every
+ * reward and lot where it does not hold (empty = healthy).
  */
 export async function auditLedger(db: Db, accountId?: string): Promise<LedgerMismatch[]> {
   const accountFilter = accountId ? sql`and w.account_id = ${accountId}` : sql``;
@@ -22,11 +43,36 @@ export async function auditLedger(db: Db, accountId?: string): Promise<LedgerMis
     ), l as (
       select account_id, wallet_id, reward_id, sum(remaining) as total from wallet_lines group by 1, 2, 3
     )
-    select w.account_id, w.customer_uuid, coalesce(t.reward_id, l.reward_id) as reward_id,
+    select 'reward' as kind, w.account_id, w.customer_uuid, coalesce(t.reward_id, l.reward_id) as reward_id,
            coalesce(t.total, 0)::text as ledger, coalesce(l.total, 0)::text as lines
     from t full join l on t.account_id = l.account_id and t.wallet_id = l.wallet_id and t.reward_id = l.reward_id
     join wallets w on w.account_id = coalesce(t.account_id, l.account_id) and w.id = coalesce(t.wallet_id, l.wallet_id)
     where coalesce(t.total, 0) <> coalesce(l.total, 0) ${accountFilter}
   `.execute(db);
-  return r.rows;
+  const lotFilter = accountId ? sql`and l.account_id = ${accountId}` : sql``;
+  const lots = await sql<LedgerMismatch>`
+    with t as (
+      select account_id, line_id, sum(amount) as total from transactions
+      where line_id is not null group by 1, 2
+    ), h as (
+      select account_id, line_id, sum(amount) as total from reservations
+      where status = 'HELD' group by 1, 2
+    )
+    select 'lot' as kind, l.account_id, w.customer_uuid, l.reward_id, l.id as line_id,
+           coalesce(t.total, 0)::text as ledger, l.remaining::text as remaining,
+           l.reserved::text as reserved, coalesce(h.total, 0)::text as held
+    from wallet_lines l
+    join wallets w on w.account_id = l.account_id and w.id = l.wallet_id
+    left join t on t.account_id = l.account_id and t.line_id = l.id
+    left join h on h.account_id = l.account_id and h.line_id = l.id
+    where (l.remaining < 0 or l.reserved <> coalesce(h.total, 0) or l.reserved > l.remaining
+       or (l.remaining <> coalesce(t.total, 0) and not exists (
+         -- A migrated history is not attributed to lots (its rows name none): there the
+         -- customer's reward adds up as a whole, checked above.
+         select 1 from transactions u
+         where u.account_id = l.account_id and u.wallet_id = l.wallet_id
+           and u.reward_id = l.reward_id and u.line_id is null
+       ))) ${lotFilter}
+  `.execute(db);
+  return [...r.rows, ...lots.rows];
 }
