@@ -143,6 +143,7 @@ describe("reservations: fulfilled false, fulfil, expiry", () => {
     const { tenant, customerId, rewardId } = await withPoints(300);
     const a = await emit(tenant, redeeming(customerId, 50, rewardId, 200, { fulfilled: false }));
     const b = await emit(tenant, redeeming(customerId, 50, rewardId, 100, { fulfilled: false }));
+    expect(a).toMatchObject({ status: "PENDING", reserve: 1 }); // the default window, shown
     await later(tenant, DAY + 1000);
     expect(await totals(tenant, customerId, rewardId)).toMatchObject({
       reserved: 0,

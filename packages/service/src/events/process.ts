@@ -5,6 +5,7 @@ import type { Insertable, Selectable, Transaction } from "kysely";
 import type { Catalog } from "../catalog.ts";
 import { newId } from "../deps.ts";
 import { writePrograms } from "../programs/write.ts";
+import { DEFAULT_RESERVE_DAYS } from "../spending/event.ts";
 import { toTransactionView } from "../views.ts";
 import { accrualRows } from "./accrual-rows.ts";
 import { earnEvent } from "./earn.ts";
@@ -166,7 +167,8 @@ export async function processEvent(trx: Trx, opts: ProcessOptions) {
     status: pending ? "PENDING" : "RESOLVED",
     source: opts.source,
     fulfilled: !pending,
-    reserve: payload.reserve ?? null,
+    // An unfulfilled event shows the days it holds, the default included.
+    reserve: payload.reserve ?? (pending ? DEFAULT_RESERVE_DAYS : null),
     purchase_id: opts.purchaseId ?? null,
     migration_key: null,
     payload: stored,

@@ -13,6 +13,8 @@ import { checkRedemption, type EventRedemption, hasRedeem, redemptionRecords } f
 type Trx = Transaction<Database>;
 
 const DAY_MS = 86_400_000;
+/** How long an unfulfilled event holds its units when it names no `reserve` (decisions §6). */
+export const DEFAULT_RESERVE_DAYS = 1;
 
 /**
  * The spending side of an emitted event, under the wallet lock: checks its redeem arrays
@@ -28,7 +30,7 @@ export async function spendForEvent(
   const eventId = newId();
   const pending =
     payload.fulfilled === false
-      ? { expiresAt: new Date(now.getTime() + (payload.reserve ?? 1) * DAY_MS) }
+      ? { expiresAt: new Date(now.getTime() + (payload.reserve ?? DEFAULT_RESERVE_DAYS) * DAY_MS) }
       : undefined;
   if (!hasRedeem(payload)) return { payload, process: { eventId, pending } };
   const plan = await checkRedemption(trx, opts);
