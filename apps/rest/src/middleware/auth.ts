@@ -36,7 +36,7 @@ export const serverOnly: RequestHandler = (req, _res, next) => {
   if (principalOf(req).kind !== "SERVER") {
     throw new DomainError(
       "FORBIDDEN",
-      `${req.method} ${req.baseUrl}${req.route?.path ?? req.path} needs a SERVER key`,
+      `${req.method} ${req.originalUrl.split("?")[0]} needs a SERVER key`,
     );
   }
   next();
