@@ -13,8 +13,7 @@ export function formatIssues(error: z.ZodError, prefix = ""): string {
         .join(".")
         .replace(/\.\[/g, "[");
       // zod reports the input only when asked to, so a missing field is told by its message.
-      const missing =
-        issue.code === "invalid_type" && issue.message.endsWith("received undefined");
+      const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
       return `${path || "body"}: ${missing ? "is required" : issue.message}`;
     })
     .join("; ");
