@@ -178,6 +178,67 @@ describe("campaigns", () => {
     );
   });
 
+  it("lists the campaigns a customer can take part in (customer_id)", async () => {
+    const tenant = await newTenant(ctx);
+    const reward = (await tenant.server.post("/rewards", points).expect(201)).body.data;
+    const create = async (name: string, conditions: object[][], extra: object = {}) =>
+      (
+        await tenant.server
+          .post("/campaigns?type=BEHAVIOR", {
+            ...campaignBody(reward.id, extra),
+            name,
+            rules: [{ conditions, effects: [{ reward_id: reward.id, amount: 1 }] }],
+          })
+          .expect(201)
+      ).body.data.id as string;
+    const everyone = await create("everyone", []);
+    const vips = await create("vips", [
+      [
+        {
+          type: "Customer Tag",
+          operator: "equal to",
+          primitive: "string",
+          value: { key: "segment", value: "vip" },
+        },
+      ],
+    ]);
+    // A condition on the event is left open: any customer may still meet it.
+    const bigOrders = await create("big orders", [
+      [{ type: "Order Value", operator: "greater than", primitive: "number", value: 500 }],
+    ]);
+    await create("paused", [], { status: "INACTIVE" });
+    const vip = await newCustomer(tenant, undefined, { tags: { segment: "vip" } });
+    const plain = await newCustomer(tenant);
+    const list = async (customerId: string, range = "from=0&to=9") => {
+      const res = await tenant.server
+        .get(`/campaigns?${range}&customer_id=${customerId}`)
+        .expect(200);
+      return res.body;
+    };
+    expect((await list(vip)).data.map((c: { id: string }) => c.id)).toEqual([
+      everyone,
+      vips,
+      bigOrders,
+    ]);
+    const forPlain = await list(plain);
+    expect(forPlain.data.map((c: { id: string }) => c.id)).toEqual([everyone, bigOrders]);
+    expect(forPlain).toMatchObject({ from: 0, to: 1, count: 2 });
+    expect(await list(plain, "from=1&to=1")).toMatchObject({ from: 1, to: 1, count: 2 });
+    // Without consent to behavioural campaigns there is none to take part in.
+    await tenant.server
+      .patch(`/customers/${plain}/consent`, {
+        consent: { purposes: { behavioral_campaigns: false } },
+      })
+      .expect(200);
+    expect(await list(plain)).toMatchObject({ data: [], count: 0 });
+    expectError(
+      await tenant.server.get("/campaigns?from=0&to=9&customer_id=nobody"),
+      404,
+      "NOT_FOUND",
+      /customer "nobody"/,
+    );
+  });
+
   it("validates campaign writes", async () => {
     const tenant = await newTenant(ctx);
     const reward = (await tenant.server.post("/rewards", points).expect(201)).body.data;

@@ -47,6 +47,18 @@ export function compileCampaign(c: CampaignFacts): CompiledCampaign {
   return compiled;
 }
 
+/**
+ * Whether the customer could earn from the campaign (api.md's "campaigns a customer can take
+ * part in"): some rule gives effects for the customer's tier and its conditions on the customer
+ * hold now; its conditions on the event are left open.
+ */
+export function campaignOpenTo(c: CompiledCampaign, customer: CustomerFacts, now: Date): boolean {
+  const ctx = { now, event: null, customer };
+  return c.rules.some(
+    (r) => applicable(r.effects, customer.tier_id).length > 0 && r.conditions.openTo(ctx),
+  );
+}
+
 /** One rule of a campaign that an event satisfied, with the effects that apply to the customer. */
 export interface MatchedRule {
   campaign: CampaignFacts;

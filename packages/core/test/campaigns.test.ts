@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  campaignOpenTo,
   campaignReadStatus,
   compileCampaign,
   matchCampaigns,
@@ -221,5 +222,44 @@ describe("validateRules", () => {
     ],
   ])("rejects %s", (_name, rules, pattern) => {
     expect(errorOf(rules)).toMatch(pattern);
+  });
+});
+
+describe("campaignOpenTo", () => {
+  const open = (c: CampaignFacts, cust = customer()) =>
+    campaignOpenTo(compileCampaign(c), cust, NOW);
+  const silver = cond("Customer Tier", "equal to", "string", "tier-silver");
+  const bigOrder = cond("Order Value", "greater than", "number", 1000);
+  const rule = (conditions: ReturnType<typeof cond>[][], over: Partial<Effect> = {}) => ({
+    conditions,
+    effects: [effect(over)],
+  });
+
+  it("leaves conditions on the event open and judges those on the customer", () => {
+    expect(open(campaign({ rules: [rule([[bigOrder]])] }))).toBe(true);
+    expect(open(campaign({ rules: [rule([[silver, bigOrder]])] }))).toBe(true);
+    expect(open(campaign({ rules: [rule([[silver]])] }), customer({ tier_id: "tier-gold" }))).toBe(
+      false,
+    );
+    // Another group (OR) may still let the gold customer in.
+    expect(
+      open(campaign({ rules: [rule([[silver], [bigOrder]])] }), customer({ tier_id: "tier-gold" })),
+    ).toBe(true);
+  });
+
+  it("needs a rule with effects for the customer's tier", () => {
+    const goldOnly = campaign({ rules: [rule([], { tier_id: "tier-gold" })] });
+    expect(open(goldOnly)).toBe(false);
+    expect(open(goldOnly, customer({ tier_id: "tier-gold" }))).toBe(true);
+  });
+
+  it("judges the customer's metrics and tags", () => {
+    const loyal = cond("Customer number of purchases", "greater than", "number", 20);
+    expect(open(campaign({ rules: [rule([[loyal]])] }))).toBe(false);
+    expect(open(campaign({ rules: [rule([[loyal]])] }), customer({ metrics: {} }))).toBe(false);
+    const tag = (value: string) =>
+      cond("Customer Tag", "equal to", "string", { key: "segment", value });
+    expect(open(campaign({ rules: [rule([[tag("vip")]])] }))).toBe(true);
+    expect(open(campaign({ rules: [rule([[tag("new")]])] }))).toBe(false);
   });
 });

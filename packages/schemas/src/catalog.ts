@@ -99,6 +99,8 @@ export const ZCampaignListQuerySchema = ZRangeQuerySchema.and(
     labels: z.string().max(1000).optional(),
     funded_by: z.string().max(64).optional(),
     include: z.enum(["CODES_SUMMARY"]).optional(),
+    /** The campaigns this customer can take part in (api.md's customer filter). */
+    customer_id: ZIdSchema.optional(),
   }),
 );
 

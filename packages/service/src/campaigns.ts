@@ -1,12 +1,22 @@
-import { type CodeFormat, DomainError, notFound, type Rule, validateRules } from "@tally/core";
+import {
+  type CodeFormat,
+  campaignOpenTo,
+  compileCampaign,
+  DomainError,
+  notFound,
+  type Rule,
+  validateRules,
+} from "@tally/core";
 import { type Database, type Db, json } from "@tally/db";
 import type { CAMPAIGN_TYPES, TCampaign, TCampaignWrite, TCodesSummary } from "@tally/schemas";
-import { type Insertable, type Selectable, sql } from "kysely";
+import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from "kysely";
 import { assertBrand } from "./accounts.ts";
 import { canonical } from "./canonical.ts";
 import { type CodePlan, planCodes, syncCampaignCodes } from "./coupons/codes.ts";
 import { listCampaignCodes, summariseCodes } from "./coupons/summary.ts";
+import { consentsTo, findCustomer } from "./customers.ts";
 import { newId, type ServiceDeps, transact } from "./deps.ts";
+import { campaignFacts, customerFacts } from "./events/facts.ts";
 import { listPage } from "./paging.ts";
 import { isUuid } from "./rewards.ts";
 import { toCampaignView } from "./views.ts";
@@ -358,6 +368,54 @@ export interface CampaignListQuery {
   labels?: string | undefined;
   funded_by?: string | undefined;
   include?: "CODES_SUMMARY" | undefined;
+  customer_id?: string | undefined;
+}
+
+/** The consent purpose a campaign type needs (a referral counts as a behavioural campaign). */
+const CONSENT_OF = {
+  BEHAVIOR: "behavioral_campaigns",
+  REFERRALS: "behavioral_campaigns",
+  PUNCH_CARDS: "punchcard_campaigns",
+  COUPONS: "coupon_campaigns",
+} as const;
+
+/**
+ * `customer_id`: the campaigns the customer can take part in, by index range — running or
+ * scheduled, with the customer's consent, and with a rule that gives the customer's tier effects
+ * and whose conditions on the customer hold now (those on the event are left open; a referral
+ * counts either side's rules). Filtered in memory: an account's campaigns are few.
+ */
+async function pageOpenTo(
+  deps: ServiceDeps,
+  query: SelectQueryBuilder<Database, "campaigns", object>,
+  q: CampaignListQuery & { customer_id: string },
+  accountId: string,
+) {
+  const now = deps.now();
+  const row = await findCustomer(deps.db, accountId, q.customer_id);
+  const customer = customerFacts(row);
+  const candidates = await query
+    .selectAll()
+    .where("status", "=", "ACTIVE")
+    .where((eb) => eb.or([eb("end_date", "is", null), eb("end_date", ">", now)]))
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+  const open = candidates.filter((c) => {
+    if (!consentsTo(row, CONSENT_OF[c.type])) return false;
+    const facts = campaignFacts(c);
+    if (campaignOpenTo(compileCampaign(facts), customer, now)) return true;
+    if (c.type !== "REFERRALS") return false;
+    const referee = { ...facts, id: `${c.id}:referee`, rules: (c.referee_rules ?? []) as Rule[] };
+    return campaignOpenTo(compileCampaign(referee), customer, now);
+  });
+  const rows = open.slice(q.from, q.to + 1);
+  return {
+    rows,
+    from: q.from,
+    to: q.from + Math.max(rows.length - 1, 0),
+    count: open.length,
+  };
 }
 
 /** Campaigns by index range with the list filters of api.md; status is derived from the dates. */
@@ -388,7 +446,9 @@ export async function listCampaigns(deps: ServiceDeps, accountId: string, q: Cam
       .where(sql<boolean>`not ${finished}`)
       .where("status", "=", "ACTIVE")
       .where("start_date", "<=", now);
-  const page = await listPage(query, q);
+  const page = q.customer_id
+    ? await pageOpenTo(deps, query, { ...q, customer_id: q.customer_id }, accountId)
+    : await listPage(query, q);
   const summaries =
     q.include === "CODES_SUMMARY" ? await summariseCodes(deps.db, accountId, page.rows) : new Map();
   return {

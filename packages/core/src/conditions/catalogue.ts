@@ -14,6 +14,8 @@ export interface FactEntry {
   many: boolean;
   /** The fact, or undefined when it is missing (the condition is then false). */
   read(ctx: ConditionContext): unknown;
+  /** A fact of the customer (not of the event, its order or product). */
+  ofCustomer?: true;
 }
 
 /** Primitives each kind of fact accepts (a numeric fact also takes "string" with numeric values). */
@@ -106,28 +108,55 @@ const ENTRIES: FactEntry[] = [
     many: false,
     read: (c) => c.product && (num(c.product.amount) ?? 1),
   },
-  { label: "Customer Tier", kind: "string", many: false, read: (c) => str(c.customer?.tier_id) },
-  { label: "Customer Tag", kind: "tags", many: false, read: (c) => tags(c.customer?.tags) },
+  {
+    label: "Customer Tier",
+    kind: "string",
+    many: false,
+    read: (c) => str(c.customer?.tier_id),
+    ofCustomer: true,
+  },
+  {
+    label: "Customer Tag",
+    kind: "tags",
+    many: false,
+    read: (c) => tags(c.customer?.tags),
+    ofCustomer: true,
+  },
   {
     label: "Customer number of purchases",
     kind: "number",
     many: false,
     read: (c) => lifetime(c, "number_of_purchases"),
+    ofCustomer: true,
   },
   {
     label: "Customer Spend Total",
     kind: "number",
     many: false,
     read: (c) => lifetime(c, "spend_total"),
+    ofCustomer: true,
   },
   {
     label: "Customer Registration Date",
     kind: "date",
     many: false,
     read: (c) => date(c.customer?.registration_date),
+    ofCustomer: true,
   },
-  { label: "Customer Birthday", kind: "date", many: false, read: (c) => date(c.customer?.dob) },
-  { label: "Customer Country", kind: "string", many: false, read: (c) => str(c.customer?.country) },
+  {
+    label: "Customer Birthday",
+    kind: "date",
+    many: false,
+    read: (c) => date(c.customer?.dob),
+    ofCustomer: true,
+  },
+  {
+    label: "Customer Country",
+    kind: "string",
+    many: false,
+    read: (c) => str(c.customer?.country),
+    ofCustomer: true,
+  },
   { label: "Event Type", kind: "string", many: false, read: (c) => str(c.event?.type) },
   { label: "Event Tag", kind: "tags", many: false, read: (c) => tags(c.event?.tags) },
   { label: "Event Date", kind: "date", many: false, read: (c) => date(c.event?.issued_at) },

@@ -23,11 +23,17 @@ export interface CompiledConditions {
   /** True when there is no condition at all (the conditions always hold). */
   readonly empty: boolean;
   evaluate(ctx: ConditionContext): ConditionResult;
+  /**
+   * Whether some group's conditions on the customer all hold, its conditions on the event
+   * left open: whether an event could meet them for this customer.
+   */
+  openTo(ctx: ConditionContext): boolean;
 }
 
 interface CompiledCondition {
   holds(ctx: ConditionContext): boolean;
   requirement: string;
+  ofCustomer: boolean;
 }
 
 const OK: ConditionResult = Object.freeze({ ok: true });
@@ -73,7 +79,9 @@ function compileGroups(
     }
     return firstFailure === undefined ? OK : { ok: false, requirement: firstFailure };
   };
-  return { compiled: { empty, evaluate }, normalized };
+  const openTo = (ctx: ConditionContext): boolean =>
+    groups.length === 0 || groups.some((g) => g.every((c) => !c.ofCustomer || c.holds(ctx)));
+  return { compiled: { empty, evaluate, openTo }, normalized };
 }
 
 function compileOne(raw: unknown, where: string, out: Condition[]): CompiledCondition {
@@ -116,7 +124,11 @@ function compileOne(raw: unknown, where: string, out: Condition[]): CompiledCond
     typeof message === "string" && message.trim() !== ""
       ? message
       : `${entry.label} must ${phrase(op, prim, value)}`;
-  return { holds: holdsFn(entry, test, negate), requirement };
+  return {
+    holds: holdsFn(entry, test, negate),
+    requirement,
+    ofCustomer: entry.ofCustomer === true,
+  };
 }
 
 /** A numeric fact written with primitive "string" and a numeric value is compared as a number. */
