@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { expectError, newCustomer, newTenant, purchase, useTestApp } from "./helpers.ts";
+import {
+  client,
+  expectError,
+  newCustomer,
+  newTenant,
+  purchase,
+  tokenFor,
+  useTestApp,
+} from "./helpers.ts";
 import {
   balanceOf,
   codeFor,
@@ -178,6 +186,41 @@ describe("rewarding referrals", () => {
       .post(`/customers/${referrer}/referrals/request-code`, { campaign_id: campaignId })
       .expect(200);
     expect(view.body.data.uses_count).toBe(1);
+  });
+
+  it("a back-dated first purchase: the referee's lots run from the purchase, the referrer's from its REFERRAL event", async () => {
+    const tenant = await newTenant(ctx);
+    const rewardId = await pointsReward(tenant);
+    const effects = [{ reward_id: rewardId, amount: 10, expiration_date: "30/days" }];
+    const campaign = await tenant.server
+      .post("/campaigns?type=REFERRALS", {
+        name: "Bring a friend",
+        rules: [{ conditions: [], effects }],
+        referee_rules_json: [{ conditions: [], effects }],
+        withoutEndDate: true,
+      })
+      .expect(201);
+    const referrer = await newCustomer(tenant);
+    const code = await codeFor(tenant, referrer, campaign.body.data.id);
+    const referee = await newCustomer(tenant);
+    // Three days on, the referee's purchase of two days ago arrives.
+    ctx.clock.pin(new Date(ctx.clock.now().getTime() + 3 * 86_400_000));
+    tenant.server = client(ctx.app, await tokenFor(ctx.app, tenant.serverKey));
+    const now = ctx.clock.now().getTime();
+    const issuedAt = new Date(now - 48 * 3600_000);
+    await tenant.server
+      .post(
+        "/behavior/events",
+        purchase(referee, 40, { referral_code: code, issued_at: issuedAt.toISOString() }),
+      )
+      .expect(201);
+    const expiryOf = async (customerId: string) => {
+      const res = await tenant.server.get(`/customers/${customerId}`).expect(200);
+      return new Date(res.body.data.wallet.lines[0].expiration_date).getTime();
+    };
+    const days30 = 30 * 86_400_000;
+    expect(await expiryOf(referee)).toBe(issuedAt.getTime() + days30);
+    expect(await expiryOf(referrer)).toBe(now + days30);
   });
 
   it("self-referral, unknown codes and non-first purchases reward nobody; the purchase itself succeeds", async () => {

@@ -107,7 +107,9 @@ export async function prepareReferral(
   if (!consentsTo(customer, "behavioral_campaigns")) return no("NO_CONSENT");
   const referrer = await lockCustomerByUuid(trx, accountId, code.customer_uuid);
   const rewards = new Map([...o.catalog.rewards].map(([id, r]) => [id, rewardFacts(r)]));
-  const side = (compiled: typeof entry.compiled, who: CustomerRow) =>
+  // Each side's lots run from when they are credited: the referee's with the purchase, the
+  // referrer's with its REFERRAL event, now (a back-dated purchase does not shorten them).
+  const side = (compiled: typeof entry.compiled, who: CustomerRow, issuedAt: Date) =>
     computeAccruals({
       matches: matchReferralSide({
         compiled,
@@ -116,13 +118,13 @@ export async function prepareReferral(
         now: o.now,
       }),
       rewards,
-      event: o.event,
+      event: issuedAt === o.event.issued_at ? o.event : { ...o.event, issued_at: issuedAt },
     });
-  const refereeAccruals = side(entry.referee, customer);
+  const refereeAccruals = side(entry.referee, customer, o.event.issued_at);
   // A referrer who withdrew consent to behavioural campaigns is not rewarded (decisions §5);
   // the referee still is.
   const referrerConsents = consentsTo(referrer.customer, "behavioral_campaigns");
-  const referrerAccruals = referrerConsents ? side(entry.compiled, referrer.customer) : [];
+  const referrerAccruals = referrerConsents ? side(entry.compiled, referrer.customer, o.now) : [];
   const outcome: ReferralOutcome = {
     code: code.code,
     status: "REWARDED",
