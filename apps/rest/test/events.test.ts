@@ -224,6 +224,39 @@ describe("POST /behavior/events — earning", () => {
     expect(tracked.status, JSON.stringify(tracked.body)).toBe(201);
   });
 
+  it("answers a CLIENT key's event with the customer as a CLIENT key reads it (no personal data)", async () => {
+    const tenant = await newTenant(ctx);
+    const customerId = await newCustomer(tenant, undefined, {
+      gender: "FEMALE",
+      dob: "1990-05-17",
+      document_type: "PASSPORT",
+      document_number: "X123",
+      metadata: { note: "private" },
+      consent: { version: "2.0", purposes: { behavioral_campaigns: true } },
+    });
+    const event = await tenant.client
+      .post("/behavior/events", { customer_id: customerId, brand_id: "0001", type: "PAGE_VIEW" })
+      .expect(201);
+    const read = await tenant.client.get(`/customers/${customerId}`).expect(200);
+    expect(event.body.data.result.customer).toEqual(read.body.data.customer);
+    expect(event.body.data.result.customer).toMatchObject({
+      email: null,
+      gender: null,
+      dob: null,
+      document_number: null,
+      metadata: {},
+      consent: null,
+    });
+    // The SERVER key still sees everything.
+    const server = await tenant.server
+      .post("/behavior/events", { customer_id: customerId, brand_id: "0001", type: "PAGE_VIEW" })
+      .expect(201);
+    expect(server.body.data.result.customer).toMatchObject({
+      gender: "FEMALE",
+      document_number: "X123",
+    });
+  });
+
   it("lists the account's ledger of one day with a cursor", async () => {
     const tenant = await newTenant(ctx);
     await pointsProgram(tenant);

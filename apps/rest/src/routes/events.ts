@@ -12,6 +12,7 @@ import {
   listTransactionsOfDay,
   parseOrThrow,
   reverseEvent,
+  toClientCustomerView,
 } from "@tally/service";
 import { Router } from "express";
 import type { AppDeps } from "../app.ts";
@@ -22,8 +23,15 @@ export function eventsRouter(deps: AppDeps): Router {
   const router = Router();
   router.post("/behavior/events", async (req, res) => {
     const input = parseOrThrow(ZEventCreateSchema, req.body);
-    const { status, event } = await emitEvent(deps, principalOf(req), input);
-    res.status(status).json({ data: event });
+    const principal = principalOf(req);
+    const { status, event } = await emitEvent(deps, principal, input);
+    // A CLIENT key sees the customer in the result as GET /customers/{id} shows it to it.
+    const customer = event.result?.customer;
+    const shown =
+      principal.kind === "CLIENT" && event.result && customer
+        ? { ...event, result: { ...event.result, customer: toClientCustomerView(customer) } }
+        : event;
+    res.status(status).json({ data: shown });
   });
   router.get("/behavior/events/:id", serverOnly, async (req, res) => {
     if (!isUuid(idOf(req))) throw notFound("event", idOf(req));
