@@ -300,4 +300,59 @@ describe("demoteTiers", () => {
     ).toEqual({ accounts: 1, customers: 1 });
     await expectLedgerBalanced(t.db);
   });
+
+  it("a run that fails part-way leaves the period due: the next tick demotes", async () => {
+    const { accountId } = await newAccount(t.db, () => new Date());
+    await sql`update accounts set created_at = ${new Date("2025-01-10T00:00:00Z")} where id = ${accountId}`.execute(
+      t.db,
+    );
+    const gold = await createTier(
+      { db: t.db, now: () => new Date() },
+      accountId,
+      ZTierWriteSchema.parse({
+        name: "Gold",
+        level: 2,
+        entry_conditions: spend("greater than or equal to", 1000),
+        exit_conditions: spend("less than", 500),
+      }),
+    );
+    await createCustomers(t.db, accountId, ["f1"]);
+    await t.db
+      .updateTable("customers")
+      .set({ tier_id: gold.id })
+      .where("account_id", "=", accountId)
+      .execute();
+    // The database fails the first customer's transaction (a dropped connection, say).
+    let failed = false;
+    const flaky = new Proxy(t.db, {
+      get(target, prop, receiver) {
+        if (prop === "transaction" && !failed) {
+          failed = true;
+          return () => ({ execute: () => Promise.reject(new Error("connection lost")) });
+        }
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const boundary = new Date("2025-02-01T00:00:00Z");
+    await expect(demoteTiers({ db: flaky, now: boundary, accountId })).rejects.toThrow(
+      "connection lost",
+    );
+    const tierOf = async () =>
+      (
+        await t.db
+          .selectFrom("customers")
+          .select("tier_id")
+          .where("account_id", "=", accountId)
+          .executeTakeFirstOrThrow()
+      ).tier_id;
+    expect(await tierOf()).toBe(gold.id);
+    expect(
+      await demoteTiers({ db: t.db, now: new Date("2025-02-01T01:00:00Z"), accountId }),
+    ).toEqual({ accounts: 1, customers: 1 });
+    expect(await tierOf()).not.toBe(gold.id);
+    expect(
+      await demoteTiers({ db: t.db, now: new Date("2025-02-01T02:00:00Z"), accountId }),
+    ).toEqual({ accounts: 0, customers: 0 });
+  });
 });

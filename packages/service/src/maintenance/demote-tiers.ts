@@ -6,7 +6,7 @@ import { DEFAULT_BATCH_SIZE, type MaintenanceOptions } from "./shared.ts";
 
 /** What one demoteTiers run changed. */
 export interface DemoteTiersResult {
-  /** Accounts whose tier period had started and that this run claimed. */
+  /** Accounts whose tier period had started and that this run went through. */
   accounts: number;
   customers: number;
 }
@@ -21,29 +21,35 @@ export function tierPeriodStart(period: string, now: Date): Date {
 }
 
 /**
- * Once per tier period of each account (or of `accountId`): claims the account by stamping
- * tiers_demoted_at, then moves every customer whose tier's exit conditions hold to the highest
- * lower ACTIVE tier whose entry conditions hold, one transaction per customer.
+ * Once per tier period of each account (or of `accountId`): moves every customer whose tier's exit
+ * conditions hold to the highest lower ACTIVE tier whose entry conditions hold, one transaction
+ * per customer, then stamps tiers_demoted_at. The work comes before the stamp, so a run that fails
+ * part-way leaves the period due and the next tick does it again; each customer is re-checked
+ * under its own lock, so a period run twice (a retry, or two processes at once) demotes no one
+ * twice.
  */
 export async function demoteTiers(
   opts: MaintenanceOptions & { accountId?: string },
 ): Promise<DemoteTiersResult> {
   const out: DemoteTiersResult = { accounts: 0, customers: 0 };
-  let query = opts.db.selectFrom("accounts").select(["id", "tier_period"]).orderBy("id");
+  let query = opts.db
+    .selectFrom("accounts")
+    .select(["id", "tier_period", "tiers_demoted_at", "created_at"])
+    .orderBy("id");
   if (opts.accountId) query = query.where("id", "=", opts.accountId);
   for (const account of await query.execute()) {
     const start = tierPeriodStart(account.tier_period, opts.now);
-    // An account is first due at the first period start after its creation; the
-    // conditional update is the claim, so concurrent runs demote each period once.
-    const claimed = await opts.db
+    // An account is first due at the first period start after its creation.
+    if ((account.tiers_demoted_at ?? account.created_at) >= start) continue;
+    const demoted = await demoteAccount(opts, account.id);
+    await opts.db
       .updateTable("accounts")
       .set({ tiers_demoted_at: opts.now })
       .where("id", "=", account.id)
       .where(sql<boolean>`coalesce(tiers_demoted_at, created_at) < ${start}`)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) continue;
+      .execute();
     out.accounts++;
-    out.customers += await demoteAccount(opts, account.id);
+    out.customers += demoted;
   }
   return out;
 }
