@@ -198,6 +198,18 @@ describe("POST /coupons/redeem", () => {
     expect((await ledgerOf(tenant, customerId)).events).toEqual([]);
   });
 
+  it("matches codes ignoring ASCII case only: a lookalike (the Kelvin sign for K) finds no code", async () => {
+    const tenant = await newTenant(ctx);
+    await couponProgram(tenant, { extra: { useCustomCodes: true, customCodes: "KELVIN" } });
+    const customerId = await newCustomer(tenant);
+    expectError(
+      await redeem(tenant, { customer_id: customerId, code: "\u212AELVIN" }),
+      404,
+      "COUPON_NOT_FOUND",
+    );
+    await redeem(tenant, { customer_id: customerId, code: " kelvin " }).expect(200);
+  });
+
   it("422 when the campaign is not running: not started, paused, ended", async () => {
     const tenant = await newTenant(ctx);
     const customerId = await newCustomer(tenant);

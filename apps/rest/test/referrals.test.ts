@@ -223,6 +223,26 @@ describe("rewarding referrals", () => {
     expect(await expiryOf(referrer)).toBe(now + days30);
   });
 
+  it("referral codes match ignoring ASCII case and surrounding spaces; a lookalike letter is unknown", async () => {
+    const { tenant, campaignId } = await withReferrer();
+    // Codes are ASCII: the Kelvin sign (U+212A) lower-cases to "k" but is not a K.
+    let code = "";
+    for (let i = 0; !code.includes("K"); i++) {
+      expect(i).toBeLessThan(60); // each code of 8 holds a K with chance 1 − (31/32)^8 ≈ 22%
+      code = await codeFor(tenant, await newCustomer(tenant), campaignId);
+    }
+    const lookalike = code.replace("K", "\u212A");
+    expectError(
+      await tenant.server.post("/customers", { id: "kelvin", referral_code: lookalike }),
+      404,
+      "NOT_FOUND",
+      /referral_code/,
+    );
+    await tenant.server
+      .post("/customers", { id: "spaced", referral_code: ` ${code.toLowerCase()} ` })
+      .expect(201);
+  });
+
   it("self-referral, unknown codes and non-first purchases reward nobody; the purchase itself succeeds", async () => {
     const { tenant, rewardId, referrer, code } = await withReferrer();
     const self = await tenant.server

@@ -12,6 +12,15 @@ export const COUPON_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 /** Shape of every coupon code, generated or custom: letters, digits, '-' and '_'. */
 export const COUPON_CODE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * What a coupon or referral code typed by a client is looked up by: its lower case (codes match
+ * ignoring case), or "" — which no code is — when the text cannot be a code. Codes are ASCII, so
+ * a lookalike such as the Kelvin sign (whose lower case is "k") must not find "K…".
+ */
+export function codeKey(code: string): string {
+  return COUPON_CODE_PATTERN.test(code) ? code.toLowerCase() : "";
+}
+
 /** How generated codes look: `prefix` + `length` random characters of COUPON_ALPHABET. */
 export interface CodeFormat {
   length: number;

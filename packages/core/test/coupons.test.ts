@@ -7,6 +7,7 @@ import {
   COUPON_CODE_PATTERN,
   codeFromBytes,
   codeHasUsesLeft,
+  codeKey,
   matchCouponRules,
   parseCustomCodes,
   validateCodeFormat,
@@ -54,6 +55,15 @@ describe("generated codes", () => {
     expect(() => validateCodeFormat({ length: 33, prefix: "" })).toThrow(/codes.length/);
     expect(() => validateCodeFormat({ length: 8, prefix: "A B" })).toThrow(/codes.prefix/);
     expect(() => validateCodeFormat({ length: 32, prefix: "P".repeat(33) })).toThrow(/at most 64/);
+  });
+});
+
+describe("codeKey", () => {
+  it("is the lower case of a code, and names no code for text no code can be", () => {
+    expect(codeKey("Summer-25_X")).toBe("summer-25_x");
+    expect(codeKey("\u212AELVIN")).toBe(""); // the Kelvin sign lower-cases to "k"
+    expect(codeKey("caf\u00e9")).toBe("");
+    expect(codeKey("")).toBe("");
   });
 });
 

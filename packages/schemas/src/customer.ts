@@ -56,7 +56,7 @@ export const ZCustomerCreateSchema = z.object({
   registration_date: ZDateTimeSchema.nullish(),
   devices: z.array(ZDeviceSchema).max(20).nullish(),
   consent: ZConsentSchema.nullish(),
-  referral_code: z.string().max(64).nullish(),
+  referral_code: z.string().trim().max(64).nullish(),
 });
 export type TCustomerCreate = z.infer<typeof ZCustomerCreateSchema>;
 

@@ -14,7 +14,7 @@ export const ZEventCreateSchema = z.object({
   reserve: z.number().int().min(1).max(365).nullish(),
   redeem: z.array(ZRedeemItemSchema).max(50).nullish(),
   tags: ZObjectSchema.nullish(),
-  referral_code: z.string().max(64).nullish(),
+  referral_code: z.string().trim().max(64).nullish(),
   metadata: ZObjectSchema.nullish(),
   issued_at: ZDateTimeSchema.nullish(),
 });

@@ -1,6 +1,7 @@
 import {
   assertCouponRunning,
   codeHasUsesLeft,
+  codeKey,
   compileCampaign,
   computeAccruals,
   DomainError,
@@ -33,7 +34,7 @@ async function lockCode(trx: Trx, accountId: string, code: string) {
     .selectFrom("coupon_codes")
     .selectAll()
     .where("account_id", "=", accountId)
-    .where(sql<string>`lower(code)`, "=", code.toLowerCase())
+    .where(sql<string>`lower(code)`, "=", codeKey(code))
     .forUpdate()
     .executeTakeFirst();
   if (!row) return null;

@@ -1,4 +1,4 @@
-import { DomainError, notFound } from "@tally/core";
+import { codeKey, DomainError, notFound } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TCouponReverse, TEvent } from "@tally/schemas";
 import { sql, type Transaction } from "kysely";
@@ -62,7 +62,7 @@ export async function reverseCoupon(deps: ServiceDeps, accountId: string, input:
       )
       .select(["k.code", "c.uuid as customer_uuid", "r.event_id", "r.status"])
       .where("k.account_id", "=", accountId)
-      .where(sql`lower(k.code)`, "=", input.code.toLowerCase())
+      .where(sql`lower(k.code)`, "=", codeKey(input.code))
       // The live redemption first, else the latest reversed one.
       .orderBy(sql`r.status = 'ACTIVE'`, "desc")
       .orderBy("r.created_at", "desc")

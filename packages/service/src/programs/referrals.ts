@@ -3,6 +3,7 @@ import {
   type Accrual,
   campaignTakesEvent,
   codeFromBytes,
+  codeKey,
   computeAccruals,
   DEFAULT_CODE_FORMAT,
   DomainError,
@@ -84,7 +85,7 @@ export async function prepareReferral(
   let q = trx.selectFrom("referral_codes").selectAll().where("account_id", "=", accountId);
   q = existing
     ? q.where("id", "=", existing.code_id)
-    : q.where(sql<string>`lower(code)`, "=", o.referralCode!.toLowerCase());
+    : q.where(sql<string>`lower(code)`, "=", codeKey(o.referralCode!));
   const code = await q.executeTakeFirst();
   const no = (reason: string, extra: Partial<ReferralOutcome> = {}) => ({
     prepared: null,
@@ -195,7 +196,7 @@ export async function registerReferral(
     .selectFrom("referral_codes")
     .selectAll()
     .where("account_id", "=", o.accountId)
-    .where(sql<string>`lower(code)`, "=", o.code.toLowerCase())
+    .where(sql<string>`lower(code)`, "=", codeKey(o.code))
     .executeTakeFirst();
   if (!code) {
     throw new DomainError("NOT_FOUND", `referral_code: no referral code ${JSON.stringify(o.code)}`);
