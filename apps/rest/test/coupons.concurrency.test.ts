@@ -1,5 +1,6 @@
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { couponProgram } from "./coupon-fixtures.ts";
+import { couponBody, couponProgram } from "./coupon-fixtures.ts";
 import { newCustomer, newTenant, onPostgres, type Tenant, useServedApp } from "./helpers.ts";
 
 describe.skipIf(!onPostgres)("coupon redemption races on real PostgreSQL", () => {
@@ -92,4 +93,120 @@ describe.skipIf(!onPostgres)("coupon redemption races on real PostgreSQL", () =>
     expect(mine.filter((r) => r.body.error === "COUPON_ALREADY_REDEEMED")).toHaveLength(9);
     expect(again.codes).toHaveLength(1);
   }, 120_000);
+
+  /** Requests of the file's served app, any method, answering status and body. */
+  const call = async (tenant: Tenant, method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${ctx.base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${tenant.server.token}`,
+        "content-type": "application/json",
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+
+  /** Until `n` sessions of this database wait for a lock. */
+  const lockWaiters = async (n: number) => {
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`.execute(ctx.t.db);
+      if (rows[0]!.n >= n) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`fewer than ${n} sessions ever waited for a lock`);
+  };
+
+  /**
+   * A redeem stopped before its commit — its code row locked and its use counted, waiting for
+   * the campaign's budget row that a side transaction holds — while `put` runs; then both finish.
+   */
+  async function putDuringRedeem(
+    tenant: Tenant,
+    campaignId: string,
+    redeemBody: object,
+    put: () => Promise<{ status: number; body: Record<string, any> }>,
+  ) {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let held!: () => void;
+    const holding = new Promise<void>((r) => {
+      held = r;
+    });
+    const side = ctx.t.db.transaction().execute(async (trx) => {
+      await trx
+        .selectFrom("campaign_budget_usage")
+        .select("campaign_id")
+        .where("account_id", "=", tenant.accountId)
+        .where("campaign_id", "=", campaignId)
+        .forUpdate()
+        .execute();
+      held();
+      await gate;
+    });
+    await holding;
+    const redeemed = call(tenant, "POST", "/coupons/redeem", redeemBody);
+    await lockWaiters(1); // the redeem waits for the budget row
+    const putting = put();
+    await lockWaiters(2); // the PUT waits for the redeem's code row
+    release();
+    await side;
+    return { redeem: await redeemed, put: await putting };
+  }
+
+  it("a PUT removing a code while it is being redeemed is refused (409): the redemption keeps its code", async () => {
+    const tenant = await newTenant(ctx);
+    const extra = { useCustomCodes: true, customCodes: "KEEP,GONE", quantity: 10, budget: 1000 };
+    const { campaignId, rewardId } = await couponProgram(tenant, { extra });
+    const [a, b] = [await newCustomer(tenant), await newCustomer(tenant)];
+    // The first redemption creates the budget row the side transaction holds.
+    expect((await redeem(tenant, { customer_id: a, code: "KEEP" })).status).toBe(200);
+    const { redeem: r, put: p } = await putDuringRedeem(
+      tenant,
+      campaignId,
+      { customer_id: b, code: "GONE" },
+      () =>
+        call(
+          tenant,
+          "PUT",
+          `/campaigns/${campaignId}?type=COUPONS`,
+          couponBody(rewardId, { extra: { ...extra, customCodes: "KEEP" } }),
+        ),
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(p.status, JSON.stringify(p.body)).toBe(409);
+    expect(p.body.details).toMatch(/"GONE" was already redeemed/);
+    const reversed = await call(tenant, "POST", "/coupons/reverse", {
+      customer_id: b,
+      code: "GONE",
+    });
+    expect(reversed.status, JSON.stringify(reversed.body)).toBe(200);
+  }, 60_000);
+
+  it("a PUT lowering quantity below the uses while a redeem is in flight is refused (409)", async () => {
+    const tenant = await newTenant(ctx);
+    const extra = { useCustomCodes: true, customCodes: "ONE,TWO", quantity: 10, budget: 1000 };
+    const { campaignId, rewardId } = await couponProgram(tenant, { extra });
+    const [a, b] = [await newCustomer(tenant), await newCustomer(tenant)];
+    expect((await redeem(tenant, { customer_id: a, code: "ONE" })).status).toBe(200);
+    const { redeem: r, put: p } = await putDuringRedeem(
+      tenant,
+      campaignId,
+      { customer_id: b, code: "TWO" },
+      () =>
+        call(
+          tenant,
+          "PUT",
+          `/campaigns/${campaignId}?type=COUPONS`,
+          couponBody(rewardId, { extra: { ...extra, quantity: 1 } }),
+        ),
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(p.status, JSON.stringify(p.body)).toBe(409);
+    const campaign = await call(tenant, "GET", `/campaigns/${campaignId}`);
+    expect(campaign.body.data.quantity).toBe(10);
+  }, 60_000);
 });

@@ -9,7 +9,7 @@ import {
 } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TCampaignWrite } from "@tally/schemas";
-import { sql, type Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import { newId } from "../deps.ts";
 
 type Trx = Transaction<Database>;
@@ -115,7 +115,11 @@ async function generateCodes(
   }
 }
 
-/** A quantity below the redemptions already made is a 409. */
+/**
+ * A quantity below the redemptions already made is a 409. Called with the campaign's codes
+ * locked; the usage row is locked too (a redeem's order: its code, then the usage), so no
+ * redemption lands between this check and the write.
+ */
 async function assertCapAboveUses(
   trx: Trx,
   accountId: string,
@@ -128,6 +132,7 @@ async function assertCapAboveUses(
     .select("uses")
     .where("account_id", "=", accountId)
     .where("campaign_id", "=", campaignId)
+    .forUpdate()
     .executeTakeFirst();
   if (usage && usage.uses > cap) {
     throw new DomainError(
@@ -155,20 +160,33 @@ export async function syncCampaignCodes(
   w: { accountId: string; campaignId: string; plan: CodePlan; wasCustom?: boolean; now: Date },
 ): Promise<void> {
   const { plan } = w;
-  await assertCapAboveUses(trx, w.accountId, w.campaignId, plan.cap);
-  const existing = await trx
-    .selectFrom("coupon_codes as cc")
-    .select([
-      "cc.id",
-      "cc.code",
-      sql<boolean>`exists (select 1 from coupon_redemptions r
-        where r.account_id = cc.account_id and r.code_id = cc.id)`.as("redeemed"),
-    ])
-    .where("cc.account_id", "=", w.accountId)
-    .where("cc.campaign_id", "=", w.campaignId)
-    .orderBy("cc.id")
+  // Lock the codes first: a redeem in flight holds its code's lock until it commits. Which codes
+  // were redeemed is read after, by a statement of its own, so it sees those redemptions (a
+  // subquery of the locking statement would read the snapshot from before the wait).
+  const locked = await trx
+    .selectFrom("coupon_codes")
+    .select(["id", "code"])
+    .where("account_id", "=", w.accountId)
+    .where("campaign_id", "=", w.campaignId)
+    .orderBy("id")
     .forUpdate()
     .execute();
+  const redeemedIds = new Set(
+    (
+      await trx
+        .selectFrom("coupon_redemptions as r")
+        .innerJoin("coupon_codes as cc", (j) =>
+          j.onRef("cc.account_id", "=", "r.account_id").onRef("cc.id", "=", "r.code_id"),
+        )
+        .select("r.code_id")
+        .distinct()
+        .where("cc.account_id", "=", w.accountId)
+        .where("cc.campaign_id", "=", w.campaignId)
+        .execute()
+    ).map((r) => r.code_id),
+  );
+  const existing = locked.map((c) => ({ ...c, redeemed: redeemedIds.has(c.id) }));
+  await assertCapAboveUses(trx, w.accountId, w.campaignId, plan.cap);
   let keep = existing;
   if (w.wasCustom !== undefined && w.wasCustom !== plan.custom) {
     if (existing.some((c) => c.redeemed)) {
