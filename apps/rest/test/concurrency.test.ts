@@ -56,6 +56,37 @@ describe.skipIf(!onPostgres)("concurrency on real PostgreSQL", () => {
     expect(Number(accruals.n)).toBe(51);
   });
 
+  it("10 identifications of one anonymous customer at once: one succeeds, the rest find it gone", async () => {
+    const tenant = await newTenant(ctx);
+    await newCustomer(tenant, "anon-race", {
+      is_anonymous: true,
+      name: undefined,
+      email: undefined,
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        fetch(`${ctx.base}/customers/anon-race/identify/anonymous`, {
+          method: "PATCH",
+          headers: {
+            authorization: `Bearer ${tenant.server.token}`,
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({ new_id: `known-${i}`, name: `Name ${i}` }),
+        }),
+      ),
+    );
+    // The others waited for the first: the id they name is gone (404).
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, ...Array(9).fill(404)]);
+    const winner = responses.findIndex((r) => r.status === 200);
+    const read = await fetch(`${ctx.base}/customers/known-${winner}`, {
+      headers: { authorization: `Bearer ${tenant.server.token}` },
+    });
+    expect(
+      ((await read.json()) as { data: { customer: { name: string } } }).data.customer.name,
+    ).toBe(`Name ${winner}`);
+  }, 60_000);
+
   it("a campaign budget hammered by 40 customers at once is never exceeded", async () => {
     const tenant = await newTenant(ctx);
     // Each purchase of 10 earns 10 points × 0.1 = cost 1; the budget allows 12.

@@ -1,6 +1,14 @@
 import { ZCustomerWithWalletSchema } from "@tally/schemas";
 import { describe, expect, it } from "vitest";
-import { expectError, newCustomer, newTenant, useTestApp } from "./helpers.ts";
+import {
+  client,
+  expectError,
+  newCustomer,
+  newTenant,
+  purchase,
+  tokenFor,
+  useTestApp,
+} from "./helpers.ts";
 
 const ctx = useTestApp();
 
@@ -100,6 +108,31 @@ describe("POST /customers", () => {
   });
 });
 
+describe("customer metrics", () => {
+  it("show the periods holding today, though no purchase has rolled them since the month turned", async () => {
+    ctx.clock.pin(new Date("2030-01-15T12:00:00.000Z"));
+    const tenant = await newTenant(ctx);
+    const id = await newCustomer(tenant);
+    await tenant.server.post("/behavior/events", purchase(id, 100)).expect(201);
+    ctx.clock.pin(new Date("2030-02-05T12:00:00.000Z"));
+    const server = client(ctx.app, await tokenFor(ctx.app, tenant.serverKey));
+    const read = (await server.get(`/customers/${id}`).expect(200)).body.data.customer.metrics;
+    expect(read.this_month).toMatchObject({ from: "2030-02-01T00:00:00.000Z", spend_total: 0 });
+    expect(read.last_month).toMatchObject({ from: "2030-01-01T00:00:00.000Z", spend_total: 100 });
+    expect(read.lifetime).toMatchObject({ spend_total: 100, number_of_purchases: 1 });
+    // An event that is no purchase answers them the same way.
+    ctx.clock.pin(new Date("2030-03-05T12:00:00.000Z"));
+    const later = client(ctx.app, await tokenFor(ctx.app, tenant.serverKey));
+    const event = await later
+      .post("/behavior/events", { customer_id: id, brand_id: "0001", type: "PAGE_VIEW" })
+      .expect(201);
+    const shown = event.body.data.result.customer.metrics;
+    expect(shown.this_month).toMatchObject({ from: "2030-03-01T00:00:00.000Z", spend_total: 0 });
+    expect(shown.last_month).toMatchObject({ from: "2030-02-01T00:00:00.000Z", spend_total: 0 });
+    expect(shown.this_year).toMatchObject({ from: "2030-01-01T00:00:00.000Z", spend_total: 100 });
+  });
+});
+
 describe("customer updates", () => {
   it("PATCH /customers/{id} updates given fields only", async () => {
     const tenant = await newTenant(ctx);
@@ -149,7 +182,20 @@ describe("customer updates", () => {
 
   it("identifies an anonymous customer under a new id, once", async () => {
     const tenant = await newTenant(ctx);
-    await newCustomer(tenant, "anon-1", { is_anonymous: true, email: undefined });
+    // An anonymous customer has no name or email until identified.
+    for (const field of ["name", "email"]) {
+      expectError(
+        await tenant.server.post("/customers", {
+          id: "anon-0",
+          is_anonymous: true,
+          [field]: field === "email" ? "shared@example.com" : "Guest",
+        }),
+        400,
+        "VALIDATION_FAILED",
+        new RegExp(`^${field}: an anonymous customer has none`),
+      );
+    }
+    await newCustomer(tenant, "anon-1", { is_anonymous: true, email: undefined, name: undefined });
     const res = await tenant.server
       .patch("/customers/anon-1/identify/anonymous", {
         new_id: "known-1",
@@ -183,8 +229,16 @@ describe("customer updates", () => {
       await tenant.server.patch(`/customers/${id}/devices`, device),
       400,
       "VALIDATION_FAILED",
-      /Marketing automation/,
+      /^devices: marketing automation/,
     );
+    // Devices given at creation need it too; nothing is created.
+    expectError(
+      await tenant.server.post("/customers", { id: "with-device", devices: [device] }),
+      400,
+      "VALIDATION_FAILED",
+      /^devices: marketing automation/,
+    );
+    expectError(await tenant.server.get("/customers/with-device"), 404, "NOT_FOUND");
     await ctx.t.db
       .updateTable("accounts")
       .set({ device_token_ttl: 30 })
@@ -200,6 +254,10 @@ describe("customer updates", () => {
     expect((await tenant.server.get(`/customers/${id}`)).body.data.customer.devices).toHaveLength(
       1,
     );
+    const created = await tenant.server
+      .post("/customers", { id: "with-device", devices: [device] })
+      .expect(201);
+    expect(created.body.data.customer.devices[0].expires_at).not.toBeNull();
     expectError(
       await tenant.server.patch(`/customers/${id}/devices`, {
         device_info: { platform: "symbian" },

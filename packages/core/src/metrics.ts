@@ -65,6 +65,15 @@ const startsAt = (p: PeriodMetrics | undefined, d: Date) =>
   p?.from != null && Date.parse(p.from) === d.getTime();
 
 /** Copies metrics and rolls the this_/last_ periods over to the periods holding `now`. */
+/**
+ * The metrics as of `now`: the rolling periods moved on to the ones holding `now` (this month's
+ * figures become last month's once the month turns, an older one is zero), as a customer is shown
+ * whether or not a purchase has rolled the stored figures yet. The input is not changed.
+ */
+export function rollMetrics(metrics: CustomerMetrics, now: Date): CustomerMetrics {
+  return rolled(metrics, now);
+}
+
 function rolled(metrics: CustomerMetrics, now: Date): CustomerMetrics {
   const out: CustomerMetrics = {};
   for (const [k, v] of Object.entries(metrics)) out[k] = isPeriod(v) ? { ...v } : v;

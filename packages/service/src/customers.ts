@@ -140,7 +140,7 @@ export async function customerWithWallet(
         .executeTakeFirstOrThrow()
     ).id;
   return {
-    customer: toCustomerView(row),
+    customer: toCustomerView(row, now),
     wallet: await loadWalletView(db, {
       accountId,
       walletId,
@@ -178,6 +178,17 @@ const profileColumns = (
 /** Registers a customer with an empty wallet in the Base tier and emits its REGISTRATION event. */
 export async function createCustomer(deps: ServiceDeps, accountId: string, input: TCustomerCreate) {
   const now = deps.now();
+  // An anonymous customer has no name or email until identified (they would hold the email
+  // against the customer it belongs to).
+  for (const field of ["name", "email"] as const) {
+    if (input.is_anonymous && input[field] != null) {
+      throw new DomainError(
+        "VALIDATION_FAILED",
+        `${field}: an anonymous customer has none until identified (PATCH /customers/{id}/identify/anonymous)`,
+      );
+    }
+  }
+  const ttl = input.devices?.length ? await deviceTtlOf(deps.db, accountId) : null;
   try {
     return await transact(deps, async (trx) => {
       const base = await trx
@@ -208,7 +219,7 @@ export async function createCustomer(deps: ServiceDeps, accountId: string, input
           platforms: json(input.platforms ?? null),
           tags: json(input.tags ?? {}),
           consent: json(input.consent ?? null),
-          devices: json(stampDevices(input.devices ?? [], now, null)),
+          devices: json(stampDevices(input.devices ?? [], now, ttl)),
           metrics: json(emptyMetrics(now)),
           metadata: json(input.metadata ?? {}),
         })
@@ -245,7 +256,7 @@ export async function createCustomer(deps: ServiceDeps, accountId: string, input
         },
       });
       return {
-        customer: toCustomerView(processed.customer),
+        customer: toCustomerView(processed.customer, now),
         wallet: walletView({
           walletId,
           customerUuid: uuid,
@@ -299,10 +310,13 @@ export async function updateConsent(
     .where("uuid", "=", row.uuid)
     .returningAll()
     .executeTakeFirstOrThrow();
-  return { consent: toCustomerView(updated).consent };
+  return { consent: toCustomerView(updated, deps.now()).consent };
 }
 
-/** Turns an anonymous customer into an identified one, optionally under a new id. */
+/**
+ * Turns an anonymous customer into an identified one, optionally under a new id, under the
+ * customer's lock: of two identifications at once, the second finds it identified (409).
+ */
 export async function identifyAnonymous(
   deps: ServiceDeps,
   accountId: string,
@@ -310,27 +324,30 @@ export async function identifyAnonymous(
   input: TIdentifyAnonymous,
 ) {
   const now = deps.now();
-  const row = await findCustomer(deps.db, accountId, id);
-  if (!row.is_anonymous)
-    throw new DomainError("CONFLICT", `customer ${JSON.stringify(id)} is not anonymous`);
-  const set: Updateable<Database["customers"]> = {
-    ...profileColumns(input),
-    is_anonymous: false,
-    updated_at: now,
-  };
-  if (input.new_id) set.id = input.new_id;
-  if (input.email_status !== undefined) set.email_status = input.email_status;
-  if (input.consent !== undefined) set.consent = json(input.consent);
-  if (input.devices) set.devices = json(stampDevices(input.devices, now, null));
+  const ttl = input.devices?.length ? await deviceTtlOf(deps.db, accountId) : null;
   try {
-    const updated = await deps.db
-      .updateTable("customers")
-      .set(set)
-      .where("account_id", "=", accountId)
-      .where("uuid", "=", row.uuid)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return customerWithWallet(deps.db, accountId, updated, now);
+    return await transact(deps, async (trx) => {
+      const { customer: row } = await lockCustomer(trx, accountId, id);
+      if (!row.is_anonymous)
+        throw new DomainError("CONFLICT", `customer ${JSON.stringify(id)} is not anonymous`);
+      const set: Updateable<Database["customers"]> = {
+        ...profileColumns(input),
+        is_anonymous: false,
+        updated_at: now,
+      };
+      if (input.new_id) set.id = input.new_id;
+      if (input.email_status !== undefined) set.email_status = input.email_status;
+      if (input.consent !== undefined) set.consent = json(input.consent);
+      if (input.devices) set.devices = json(stampDevices(input.devices, now, ttl));
+      const updated = await trx
+        .updateTable("customers")
+        .set(set)
+        .where("account_id", "=", accountId)
+        .where("uuid", "=", row.uuid)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return customerWithWallet(trx, accountId, updated, now);
+    });
   } catch (error) {
     throw conflictOf(error, input.new_id ?? id);
   }
@@ -347,6 +364,25 @@ function stampDevices(devices: DeviceInput[], now: Date, ttlDays: number | null)
   }));
 }
 
+/**
+ * The days a push token lives in the account: devices need its marketing automation
+ * (device_token_ttl), wherever they are given (creation, identification, PATCH /devices).
+ */
+async function deviceTtlOf(db: Executor, accountId: string): Promise<number> {
+  const account = await db
+    .selectFrom("accounts")
+    .select("device_token_ttl")
+    .where("id", "=", accountId)
+    .executeTakeFirstOrThrow();
+  if (!account.device_token_ttl) {
+    throw new DomainError(
+      "VALIDATION_FAILED",
+      "devices: marketing automation is not enabled for this account (no device_token_ttl), so devices cannot be registered",
+    );
+  }
+  return account.device_token_ttl;
+}
+
 /** Registers or refreshes a push token; needs the account's marketing automation (device_token_ttl). */
 export async function registerDevice(
   deps: ServiceDeps,
@@ -355,23 +391,13 @@ export async function registerDevice(
   device: DeviceInput,
 ) {
   const now = deps.now();
-  const account = await deps.db
-    .selectFrom("accounts")
-    .select("device_token_ttl")
-    .where("id", "=", accountId)
-    .executeTakeFirstOrThrow();
-  if (!account.device_token_ttl) {
-    throw new DomainError(
-      "VALIDATION_FAILED",
-      "Marketing automation is not enabled for this account (no device_token_ttl), so devices cannot be registered",
-    );
-  }
+  const ttl = await deviceTtlOf(deps.db, accountId);
   return transact(deps, async (trx) => {
     const { customer: row } = await lockCustomer(trx, accountId, id);
     const kept = ((row.devices as DeviceInput[]) ?? []).filter(
       (d) => d.device_token !== device.device_token,
     );
-    const devices = [...kept, ...stampDevices([device], now, account.device_token_ttl)];
+    const devices = [...kept, ...stampDevices([device], now, ttl)];
     const updated = await setDevices(trx, accountId, row.uuid, devices, now);
     return customerWithWallet(trx, accountId, updated, now);
   });

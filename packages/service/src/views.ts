@@ -1,4 +1,10 @@
-import { type Conditions, campaignReadStatus, toWireNumber } from "@tally/core";
+import {
+  type Conditions,
+  type CustomerMetrics,
+  campaignReadStatus,
+  rollMetrics,
+  toWireNumber,
+} from "@tally/core";
 import type { Database } from "@tally/db";
 import type {
   TCampaign,
@@ -30,8 +36,11 @@ export function toRewardView(r: Row<"rewards">): TReward {
   };
 }
 
-/** Customer row → wire Customer (consent carries the customer id, as the seed shows). */
-export function toCustomerView(c: Row<"customers">): TCustomer {
+/**
+ * Customer row → wire Customer as of `now` (consent carries the customer id, as the seed shows;
+ * metrics rolled to the periods holding `now`).
+ */
+export function toCustomerView(c: Row<"customers">, now: Date): TCustomer {
   const consent = c.consent ? { ...obj(c.consent), customer_id: c.id } : null;
   return {
     id: c.id,
@@ -50,7 +59,7 @@ export function toCustomerView(c: Row<"customers">): TCustomer {
     tags: obj(c.tags),
     consent,
     devices: (c.devices as Record<string, unknown>[]) ?? [],
-    metrics: obj(c.metrics),
+    metrics: rollMetrics(obj(c.metrics) as CustomerMetrics, now),
     metadata: obj(c.metadata),
   };
 }

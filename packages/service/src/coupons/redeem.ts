@@ -188,7 +188,7 @@ export async function redeemCoupon(
       now,
     });
     return {
-      customer: toCustomerView(customer),
+      customer: toCustomerView(customer, now),
       wallet: walletView({
         walletId: locked.walletId,
         customerUuid: customer.uuid,

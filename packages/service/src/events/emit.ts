@@ -137,7 +137,7 @@ export async function emitEvent(
         ? (await loadCatalog(trx, accountId, await catalogVersion(trx, accountId))).rewards
         : catalog.rewards;
       const current = {
-        customer: toCustomerView(processed.customer),
+        customer: toCustomerView(processed.customer, now),
         wallet: walletView({
           walletId: locked.walletId,
           customerUuid: locked.customer.uuid,
