@@ -242,8 +242,28 @@ describe("campaigns", () => {
   it("validates campaign writes", async () => {
     const tenant = await newTenant(ctx);
     const reward = (await tenant.server.post("/rewards", points).expect(201)).body.data;
+    const discount = (
+      await tenant.server
+        .post("/rewards", {
+          name: "10% off",
+          type: "DISCOUNT",
+          attributes: { discount_type: "PERCENTAGE", value: 10, target: "ORDER" },
+        })
+        .expect(201)
+    ).body.data;
     const past = new Date(Date.now() - 3600_000).toISOString();
     const cases: [string, unknown, number, string, RegExp][] = [
+      [
+        "/campaigns?type=COUPONS",
+        {
+          ...campaignBody(discount.id),
+          quantity: 10,
+          rules: [{ conditions: [], effects: [{ reward_id: discount.id, amount: 0.5 }] }],
+        },
+        400,
+        "VALIDATION_FAILED",
+        /^rules\[0\]\.effects\[0\]\.amount: a DISCOUNT reward is given in whole units/,
+      ],
       ["/campaigns", campaignBody(reward.id), 400, "VALIDATION_FAILED", /type/],
       ["/campaigns?type=LOTTERY", campaignBody(reward.id), 400, "VALIDATION_FAILED", /type/],
       [

@@ -71,7 +71,7 @@ async function assertReferences(
           .execute()
       : Promise.resolve([]),
   ]);
-  const knownRewards = new Set(rewards.map((r) => r.id));
+  const typeOf = new Map(rewards.map((r) => [r.id, r.type]));
   // A budget counts money; a point worth nothing would never use any of it.
   const free = rewards.find(
     (r) =>
@@ -87,11 +87,22 @@ async function assertReferences(
   const knownTiers = new Set(tiers.map((t) => t.id));
   for (const [i, rule] of rules.entries()) {
     for (const [j, effect] of rule.effects.entries()) {
-      if (!knownRewards.has(effect.reward_id)) {
+      const type = typeOf.get(effect.reward_id);
+      if (!type) {
         throw new DomainError(
           "NOT_FOUND",
           `${path}[${i}].effects[${j}].reward_id: reward ${effect.reward_id} not found`,
         );
+      }
+      // Discounts, products and gift cards are used one whole unit at a time (a gift card is
+      // one code): a fixed fraction of one could never be used.
+      if (type !== "POINTS" && effect.calculation !== "PER_UNIT_SPENT") {
+        if (!Number.isInteger(Number(effect.amount))) {
+          throw new DomainError(
+            "VALIDATION_FAILED",
+            `${path}[${i}].effects[${j}].amount: a ${type} reward is given in whole units, got ${effect.amount}`,
+          );
+        }
       }
       if (effect.tier_id && !knownTiers.has(effect.tier_id)) {
         throw new DomainError(
