@@ -28,7 +28,7 @@ function paidValue(event: EventFacts): Decimal {
 /**
  * How much of the reward one effect earns: PER_UNIT_SPENT = amount × paid value, FIXED = amount.
  * Default PER_UNIT_SPENT for POINTS on a PURCHASE, else FIXED; POINTS are floored to the reward's
- * decimals; never negative.
+ * decimals, other rewards to whole units; never negative.
  */
 export function effectAmount(opts: {
   effect: Effect;
@@ -41,7 +41,9 @@ export function effectAmount(opts: {
     (reward.type === "POINTS" && event.type === "PURCHASE" ? "PER_UNIT_SPENT" : "FIXED");
   const base = attr(effect.amount) ?? new D(0);
   let amount = calculation === "PER_UNIT_SPENT" ? base.times(paidValue(event)) : base;
-  if (reward.type === "POINTS") amount = floorTo(amount, pointDecimals(reward));
+  // Points to the reward's decimals; discounts, products and gift cards are used one whole unit
+  // at a time, so a per-unit-spent amount of them is floored to whole units.
+  amount = floorTo(amount, reward.type === "POINTS" ? pointDecimals(reward) : 0);
   return amount.isNeg() || amount.isZero() ? new D(0) : amount;
 }
 

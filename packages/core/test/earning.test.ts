@@ -47,8 +47,12 @@ describe("effectAmount", () => {
 
   it("honours an explicit calculation", () => {
     expect(amountOf({ amount: 7, calculation: "FIXED" }, points())).toBe("7");
-    const discount: RewardFacts = { ...points(), type: "GIFT_CARD", attributes: {} };
-    expect(amountOf({ amount: 0.01, calculation: "PER_UNIT_SPENT" }, discount)).toBe("1.0025");
+    const giftCard: RewardFacts = { ...points(), type: "GIFT_CARD", attributes: {} };
+    // 0.01 × 100.25 = 1.0025: gift cards, discounts and products come in whole units.
+    expect(amountOf({ amount: 0.01, calculation: "PER_UNIT_SPENT" }, giftCard)).toBe("1");
+    const discount: RewardFacts = { ...points(), type: "DISCOUNT", attributes: {} };
+    expect(amountOf({ amount: 0.025, calculation: "PER_UNIT_SPENT" }, discount)).toBe("2");
+    expect(amountOf({ amount: 0.005, calculation: "PER_UNIT_SPENT" }, discount)).toBe("0");
   });
 
   it("never goes negative", () => {
