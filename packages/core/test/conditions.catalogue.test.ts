@@ -140,6 +140,14 @@ describe("condition catalogue", () => {
     expect(holds(no, context)).toBe(false);
   });
 
+  it("compares event types ignoring case, as events and triggers do", () => {
+    expect(holds(cond("Event Type", "equal to", "string", "purchase"))).toBe(true);
+    expect(holds(cond("Event Type", "is one of", "string", ["registration", "Purchase"]))).toBe(
+      true,
+    );
+    expect(holds(cond("Event Type", "not equal to", "string", "purchase"))).toBe(false);
+  });
+
   it("falls back to the order value when there is no discounted value", () => {
     const event = purchase({ order: { value: 50 } });
     expect(holds(cond("Order Discounted Value", "equal to", "currency", 50), ctx({ event }))).toBe(

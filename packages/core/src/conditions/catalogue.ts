@@ -16,6 +16,8 @@ export interface FactEntry {
   read(ctx: ConditionContext): unknown;
   /** A fact of the customer (not of the event, its order or product). */
   ofCustomer?: true;
+  /** The fact is kept in upper case (event types): a condition's values are compared so too. */
+  upperCase?: true;
 }
 
 /** Primitives each kind of fact accepts (a numeric fact also takes "string" with numeric values). */
@@ -157,7 +159,13 @@ const ENTRIES: FactEntry[] = [
     read: (c) => str(c.customer?.country),
     ofCustomer: true,
   },
-  { label: "Event Type", kind: "string", many: false, read: (c) => str(c.event?.type) },
+  {
+    label: "Event Type",
+    kind: "string",
+    many: false,
+    read: (c) => str(c.event?.type),
+    upperCase: true,
+  },
   { label: "Event Tag", kind: "tags", many: false, read: (c) => tags(c.event?.tags) },
   { label: "Event Date", kind: "date", many: false, read: (c) => date(c.event?.issued_at) },
 ];

@@ -113,10 +113,11 @@ function compileOne(raw: unknown, where: string, out: Condition[]): CompiledCond
     fail(`${where}.operator`, `operator ${show(operator)} is not allowed for primitive "${prim}"`);
   }
   const { op: positive, negate } = positiveOf(op);
+  const compared = entry.upperCase ? upperCased(value) : value;
   const test =
     entry.kind === "tags"
-      ? compileTagTest(prim, positive, value, `${where}.value`)
-      : compileValueTest(prim, positive, value, `${where}.value`);
+      ? compileTagTest(prim, positive, compared, `${where}.value`)
+      : compileValueTest(prim, positive, compared, `${where}.value`);
   const stored: Condition = { type, operator, primitive, value };
   if (message !== undefined) stored.message = message as string | null;
   out.push(stored);
@@ -130,6 +131,14 @@ function compileOne(raw: unknown, where: string, out: Condition[]): CompiledCond
     ofCustomer: entry.ofCustomer === true,
   };
 }
+
+/** A condition's value(s) in upper case, for a fact kept so (event types are case-insensitive). */
+const upperCased = (value: unknown): unknown =>
+  typeof value === "string"
+    ? value.toUpperCase()
+    : Array.isArray(value)
+      ? value.map(upperCased)
+      : value;
 
 /** A numeric fact written with primitive "string" and a numeric value is compared as a number. */
 function effectivePrimitive(
