@@ -393,6 +393,21 @@ describe("campaigns", () => {
     });
     expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
     expect(renamed.body.data.name).toBe("Renamed");
+    // Created "from today" (a plain date), the same body sent again later changes nothing.
+    const today = ctx.clock.now().toISOString().slice(0, 10);
+    const fromToday = (
+      await tenant.server
+        .post("/campaigns?type=BEHAVIOR", { ...campaignBody(reward.id), start_date: today })
+        .expect(201)
+    ).body.data;
+    ctx.clock.pin(new Date(ctx.clock.now().getTime() + 5_000));
+    const resent = await tenant.server.put(`/campaigns/${fromToday.id}?type=BEHAVIOR`, {
+      ...campaignBody(reward.id),
+      start_date: today,
+      name: "Renamed again",
+    });
+    expect(resent.status, JSON.stringify(resent.body)).toBe(200);
+    expect(resent.body.data.start_date).toBe(fromToday.start_date);
     const newRules = [{ conditions: [], effects: [{ reward_id: reward.id, amount: 3 }] }];
     expectError(
       await tenant.server.put(`/campaigns/${started.id}?type=BEHAVIOR`, {

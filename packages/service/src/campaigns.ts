@@ -153,7 +153,12 @@ function punchesOf(input: TCampaignWrite): number {
 /** The start instant; a plain date of today means "now" (its midnight has passed already). */
 function startDateOf(value: string | null | undefined, fallback: Date, now: Date): Date {
   if (!value) return fallback;
-  if (value.length === 10 && value === now.toISOString().slice(0, 10)) return now;
+  if (value.length === 10) {
+    // A plain date names a day: the day the campaign already starts on keeps its instant (a
+    // resent body changes nothing), and today means now.
+    if (value === fallback.toISOString().slice(0, 10)) return fallback;
+    if (value === now.toISOString().slice(0, 10)) return now;
+  }
   return new Date(value);
 }
 
