@@ -1,7 +1,16 @@
 import { drainJobs } from "@tally/importer";
 import { claimMigrationJob } from "@tally/service";
 import { describe, expect, it } from "vitest";
-import { expectError, newTenant, pointsProgram, type Tenant, useTestApp } from "./helpers.ts";
+import {
+  client,
+  expectError,
+  newCustomer,
+  newTenant,
+  pointsProgram,
+  type Tenant,
+  tokenFor,
+  useTestApp,
+} from "./helpers.ts";
 
 const ctx = useTestApp();
 
@@ -14,6 +23,49 @@ const job = async (tenant: Tenant, id: string) =>
   (await tenant.server.get(`/migrations/${id}`).expect(200)).body.data;
 const total = async (tenant: Tenant, id: string) =>
   (await tenant.server.get(`/customers/${id}`).expect(200)).body.data.wallet.totals[0]?.total ?? 0;
+
+describe("migrated metrics", () => {
+  it("land in the periods holding today, whatever bounds the legacy system sent or the stored ones had", async () => {
+    ctx.clock.pin(new Date("2026-01-15T12:00:00Z"));
+    const tenant = await newTenant(ctx);
+    const id = await newCustomer(tenant);
+    ctx.clock.pin(new Date("2026-03-15T12:00:00Z"));
+    tenant.server = client(ctx.app, await tokenFor(ctx.app, tenant.serverKey));
+    const sent = await send(tenant, "", {
+      customers: [
+        {
+          id,
+          metrics: {
+            lifetime: { spend_total: 80, number_of_purchases: 3 },
+            this_month: { spend_total: 50, number_of_purchases: 1 },
+            // The legacy system's month in its own time zone.
+            last_month: {
+              from: "2026-02-01T06:00:00Z",
+              to: "2026-03-01T05:59:59Z",
+              spend_total: 30,
+              number_of_purchases: 2,
+            },
+          },
+        },
+      ],
+    });
+    await drainJobs({ db: ctx.t.db, now: ctx.clock.now });
+    expect(await job(tenant, sent)).toMatchObject({ status: "SUCCEEDED" });
+    const metrics = (await tenant.server.get(`/customers/${id}`).expect(200)).body.data.customer
+      .metrics;
+    expect(metrics.lifetime).toMatchObject({ spend_total: 80, number_of_purchases: 3 });
+    expect(metrics.this_month).toMatchObject({
+      from: "2026-03-01T00:00:00.000Z",
+      spend_total: 50,
+      number_of_purchases: 1,
+    });
+    expect(metrics.last_month).toMatchObject({
+      from: "2026-02-01T00:00:00.000Z",
+      spend_total: 30,
+      number_of_purchases: 2,
+    });
+  });
+});
 
 describe("migrations: resubmissions and order", () => {
   it("recognises a re-spelled opening balance and refuses a changed amount instead of crediting it again", async () => {

@@ -1,4 +1,4 @@
-import { type CustomerMetrics, DomainError, dec, emptyMetrics } from "@tally/core";
+import { type CustomerMetrics, DomainError, dec, emptyMetrics, rollMetrics } from "@tally/core";
 import { type Database, json } from "@tally/db";
 import type { TMigrateCustomer } from "@tally/schemas";
 import type { Insertable, Transaction, Updateable } from "kysely";
@@ -15,16 +15,22 @@ import {
 
 type Trx = Transaction<Database>;
 
-/** Given metrics laid over a base: each period merged field by field. */
+/**
+ * Given metrics laid over a base rolled to `now`: each period merged field by field, in our UTC
+ * bounds — a legacy system's own `from`/`to` (its time zone) would make a period look stale and
+ * show as zero.
+ */
 export function mergeMetrics(base: CustomerMetrics, given: TMigrateCustomer["metrics"], now: Date) {
-  const out: CustomerMetrics = { ...base };
+  const out = rollMetrics(base, now);
   for (const [period, value] of Object.entries(given ?? {})) {
     if (value === undefined) continue;
     const current = out[period];
-    out[period] =
-      typeof value === "object" && typeof current === "object" && current !== null
-        ? ({ ...current, ...value } as CustomerMetrics[string])
-        : (value as CustomerMetrics[string]);
+    if (typeof value === "object" && value !== null && typeof current === "object" && current) {
+      const { from: _from, to: _to, ...figures } = value;
+      out[period] = { ...current, ...figures } as CustomerMetrics[string];
+    } else {
+      out[period] = value as CustomerMetrics[string];
+    }
   }
   out.updated_at = now.toISOString();
   return out;
