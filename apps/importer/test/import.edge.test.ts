@@ -11,6 +11,7 @@ beforeAll(async () => {
   dir = await tempDir();
 });
 const now = () => new Date();
+const onPostgres = Boolean(process.env.DATABASE_URL);
 
 /** Imports `file` but dies right after its first batch committed (as a kill -9 would leave it). */
 async function crashAfterFirstBatch(accountId: string, file: string) {
@@ -48,6 +49,43 @@ async function staleClaim(name: string) {
   for (const f of await readdir(processing)) await utimes(join(processing, f), hourAgo, hourAgo);
   return { accountId, root, inbox: join(root, accountId), processing };
 }
+
+describe.skipIf(!onPostgres)("items whose order decides the outcome, with concurrency 8", () => {
+  it("applies them in file order: an email handover, a customer named twice", async () => {
+    for (let round = 0; round < 5; round++) {
+      const { accountId } = await newAccount(t.db, now);
+      const file = (name: string, lines: unknown[]) =>
+        writeNdjson(join(dir, `order-${round}-${name}-customers.ndjson`), lines);
+      await importFile({
+        db: t.db,
+        now,
+        accountId,
+        file: await file("a", [{ id: "x", email: `e${round}@example.com` }]),
+      });
+      // x gives its email up before y takes it; z ends with its last line.
+      const r = await importFile({
+        db: t.db,
+        now,
+        accountId,
+        concurrency: 8,
+        file: await file("b", [
+          { id: "x", email: `f${round}@example.com` },
+          { id: "y", email: `e${round}@example.com` },
+          { id: "z", name: "First" },
+          { id: "z", name: "Second" },
+        ]),
+      });
+      expect(r).toMatchObject({ accepted: 4, rejected: 0 });
+      const z = await t.db
+        .selectFrom("customers")
+        .select("name")
+        .where("account_id", "=", accountId)
+        .where("id", "=", "z")
+        .executeTakeFirstOrThrow();
+      expect(z.name).toBe("Second");
+    }
+  });
+});
 
 describe("importer edge cases", () => {
   it("stale-claim recovery imports the claimed file only, never its report", async () => {

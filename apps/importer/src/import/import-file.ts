@@ -113,6 +113,18 @@ function conflictKeys(batch: TSourceItem[]): Set<string> {
   return keys;
 }
 
+/** Whether items of the batch could depend on each other: one customer twice, or any email. */
+function orderMatters(batch: TSourceItem[]): boolean {
+  const ids = new Set<string>();
+  for (const src of batch) {
+    if (typeof (src.item as { email?: unknown } | undefined)?.email === "string") return true;
+    if (src.customerId === null) continue;
+    if (ids.has(src.customerId)) return true;
+    ids.add(src.customerId);
+  }
+  return false;
+}
+
 /** Throws unless the account exists. */
 async function assertAccount(db: Db, accountId: string) {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -262,7 +274,10 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
       }
     }
     if (!counts) {
-      const outcomes = await mapLimited(batch, opts.concurrency ?? 1, (src) =>
+      // Item by item in file order when the order decides the outcome: the bulk path declined
+      // the batch (a customer named twice, an email changing hands) or may have (it is off).
+      const limit = opts.bulk !== false || orderMatters(batch) ? 1 : (opts.concurrency ?? 1);
+      const outcomes = await mapLimited(batch, limit, (src) =>
         src.item === undefined
           ? Promise.resolve(undefined)
           : applyMigrationItem({
