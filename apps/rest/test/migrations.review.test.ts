@@ -68,6 +68,27 @@ describe("migrated metrics", () => {
 });
 
 describe("migrations: resubmissions and order", () => {
+  it("recognises a resubmission listing alike lots in another order (duplicates, not a conflict)", async () => {
+    const tenant = await newTenant(ctx);
+    const { rewardId } = await pointsProgram(tenant);
+    const lot = (amount: number) => ({ reward_id: rewardId, amount });
+    await send(tenant, "", { customers: [{ id: "two-lots", balance: [lot(10), lot(20)] }] });
+    await drainJobs({ db: ctx.t.db, now: ctx.clock.now });
+    const again = await send(tenant, "", {
+      customers: [{ id: "two-lots", balance: [lot(20), lot(10)] }],
+    });
+    await drainJobs({ db: ctx.t.db, now: ctx.clock.now });
+    expect(await job(tenant, again)).toMatchObject({ status: "SUCCEEDED", duplicates: 2 });
+    expect(await total(tenant, "two-lots")).toBe(30);
+    // A changed amount among them is still a conflict.
+    const changed = await send(tenant, "", {
+      customers: [{ id: "two-lots", balance: [lot(25), lot(10)] }],
+    });
+    await drainJobs({ db: ctx.t.db, now: ctx.clock.now });
+    expect((await job(tenant, changed)).errors[0]).toMatchObject({ code: "CONFLICT" });
+    expect(await total(tenant, "two-lots")).toBe(30);
+  });
+
   it("recognises a re-spelled opening balance and refuses a changed amount instead of crediting it again", async () => {
     const tenant = await newTenant(ctx);
     const { rewardId } = await pointsProgram(tenant);

@@ -101,7 +101,9 @@ export function eventKeys(
 /**
  * Keys of opening balances: one lot is identified by its reward, brand, issue and
  * expiry — not its amount, so a resubmission with a corrected amount is seen as
- * the same lot (and refused as a conflict) instead of being credited again.
+ * the same lot (and refused as a conflict) instead of being credited again. Lots
+ * alike but for their amount are told apart in order of amount, not of position, so
+ * a resubmission listing them in another order gets the same keys.
  */
 export function balanceKeys(
   customerId: string,
@@ -110,19 +112,33 @@ export function balanceKeys(
     brand_id?: string | null;
     issued_at?: string | null;
     expiration_date?: string | null;
+    amount: number | string;
   }[],
 ): string[] {
-  return recordKeys(
+  const order = entries.map((_, i) => i).sort((a, b) => amountOrder(entries[a]!, entries[b]!));
+  const sorted = recordKeys(
     "bal",
     customerId,
-    entries.map((e) => ({
-      reward_id: e.reward_id,
-      brand_id: e.brand_id,
-      issued_at: e.issued_at,
-      expiration_date: e.expiration_date,
-    })),
+    order.map((i) => {
+      const e = entries[i]!;
+      return {
+        reward_id: e.reward_id,
+        brand_id: e.brand_id,
+        issued_at: e.issued_at,
+        expiration_date: e.expiration_date,
+      };
+    }),
   );
+  const keys: string[] = new Array(entries.length);
+  order.forEach((i, k) => {
+    keys[i] = sorted[k]!;
+  });
+  return keys;
 }
+
+/** Ascending amount, exactly (decimal text compared as decimals); equal amounts keep their order. */
+const amountOrder = (a: { amount: number | string }, b: { amount: number | string }) =>
+  dec(a.amount).comparedTo(dec(b.amount));
 
 /** Key of the row that replaces an opening balance by the migrated history (see transactions.ts). */
 export const replacementKey = (openingKey: string): string =>
