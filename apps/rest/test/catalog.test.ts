@@ -178,6 +178,42 @@ describe("campaigns", () => {
     );
   });
 
+  it("a plain end date is the end of that day: a campaign ending today runs today", async () => {
+    ctx.clock.pin(new Date("2030-06-10T15:00:00.000Z"));
+    const tenant = await newTenant(ctx);
+    const reward = (await tenant.server.post("/rewards", points).expect(201)).body.data;
+    const oneDay = await tenant.server
+      .post("/campaigns?type=BEHAVIOR", {
+        ...campaignBody(reward.id),
+        withoutEndDate: false,
+        end_date: "2030-06-10",
+      })
+      .expect(201);
+    expect(oneDay.body.data).toMatchObject({
+      status: "RUNNING",
+      end_date: "2030-06-11T00:00:00.000Z",
+    });
+    const customerId = await newCustomer(tenant);
+    const earned = await tenant.server
+      .post("/behavior/events", purchase(customerId, 10))
+      .expect(201);
+    expect(earned.body.data.result.accumulations).toHaveLength(1);
+    // A year to the day from a start at midnight is allowed; a day more is not.
+    const yearLong = {
+      ...campaignBody(reward.id),
+      withoutEndDate: false,
+      start_date: "2030-07-01",
+      end_date: "2031-06-30",
+    };
+    await tenant.server.post("/campaigns?type=BEHAVIOR", yearLong).expect(201);
+    expectError(
+      await tenant.server.post("/campaigns?type=BEHAVIOR", { ...yearLong, end_date: "2031-07-01" }),
+      400,
+      "VALIDATION_FAILED",
+      /end_date: must be at most a year/,
+    );
+  });
+
   it("lists the campaigns a customer can take part in (customer_id)", async () => {
     const tenant = await newTenant(ctx);
     const reward = (await tenant.server.post("/rewards", points).expect(201)).body.data;

@@ -162,6 +162,16 @@ function startDateOf(value: string | null | undefined, fallback: Date, now: Date
   return new Date(value);
 }
 
+/**
+ * A campaign's end: a plain date (`2026-12-31`) is the end of that UTC day — the campaign runs
+ * on it — and a date-time is that instant.
+ */
+function endDateOf(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  if (value.length === 10) return new Date(Date.parse(value) + 86_400_000);
+  return new Date(value);
+}
+
 /** Validated, normalised campaign columns of a write (create or full update). */
 async function campaignColumns(
   deps: ServiceDeps,
@@ -180,7 +190,7 @@ async function campaignColumns(
       : null;
   const punches = type === "PUNCH_CARDS" ? punchesOf(input) : null;
   const start = startDateOf(input.start_date, existing?.start_date ?? now, now);
-  const end = input.withoutEndDate ? null : input.end_date ? new Date(input.end_date) : null;
+  const end = input.withoutEndDate ? null : endDateOf(input.end_date);
   const startChanged = !existing || start.getTime() !== existing.start_date.getTime();
   if (startChanged && start.getTime() < now.getTime() - SKEW_MS) {
     throw new DomainError("VALIDATION_FAILED", "start_date: must be now or later");
@@ -189,10 +199,10 @@ async function campaignColumns(
     throw new DomainError("VALIDATION_FAILED", "start_date: must be less than a year ahead");
   if (end && end <= start)
     throw new DomainError("VALIDATION_FAILED", "end_date: must be after start_date");
-  if (end && end.getTime() - start.getTime() >= YEAR_MS) {
+  if (end && end.getTime() - start.getTime() > YEAR_MS) {
     throw new DomainError(
       "VALIDATION_FAILED",
-      "end_date: must be less than a year after start_date (or set withoutEndDate)",
+      "end_date: must be at most a year after start_date (or set withoutEndDate)",
     );
   }
   if (input.divide_budget_in && input.budget == null) {
