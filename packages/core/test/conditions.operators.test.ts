@@ -122,6 +122,15 @@ describe("date primitives", () => {
     expect(reg("between", ["1/year", "2/years"])).toBe(false);
   });
 
+  it("'within the last N' takes an event issued up to the tolerated minute ahead of now", () => {
+    const at = (ms: number) =>
+      ctx({ event: purchase({ issued_at: new Date(NOW.getTime() + ms) }) });
+    const lastDay = cond("Event Date", "equal to", "relative date", "1/days");
+    expect(holds(lastDay, at(30_000))).toBe(true);
+    expect(holds(lastDay, at(60_000))).toBe(true);
+    expect(holds(lastDay, at(61_000))).toBe(false);
+  });
+
   it("relative dates move with ctx.now", () => {
     const later = ctx({ now: new Date("2027-06-01T00:00:00Z") });
     expect(

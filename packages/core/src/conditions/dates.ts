@@ -70,6 +70,9 @@ function parseRelative(raw: unknown, where: string) {
  * fact ≤ P; "less than" = newer than N units (fact > P), "less than or equal to" fact ≥ P;
  * "between" [a, b] = the fact's age lies between the two spans, inclusive.
  */
+/** How far ahead of the server's clock an event's issued_at is accepted (clock skew). */
+const CLOCK_SKEW_MS = 60_000;
+
 export function relativeDateTest(op: PositiveOperator, raw: unknown, where: string): Test {
   // Days and weeks are fixed spans in UTC: no Date needs allocating on the hot path.
   const point = (r: { n: number; unit: CalendarUnit }, now: Date) =>
@@ -89,7 +92,8 @@ export function relativeDateTest(op: PositiveOperator, raw: unknown, where: stri
   } else {
     const r = parseRelative(raw, where);
     const byOp: Partial<Record<PositiveOperator, (t: number, now: Date) => boolean>> = {
-      eq: (t, now) => t >= point(r, now) && t <= now.getTime(),
+      // "Within the last N": up to now, and the minute ahead an event's issued_at may be.
+      eq: (t, now) => t >= point(r, now) && t <= now.getTime() + CLOCK_SKEW_MS,
       gt: (t, now) => t < point(r, now),
       gte: (t, now) => t <= point(r, now),
       lt: (t, now) => t > point(r, now),
