@@ -182,6 +182,43 @@ describe("importer edge cases", () => {
     expect(await outcome(true)).toEqual(perItem);
   });
 
+  it("a customer's history longer than a REST batch (1,001 transactions) imports as one item and reconciles", async () => {
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    await importFile({
+      db: t.db,
+      now,
+      accountId,
+      file: await writeNdjson(join(dir, "long-history-customers.ndjson"), [
+        { id: "heavy", balance: [{ reward_id: rewardId, amount: 1001 }] },
+      ]),
+    });
+    const transactions = Array.from({ length: 1001 }, (_, i) => ({
+      reward_id: rewardId,
+      type: "ACCUMULATION",
+      amount: 1,
+      issued_at: new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString(),
+    }));
+    const report = join(dir, "long-history.rejected.ndjson");
+    const r = await importFile({
+      db: t.db,
+      now,
+      accountId,
+      reportFile: report,
+      file: await writeNdjson(join(dir, "long-history-transactions.ndjson"), [
+        { id: "heavy", transactions },
+      ]),
+    });
+    expect(await readReport(report)).toEqual([]);
+    expect(r).toMatchObject({ accepted: 1, rejected: 0 });
+    const rows = await t.db
+      .selectFrom("transactions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("account_id", "=", accountId)
+      .where("type", "=", "ACCUMULATION")
+      .executeTakeFirstOrThrow();
+    expect(Number(rows.n)).toBe(1001);
+  });
+
   it("an NDJSON file with a UTF-8 byte-order mark keeps its first row", async () => {
     const { accountId } = await newAccount(t.db, now);
     const path = join(dir, "r6-customers.ndjson");

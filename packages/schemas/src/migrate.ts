@@ -101,18 +101,19 @@ function limitRecords<T extends { customers: Record<K, unknown[]>[] }, K extends
   };
 }
 
+/**
+ * A customer's records in one item of a file import: its whole history (it reconciles as a
+ * whole), up to 100,000 records; a REST batch holds at most 1000 records in all.
+ */
+export const FILE_ITEM_RECORD_LIMIT = 100_000;
+
+const eventsItem = (max: number) =>
+  z.object({ id: ZIdSchema, events: z.array(ZMigrateEventSchema).min(1).max(max) });
+
 /** `POST /customers/migrate/events`: each customer ≥1 event, ≤1000 events in all. */
 export const ZMigrateEventsSchema = z
   .object({
-    customers: z
-      .array(
-        z.object({
-          id: ZIdSchema,
-          events: z.array(ZMigrateEventSchema).min(1).max(MIGRATION_BATCH_LIMIT),
-        }),
-      )
-      .min(1)
-      .max(MIGRATION_BATCH_LIMIT),
+    customers: z.array(eventsItem(MIGRATION_BATCH_LIMIT)).min(1).max(MIGRATION_BATCH_LIMIT),
   })
   .superRefine(limitRecords("events"));
 export type TMigrateEvents = z.infer<typeof ZMigrateEventsSchema>;
@@ -134,18 +135,13 @@ export const ZMigrateTransactionSchema = z.object({
 });
 export type TMigrateTransaction = z.infer<typeof ZMigrateTransactionSchema>;
 
+const transactionsItem = (max: number) =>
+  z.object({ id: ZIdSchema, transactions: z.array(ZMigrateTransactionSchema).min(1).max(max) });
+
 /** `POST /customers/migrate/transactions`: each customer ≥1 transaction, ≤1000 in all. */
 export const ZMigrateTransactionsSchema = z
   .object({
-    customers: z
-      .array(
-        z.object({
-          id: ZIdSchema,
-          transactions: z.array(ZMigrateTransactionSchema).min(1).max(MIGRATION_BATCH_LIMIT),
-        }),
-      )
-      .min(1)
-      .max(MIGRATION_BATCH_LIMIT),
+    customers: z.array(transactionsItem(MIGRATION_BATCH_LIMIT)).min(1).max(MIGRATION_BATCH_LIMIT),
   })
   .superRefine(limitRecords("transactions"));
 export type TMigrateTransactions = z.infer<typeof ZMigrateTransactionsSchema>;
@@ -169,6 +165,13 @@ export const MIGRATION_SCHEMAS = {
   CUSTOMERS: ZMigrateCustomersSchema,
   EVENTS: ZMigrateEventsSchema,
   TRANSACTIONS: ZMigrateTransactionsSchema,
+} as const;
+
+/** One item of each migration type as a file import reads it (histories up to 100,000 records). */
+export const MIGRATION_FILE_ITEM_SCHEMAS = {
+  CUSTOMERS: ZMigrateCustomerSchema,
+  EVENTS: eventsItem(FILE_ITEM_RECORD_LIMIT),
+  TRANSACTIONS: transactionsItem(FILE_ITEM_RECORD_LIMIT),
 } as const;
 
 export const ZMigrationErrorSchema = z.object({

@@ -1,4 +1,4 @@
-import { formatIssues, MIGRATION_SCHEMAS, type TMigrationType } from "@tally/schemas";
+import { formatIssues, MIGRATION_FILE_ITEM_SCHEMAS, type TMigrationType } from "@tally/schemas";
 import { z } from "zod";
 
 const RECORD_FIELD = { CUSTOMERS: "balance", EVENTS: "events", TRANSACTIONS: "transactions" };
@@ -19,9 +19,8 @@ export interface TSourceItem {
   problems?: TLineProblem[];
 }
 
-/** The item schema of a type: the element of the migrate request's `customers` array (reused, not copied). */
-export const itemSchemaOf = (type: TMigrationType) =>
-  MIGRATION_SCHEMAS[type].shape.customers.element;
+/** The item schema of a type as a file holds it: a customer, or one customer's whole history. */
+export const itemSchemaOf = (type: TMigrationType) => MIGRATION_FILE_ITEM_SCHEMAS[type];
 
 /** A source item rejected before it reached the database. */
 export function rejected(
