@@ -36,9 +36,10 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(authorizeRouter(deps));
+  // Who is calling first: a request without a valid token is a 401 before its body is read.
+  api.use(bearer(deps.jwtSecret, deps.now));
   api.use("/customers/migrate", express.json({ limit: "10mb" })); // decisions §2: migrate bodies ≤10 MB
   api.use(express.json({ limit: "1mb" }));
-  api.use(bearer(deps.jwtSecret, deps.now));
   api.use(inputSafety);
   api.use(idempotency(deps));
   api.use(totpRouter(deps));

@@ -168,6 +168,12 @@ describe("wire conventions", () => {
       metadata: { blob: "x".repeat(1_100_000) },
     });
     expectError(big, 413, "PAYLOAD_TOO_LARGE");
+    // Without a token, the same body is refused for the token, before it is read.
+    const anonymous = await request(ctx.app)
+      .post(`${API_PREFIX}/customers`)
+      .set("content-type", "application/json")
+      .send({ id: "big", metadata: { blob: "x".repeat(1_100_000) } });
+    expectError(anonymous, 401, "UNAUTHORIZED");
     expectError(await tenant.server.get("/nothing-here"), 404, "NOT_FOUND");
   });
 
