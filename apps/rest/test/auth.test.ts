@@ -199,6 +199,18 @@ describe("wire conventions", () => {
     expectError(await tenant.server.post("/customers", { id: "idem-1" }), 409, "CONFLICT", /id/);
   });
 
+  it("an Idempotency-Key belongs to the API key that used it: another key's same request is a 409, never the stored answer", async () => {
+    const tenant = await newTenant(ctx);
+    const body = { id: "idem-keyed", name: "Ada", email: "ada@example.com" };
+    await tenant.server.post("/customers", body).set("Idempotency-Key", "k-keyed").expect(201);
+    const byClient = await tenant.client.post("/customers", body).set("Idempotency-Key", "k-keyed");
+    expectError(byClient, 409, "CONFLICT", /Idempotency-Key/);
+    expect(JSON.stringify(byClient.body)).not.toContain("ada@example.com");
+    const replay = await tenant.server.post("/customers", body).set("Idempotency-Key", "k-keyed");
+    expect(replay.status).toBe(201);
+    expect(replay.headers["idempotent-replayed"]).toBe("true");
+  });
+
   it("does not store a refused request under its Idempotency-Key: the corrected body may reuse it", async () => {
     const tenant = await newTenant(ctx);
     expectError(

@@ -265,7 +265,7 @@ describe("Idempotency-Key", () => {
     );
     await ctx.t.db
       .updateTable("idempotency_keys")
-      .set({ request_hash: requestHashOf(body) })
+      .set({ request_hash: await requestHashOf(tenant.accountId, body) })
       .where("key", "=", "k-dead")
       .execute();
     expectError(
@@ -287,4 +287,13 @@ describe("Idempotency-Key", () => {
   });
 });
 
-const requestHashOf = (body: unknown) => requestHash("POST", `${API_PREFIX}/customers`, body);
+/** The hash of a POST /customers sent with the account's SERVER key. */
+const requestHashOf = async (accountId: string, body: unknown) => {
+  const key = await ctx.t.db
+    .selectFrom("api_keys")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("kind", "=", "SERVER")
+    .executeTakeFirstOrThrow();
+  return requestHash(key.id, "POST", `${API_PREFIX}/customers`, body);
+};

@@ -9,9 +9,13 @@ const ABANDONED_MS = 60_000;
 
 export type IdempotencyStart = { kind: "new" } | { kind: "replay"; status: number; body: unknown };
 
-/** Hash of what makes two requests "the same": method, path and body. */
-export const requestHash = (method: string, path: string, body: unknown): string =>
-  sha256Hex(`${method} ${path}\n${JSON.stringify(body ?? null)}`);
+/**
+ * Hash of what makes two requests "the same": the API key that sent them, method, path and
+ * body. Another key reusing an Idempotency-Key (a CLIENT key, a SERVER answer's) is "another
+ * request" (409), never handed the stored answer.
+ */
+export const requestHash = (keyId: string, method: string, path: string, body: unknown): string =>
+  sha256Hex(`${keyId}\n${method} ${path}\n${JSON.stringify(body ?? null)}`);
 
 /**
  * Claims an Idempotency-Key for 24 h. Same key + same request → the stored answer;

@@ -17,7 +17,7 @@ export function idempotency(deps: ServiceDeps): RequestHandler {
       deps,
       accountId,
       key,
-      requestHash(req.method, req.originalUrl, req.body),
+      requestHash(req.principal.keyId, req.method, req.originalUrl, req.body),
     );
     if (started.kind === "replay") {
       res.setHeader("Idempotent-Replayed", "true");
