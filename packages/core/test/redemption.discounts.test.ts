@@ -70,6 +70,23 @@ describe("computeRedemption: DISCOUNT", () => {
     expect(s(out.shipping?.discount_percent)).toBe("1");
   });
 
+  it("100% off a line of fractional quantity uses whole units: a started unit counts whole", () => {
+    const free = "00000000-0000-7000-8000-0000000000ff";
+    const out = run({
+      rewards: [
+        reward(free, "DISCOUNT", { discount_type: "PERCENTAGE", value: 100, target: "PRODUCT" }),
+      ],
+      order: {
+        value: 30,
+        products: [{ sku: "CHEESE", amount: 1.5, value: 30, redeem: [{ id: free, amount: 2 }] }],
+      },
+    });
+    expect(out.errors).toEqual([]);
+    expect(s(out.products[0]?.value)).toBe("0");
+    // 2 per unit × 1.5 = 3 asked; one use per started unit: 2.
+    expect(s(out.products[0]?.amount)).toBe("2");
+  });
+
   it("rounds a percentage discount half away from zero", () => {
     const out = run({
       order: { value: 0.05, products: [{ sku: "SKU-1", value: 0.05, redeem: [{ id: R.prod }] }] },

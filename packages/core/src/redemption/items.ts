@@ -167,8 +167,9 @@ export function valueEffect(
   if (type !== "PERCENTAGE" || value.gt(100)) return { code: "INVALID_REWARD" };
   const rate = value.div(100);
   if (rate.eq(1)) {
-    // A second 100% use on the same unit would take nothing more: consume one per unit.
-    return { consumed: D.min(c.units, quantity), discount: current };
+    // A second 100% use on the same unit would take nothing more: consume one per unit, a
+    // started unit (1.5 kg of a line) counting whole, as uses are whole.
+    return { consumed: D.min(c.units, quantity.ceil()), discount: current };
   }
   const kept = new D(1).minus(rate).pow(c.uses);
   return { consumed: c.units, discount: roundMoney(current.times(new D(1).minus(kept))) };
