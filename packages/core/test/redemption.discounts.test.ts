@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { cond } from "./fixtures.ts";
 import { R, REWARDS, reward, run, s } from "./redemption-fixtures.ts";
 
 const codes = (out: ReturnType<typeof run>) => out.errors.map((e) => [e.path, e.code]);
@@ -162,6 +163,15 @@ describe("computeRedemption: DISCOUNT", () => {
       ["order.redeem[0]", "INVALID_AMOUNT"],
       ["order.redeem[1]", "INVALID_REWARD"],
     ]);
+    // Malformed is said first, before its conditions, and also on an order worth nothing.
+    const gated = { ...broken, conditions: [[cond("Order Value", "greater than", "number", 50)]] };
+    for (const value of [10, 0]) {
+      const again = run({
+        rewards: [gated],
+        order: { value, redeem: [{ id: R.other }] },
+      });
+      expect(codes(again)).toEqual([["order.redeem[0]", "INVALID_REWARD"]]);
+    }
   });
 
   it("applies a discount without product lines to the order's own value, plus shipping", () => {

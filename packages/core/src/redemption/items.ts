@@ -139,12 +139,21 @@ export function checkItem(
     return fail("INVALID_AMOUNT");
   }
   const compiled = conditionsOf(s, reward);
-  if (!compiled) return fail("INVALID_REWARD");
+  if (!compiled || (reward.type === "DISCOUNT" && !discountWellFormed(reward.attributes))) {
+    return fail("INVALID_REWARD");
+  }
   if (!compiled.empty) {
     const result = compiled.evaluate({ ...s.ctx, product: at.product });
     if (!result.ok) return fail("CONDITION_NOT_MET", result.requirement);
   }
   return { reward, units, uses };
+}
+
+/** A DISCOUNT's stored attributes make sense: FIXED of a positive value, or 0–100% off. */
+function discountWellFormed(a: Record<string, unknown>): boolean {
+  const value = attrDec(a.value);
+  const type = String(a.discount_type ?? "").toUpperCase();
+  return Boolean(value?.gt(0)) && (type === "FIXED" || (type === "PERCENTAGE" && value!.lte(100)));
 }
 
 /** Money effect of a POINTS or DISCOUNT item on an entity worth `current` (2 dp). */
