@@ -206,6 +206,14 @@ describe("campaigns", () => {
       end_date: "2031-06-30",
     };
     await tenant.server.post("/campaigns?type=BEHAVIOR", yearLong).expect(201);
+    // Across a 29 February a year to the day is 366 days.
+    await tenant.server
+      .post("/campaigns?type=BEHAVIOR", {
+        ...yearLong,
+        start_date: "2031-06-01",
+        end_date: "2032-05-31",
+      })
+      .expect(201);
     expectError(
       await tenant.server.post("/campaigns?type=BEHAVIOR", { ...yearLong, end_date: "2031-07-01" }),
       400,

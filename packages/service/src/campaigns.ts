@@ -1,4 +1,5 @@
 import {
+  addExpiry,
   type CodeFormat,
   campaignOpenTo,
   compileCampaign,
@@ -199,7 +200,8 @@ async function campaignColumns(
     throw new DomainError("VALIDATION_FAILED", "start_date: must be less than a year ahead");
   if (end && end <= start)
     throw new DomainError("VALIDATION_FAILED", "end_date: must be after start_date");
-  if (end && end.getTime() - start.getTime() > YEAR_MS) {
+  // A year to the calendar day (366 days across a 29 February).
+  if (end && end.getTime() > addExpiry(start, "1/years")!.getTime()) {
     throw new DomainError(
       "VALIDATION_FAILED",
       "end_date: must be at most a year after start_date (or set withoutEndDate)",
