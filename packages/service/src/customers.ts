@@ -178,16 +178,6 @@ const profileColumns = (
 /** Registers a customer with an empty wallet in the Base tier and emits its REGISTRATION event. */
 export async function createCustomer(deps: ServiceDeps, accountId: string, input: TCustomerCreate) {
   const now = deps.now();
-  // An anonymous customer has no name or email until identified (they would hold the email
-  // against the customer it belongs to).
-  for (const field of ["name", "email"] as const) {
-    if (input.is_anonymous && input[field] != null) {
-      throw new DomainError(
-        "VALIDATION_FAILED",
-        `${field}: an anonymous customer has none until identified (PATCH /customers/{id}/identify/anonymous)`,
-      );
-    }
-  }
   const ttl = input.devices?.length ? await deviceTtlOf(deps.db, accountId) : null;
   try {
     return await transact(deps, async (trx) => {
