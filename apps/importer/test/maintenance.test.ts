@@ -355,4 +355,85 @@ describe("demoteTiers", () => {
       await demoteTiers({ db: t.db, now: new Date("2025-02-01T02:00:00Z"), accountId }),
     ).toEqual({ accounts: 0, customers: 0 });
   });
+
+  /** Customers in Gold at 1,100 spent, below Silver's exit (1,200) too: one step per period. */
+  async function goldAt1100(ids: string[]) {
+    const { accountId } = await newAccount(t.db, () => new Date());
+    await sql`update accounts set created_at = ${new Date("2025-01-10T00:00:00Z")} where id = ${accountId}`.execute(
+      t.db,
+    );
+    const deps = { db: t.db, now: () => new Date() };
+    const tier = (name: string, level: number, entry: number, exit: number) =>
+      createTier(
+        deps,
+        accountId,
+        ZTierWriteSchema.parse({
+          name,
+          level,
+          entry_conditions: spend("greater than or equal to", entry),
+          exit_conditions: spend("less than", exit),
+        }),
+      );
+    const silver = await tier("Silver", 2, 1000, 1200);
+    const gold = await tier("Gold", 3, 5000, 2000);
+    await createCustomers(t.db, accountId, ids);
+    await t.db
+      .updateTable("customers")
+      .set({
+        tier_id: gold.id,
+        metrics: json({
+          lifetime: { from: null, to: null, last_visit: null, spend_total: 1100 },
+        }),
+      })
+      .where("account_id", "=", accountId)
+      .execute();
+    const tiers = async () =>
+      (
+        await t.db
+          .selectFrom("customers")
+          .select("tier_id")
+          .where("account_id", "=", accountId)
+          .orderBy("id")
+          .execute()
+      ).map((r) => r.tier_id);
+    return { accountId, silver, tiers };
+  }
+
+  it("moves a customer one tier per period, whether the period's run is retried or run twice at once", async () => {
+    const retried = await goldAt1100(["r1", "r2"]);
+    let calls = 0;
+    const flaky = new Proxy(t.db, {
+      get(target, prop, receiver) {
+        if (prop === "transaction" && ++calls === 2) {
+          return () => ({ execute: () => Promise.reject(new Error("connection lost")) });
+        }
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const boundary = new Date("2025-02-01T00:00:00Z");
+    await expect(
+      demoteTiers({ db: flaky, now: boundary, accountId: retried.accountId }),
+    ).rejects.toThrow("connection lost");
+    await demoteTiers({
+      db: t.db,
+      now: new Date("2025-02-01T01:00:00Z"),
+      accountId: retried.accountId,
+    });
+    expect(await retried.tiers()).toEqual([retried.silver.id, retried.silver.id]);
+
+    const twice = await goldAt1100(["c1", "c2"]);
+    await Promise.all([
+      demoteTiers({ db: t.db, now: boundary, accountId: twice.accountId }),
+      demoteTiers({ db: t.db, now: boundary, accountId: twice.accountId }),
+    ]);
+    expect(await twice.tiers()).toEqual([twice.silver.id, twice.silver.id]);
+    // The next period takes the next step.
+    await demoteTiers({
+      db: t.db,
+      now: new Date("2025-03-01T00:00:00Z"),
+      accountId: twice.accountId,
+    });
+    expect((await twice.tiers()).includes(twice.silver.id)).toBe(false);
+  });
 });

@@ -7,6 +7,7 @@ import * as importIndexes from "./migrations/2026-11-29T00-00-00_import-indexes.
 import * as customerMigrationKeys from "./migrations/2026-11-29T10-00-00_customer-migration-keys.ts";
 import * as budgetDivision from "./migrations/2026-11-29T12-00-00_budget-division.ts";
 import * as eventsLz4 from "./migrations/2026-11-29T13-00-00_events-lz4.ts";
+import * as tierDemotedAt from "./migrations/2026-11-29T16-00-00_tier-demoted-at.ts";
 
 /** Migrations in order. Names are timestamps; a merged migration never changes. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-29T10-00-00_customer-migration-keys": customerMigrationKeys,
   "2026-11-29T12-00-00_budget-division": budgetDivision,
   "2026-11-29T13-00-00_events-lz4": eventsLz4,
+  "2026-11-29T16-00-00_tier-demoted-at": tierDemotedAt,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -16,6 +16,8 @@ export interface CustomerTable {
   country: string | null;
   registration_date: Timestamp;
   tier_id: string;
+  /** When the tier demotion job last moved the customer down. */
+  tier_demoted_at: Timestamp | null;
   platforms: unknown;
   tags: unknown;
   consent: unknown;

@@ -21,12 +21,12 @@ export function tierPeriodStart(period: string, now: Date): Date {
 }
 
 /**
- * Once per tier period of each account (or of `accountId`): moves every customer whose tier's exit
- * conditions hold to the highest lower ACTIVE tier whose entry conditions hold, one transaction
- * per customer, then stamps tiers_demoted_at. The work comes before the stamp, so a run that fails
- * part-way leaves the period due and the next tick does it again; each customer is re-checked
- * under its own lock, so a period run twice (a retry, or two processes at once) demotes no one
- * twice.
+ * Once per tier period of each account (or of `accountId`): moves every customer whose tier's
+ * exit conditions hold to the highest lower ACTIVE tier whose entry conditions hold, one
+ * transaction per customer, then stamps the account's tiers_demoted_at. The work comes before
+ * the stamp, so a run that fails part-way leaves the period due and the next tick does it
+ * again; a customer moved in the period is marked (tier_demoted_at) and re-checked under its
+ * lock, so a period done twice — a retry, or two workers at once — moves no one twice.
  */
 export async function demoteTiers(
   opts: MaintenanceOptions & { accountId?: string },
@@ -41,7 +41,7 @@ export async function demoteTiers(
     const start = tierPeriodStart(account.tier_period, opts.now);
     // An account is first due at the first period start after its creation.
     if ((account.tiers_demoted_at ?? account.created_at) >= start) continue;
-    const demoted = await demoteAccount(opts, account.id);
+    const demoted = await demoteAccount(opts, account.id, start);
     await opts.db
       .updateTable("accounts")
       .set({ tiers_demoted_at: opts.now })
@@ -54,7 +54,11 @@ export async function demoteTiers(
   return out;
 }
 
-async function demoteAccount(opts: MaintenanceOptions, accountId: string): Promise<number> {
+async function demoteAccount(
+  opts: MaintenanceOptions,
+  accountId: string,
+  periodStart: Date,
+): Promise<number> {
   const tiers = await opts.db
     .selectFrom("tiers")
     .selectAll()
@@ -79,6 +83,9 @@ async function demoteAccount(opts: MaintenanceOptions, accountId: string): Promi
       .selectAll()
       .where("account_id", "=", accountId)
       .where("tier_id", "in", upper)
+      .where((eb) =>
+        eb.or([eb("tier_demoted_at", "is", null), eb("tier_demoted_at", "<", periodStart)]),
+      )
       .orderBy("uuid")
       .limit(opts.batchSize ?? DEFAULT_BATCH_SIZE);
     if (after) page = page.where("uuid", ">", after);
@@ -89,11 +96,13 @@ async function demoteAccount(opts: MaintenanceOptions, accountId: string): Promi
       if (!target(candidate)) continue;
       const moved = await opts.db.transaction().execute(async (trx) => {
         const { customer } = await lockCustomer(trx, accountId, candidate.id);
-        const to = target(customer); // re-checked under the lock
+        // Re-checked under the lock: not moved in this period yet, and still due.
+        const moved = customer.tier_demoted_at && customer.tier_demoted_at >= periodStart;
+        const to = moved ? null : target(customer);
         if (!to) return false;
         await trx
           .updateTable("customers")
-          .set({ tier_id: to.id, updated_at: opts.now })
+          .set({ tier_id: to.id, tier_demoted_at: opts.now, updated_at: opts.now })
           .where("account_id", "=", accountId)
           .where("uuid", "=", customer.uuid)
           .execute();
