@@ -87,6 +87,69 @@ describe.skipIf(!onPostgres)("items whose order decides the outcome, with concur
   });
 });
 
+describe("--concurrency", () => {
+  it("applies independent items of an events file at once (the bulk path declines events)", async () => {
+    const { accountId } = await newAccount(t.db, now);
+    const ids = Array.from({ length: 8 }, (_, i) => `ev${i}`);
+    await importFile({
+      db: t.db,
+      now,
+      accountId,
+      file: await writeNdjson(
+        join(dir, "conc-customers.ndjson"),
+        ids.map((id) => ({ id })),
+      ),
+    });
+    // Counts the transactions the import has open at once.
+    const stats = { open: 0, max: 0 };
+    const counting = new Proxy(t.db, {
+      get(target, prop, receiver) {
+        if (prop === "transaction") {
+          return () => {
+            const builder = target.transaction();
+            return {
+              execute: async (work: Parameters<typeof builder.execute>[0]) => {
+                stats.max = Math.max(stats.max, ++stats.open);
+                try {
+                  return await builder.execute(async (trx) => {
+                    await new Promise((r) => setTimeout(r, 20));
+                    return work(trx);
+                  });
+                } finally {
+                  stats.open--;
+                }
+              },
+            };
+          };
+        }
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const r = await importFile({
+      db: counting,
+      now,
+      accountId,
+      concurrency: 8,
+      file: await writeNdjson(
+        join(dir, "conc-events.ndjson"),
+        ids.map((id, i) => ({
+          id,
+          events: [
+            {
+              type: "PURCHASE",
+              order: { purchase_id: `p-${i}`, value: 10 },
+              issued_at: new Date(Date.UTC(2024, 0, 1 + i)).toISOString(),
+            },
+          ],
+        })),
+      ),
+    });
+    expect(r).toMatchObject({ accepted: 8, rejected: 0 });
+    expect(stats.max).toBeGreaterThan(1);
+  });
+});
+
 describe("importer edge cases", () => {
   it("stale-claim recovery imports the claimed file only, never its report", async () => {
     const { root, processing } = await staleClaim("r1-customers.ndjson");

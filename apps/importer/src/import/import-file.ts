@@ -113,14 +113,14 @@ function conflictKeys(batch: TSourceItem[]): Set<string> {
   return keys;
 }
 
-/** Whether items of the batch could depend on each other: one customer twice, or any email. */
+/** Whether two items of the batch name the same customer or the same email. */
 function orderMatters(batch: TSourceItem[]): boolean {
-  const ids = new Set<string>();
+  const seen = new Set<string>();
   for (const src of batch) {
-    if (typeof (src.item as { email?: unknown } | undefined)?.email === "string") return true;
-    if (src.customerId === null) continue;
-    if (ids.has(src.customerId)) return true;
-    ids.add(src.customerId);
+    for (const key of conflictKeys([src])) {
+      if (seen.has(key)) return true;
+      seen.add(key);
+    }
   }
   return false;
 }
@@ -252,6 +252,7 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
     };
     let counts: Awaited<ReturnType<typeof record>> | undefined;
     let bulk = false;
+    let declined = false;
     if (opts.bulk !== false && valid.length > 0) {
       try {
         const applied = await applyMigrationBatch({
@@ -267,16 +268,19 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
         });
         if (!applied) counts = undefined;
         bulk = counts !== undefined;
+        declined = !bulk;
       } catch (error) {
         if (error instanceof Aborted) throw error.cause;
         counts = undefined;
+        declined = true;
         opts.onBulkError?.(error);
       }
     }
     if (!counts) {
-      // Item by item in file order when the order decides the outcome: the bulk path declined
-      // the batch (a customer named twice, an email changing hands) or may have (it is off).
-      const limit = opts.bulk !== false || orderMatters(batch) ? 1 : (opts.concurrency ?? 1);
+      // Item by item in file order when the order may decide the outcome: a customer or an email
+      // named twice, or customers the bulk path declined (an email changing hands, say).
+      const inOrder = orderMatters(batch) || (declined && type === "CUSTOMERS");
+      const limit = inOrder ? 1 : (opts.concurrency ?? 1);
       const outcomes = await mapLimited(batch, limit, (src) =>
         src.item === undefined
           ? Promise.resolve(undefined)
