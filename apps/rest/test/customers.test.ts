@@ -92,6 +92,8 @@ describe("POST /customers", () => {
       [{ id: "a", email: "not-an-email" }, /email/],
       [{ id: "a", gender: "OTHER" }, /gender/],
       [{ id: "a", dob: "17/05/1990" }, /dob/],
+      // Year 0 in UTC, though it reads 0001.
+      [{ id: "a", dob: "0001-01-01T00:00:00+01:00" }, /^dob: must be a real date/],
       [{ id: 42 }, /^id: .*expected string, received number$/],
       [{ id: "a", tags: "vip" }, /tags/],
       [{ id: "a", is_anonymous: "yes" }, /^is_anonymous: .*expected boolean, received string$/],

@@ -42,8 +42,10 @@ export const ZSignedAmountSchema = z
 export const ZDateTimeSchema = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()])
   .refine((v) => {
-    const year = Number(v.slice(0, 4));
-    return year >= 1 && year <= 9999 && !Number.isNaN(new Date(v).getTime());
+    // The instant's UTC year: an offset may carry 0001-01-01T00:00+01:00 into year 0.
+    const at = new Date(v);
+    const year = at.getUTCFullYear();
+    return !Number.isNaN(at.getTime()) && year >= 1 && year <= 9999;
   }, "must be a real date between years 0001 and 9999");
 export const ZObjectSchema = z.record(z.string(), z.unknown());
 export const ZStringListSchema = z.array(z.string().min(1).max(128)).max(100);
@@ -59,16 +61,48 @@ export const ZLabelListSchema = z
   .max(100)
   .transform((items) => items.map((i) => (typeof i === "string" ? i : i.value)));
 
-/** Masivo's doc versions send some objects as JSON-encoded strings; accept both. */
+/** How deep a JSON value may nest (as the REST app's body check). */
+const MAX_JSON_DEPTH = 32;
+
+/** What is wrong with a parsed JSON value, as the REST app's body check would say it; else null. */
+function unsafeJson(value: unknown, depth = 0): string | null {
+  if (depth > MAX_JSON_DEPTH) return `is nested more than ${MAX_JSON_DEPTH} levels deep`;
+  if (typeof value === "string") {
+    if (value.includes("\u0000")) return "must not contain NUL characters";
+    if (!(value as unknown as { isWellFormed(): boolean }).isWellFormed()) {
+      return "must not contain lone UTF-16 surrogates";
+    }
+    return null;
+  }
+  if (value === null || typeof value !== "object") return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const problem = unsafeJson(key, depth + 1) ?? unsafeJson(inner, depth + 1);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/**
+ * Masivo's doc versions send some objects as JSON-encoded strings; accept both. The parsed
+ * string is held to the limits a JSON body is (depth, NUL, lone surrogates), which the body check
+ * could not see inside the string.
+ */
 export function jsonOrString<T extends z.ZodType>(schema: T) {
   return z.preprocess((value, ctx) => {
     if (typeof value !== "string") return value;
+    let parsed: unknown;
     try {
-      return JSON.parse(value);
+      parsed = JSON.parse(value);
     } catch {
       ctx.issues.push({ code: "custom", message: "is not valid JSON", input: value });
       return z.NEVER;
     }
+    const problem = unsafeJson(parsed);
+    if (problem) {
+      ctx.issues.push({ code: "custom", message: problem, input: value });
+      return z.NEVER;
+    }
+    return parsed;
   }, schema);
 }
 

@@ -3,6 +3,7 @@ import {
   formatIssues,
   ZCampaignWriteSchema,
   ZCustomerCreateSchema,
+  ZDateTimeSchema,
   ZEventCreateSchema,
   ZOrderSchema,
   ZRangeQuerySchema,
@@ -77,6 +78,34 @@ describe("request schemas", () => {
   it("says a missing field is required and names a bad enum", () => {
     const bad = ZCustomerCreateSchema.safeParse({ gender: "OTHER" });
     expect(formatIssues(bad.error!)).toMatch(/^id: is required; gender: /);
+  });
+
+  it("judges a date's year on its UTC instant, offsets included", () => {
+    for (const ok of ["0001-01-01", "0001-01-01T00:00:00-01:00", "9999-12-31T23:59:59+01:00"]) {
+      expect(ZDateTimeSchema.safeParse(ok).success, ok).toBe(true);
+    }
+    // Year 0 and year 10000 in UTC, though their text says 0001 and 9999.
+    for (const bad of ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2026-02-30"]) {
+      expect(ZDateTimeSchema.safeParse(bad).success, bad).toBe(false);
+    }
+  });
+
+  it("holds JSON sent as a string to the limits of a JSON body", () => {
+    const rules = [{ conditions: [], effects: [{ reward_id: rewardId, amount: 1 }] }];
+    const base = { name: "n", rules, withoutEndDate: true };
+    const deep = `${'{"a":'.repeat(40)}1${"}".repeat(40)}`;
+    for (const [metadata, problem] of [
+      [deep, /metadata: is nested more than 32 levels deep/],
+      ['{"a":"x\\u0000y"}', /metadata: must not contain NUL/],
+      ['{"a":"\\ud800"}', /metadata: must not contain lone UTF-16 surrogates/],
+    ] as const) {
+      const bad = ZCampaignWriteSchema.safeParse({ ...base, metadata });
+      expect(bad.success).toBe(false);
+      expect(formatIssues(bad.error!)).toMatch(problem);
+    }
+    expect(ZCampaignWriteSchema.safeParse({ ...base, metadata: '{"a":{"b":1}}' }).success).toBe(
+      true,
+    );
   });
 
   it("names a wrong type as a wrong type, not as a missing field", () => {
