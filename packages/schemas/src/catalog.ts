@@ -5,11 +5,13 @@ import {
   MAX_AMOUNT,
   MAX_INT,
   REWARD_TYPES,
+  ZAmountSchema,
   ZConditionsSchema,
   ZDateTimeSchema,
   ZIdSchema,
   ZLabelListSchema,
   ZNameSchema,
+  ZNonNegativeAmountSchema,
   ZObjectSchema,
   ZRangeQuerySchema,
   ZTextSchema,
@@ -35,7 +37,7 @@ export const ZRewardListQuerySchema = ZRangeQuerySchema.and(
 export const ZEffectSchema = z.object({
   reward_id: ZUuidSchema,
   tier_id: ZUuidSchema.nullish(),
-  amount: z.number().finite().positive().max(MAX_AMOUNT),
+  amount: ZAmountSchema,
   expiration_date: z.string().max(30).nullish(),
   calculation: z.enum(["PER_UNIT_SPENT", "FIXED"]).nullish(),
 });
@@ -116,7 +118,7 @@ export type TTierWrite = z.infer<typeof ZTierWriteSchema>;
 
 /** POINTS: `conversion_factor` = money value of one point; `decimals` (extension) = earned points' precision. */
 export const ZPointsAttributesSchema = z.looseObject({
-  conversion_factor: z.number().finite().nonnegative().default(0),
+  conversion_factor: ZNonNegativeAmountSchema.default(0),
   decimals: z.number().int().min(0).max(8).default(0),
 });
 

@@ -3,12 +3,12 @@ import { ZAmountSchema, ZIdSchema, ZObjectSchema, ZUuidSchema } from "./common.t
 
 export const ZRedeemItemSchema = z.object({
   id: ZUuidSchema,
-  amount: z.number().finite().positive().default(1),
+  amount: ZAmountSchema.default(1),
 });
 
 export const ZOrderProductSchema = z.object({
   sku: z.string().min(1).max(128).nullish(),
-  amount: z.number().finite().positive().default(1),
+  amount: ZAmountSchema.default(1),
   value: ZAmountSchema,
   discounted_value: ZAmountSchema.nullish(),
   redeem: z.array(ZRedeemItemSchema).max(50).nullish(),

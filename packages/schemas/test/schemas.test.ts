@@ -4,9 +4,12 @@ import {
   ZCampaignWriteSchema,
   ZCustomerCreateSchema,
   ZDateTimeSchema,
+  ZEffectSchema,
   ZEventCreateSchema,
   ZOrderSchema,
+  ZPointsAttributesSchema,
   ZRangeQuerySchema,
+  ZRedeemItemSchema,
 } from "../src/index.ts";
 
 const rewardId = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
@@ -78,6 +81,23 @@ describe("request schemas", () => {
   it("says a missing field is required and names a bad enum", () => {
     const bad = ZCustomerCreateSchema.safeParse({ gender: "OTHER" });
     expect(formatIssues(bad.error!)).toMatch(/^id: is required; gender: /);
+  });
+
+  it("bounds every amount alike: at most 10^12 and 8 decimals (redeem items, effects, point values)", () => {
+    const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: unknown) =>
+      schema.safeParse(v).success;
+    const redeem = (amount: number) => ({ id: rewardId, amount });
+    expect(ok(ZRedeemItemSchema, redeem(2 ** 53))).toBe(false);
+    expect(ok(ZRedeemItemSchema, redeem(1e12 + 1))).toBe(false);
+    expect(ok(ZRedeemItemSchema, redeem(0.123456789))).toBe(false);
+    expect(ok(ZRedeemItemSchema, redeem(1e12))).toBe(true);
+    const effect = (amount: number) => ({ reward_id: rewardId, amount });
+    expect(ok(ZEffectSchema, effect(1e-12))).toBe(false);
+    expect(ok(ZEffectSchema, effect(0.1 + 0.2))).toBe(false);
+    expect(ok(ZEffectSchema, effect(0.3))).toBe(true);
+    expect(ok(ZPointsAttributesSchema, { conversion_factor: 1e300 })).toBe(false);
+    expect(ok(ZPointsAttributesSchema, { conversion_factor: 1e-12 })).toBe(false);
+    expect(ok(ZPointsAttributesSchema, { conversion_factor: 0 })).toBe(true);
   });
 
   it("judges a date's year on its UTC instant, offsets included", () => {
