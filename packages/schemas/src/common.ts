@@ -113,11 +113,29 @@ export function jsonOrString<T extends z.ZodType>(schema: T) {
   }, schema);
 }
 
+/**
+ * A whole number given once in a query string: missing is "is required", given twice or empty is
+ * said so (not "received NaN").
+ */
+export const queryIndex = () =>
+  z.preprocess((value, ctx) => {
+    if (Array.isArray(value)) {
+      ctx.issues.push({ code: "custom", message: "is given more than once", input: value });
+      return z.NEVER;
+    }
+    if (typeof value !== "string") return value;
+    if (!/^\d+$/.test(value)) {
+      ctx.issues.push({ code: "custom", message: "must be a whole number", input: value });
+      return z.NEVER;
+    }
+    return Number(value);
+  }, z.number().int().min(0).max(1e9));
+
 /** 0-based inclusive index pagination (`from`/`to` query strings). */
 export const ZRangeQuerySchema = z
   .object({
-    from: z.coerce.number().int().min(0).max(1e9),
-    to: z.coerce.number().int().min(0).max(1e9),
+    from: queryIndex(),
+    to: queryIndex(),
   })
   .refine((q) => q.to >= q.from, { message: "must not be less than from", path: ["to"] })
   .refine((q) => q.to - q.from < 1000, {

@@ -165,5 +165,11 @@ describe("request schemas", () => {
     expect(ZRangeQuerySchema.parse({ from: "0", to: "9" })).toEqual({ from: 0, to: 9 });
     expect(ZRangeQuerySchema.safeParse({ from: "5", to: "4" }).success).toBe(false);
     expect(ZRangeQuerySchema.safeParse({ from: "0", to: "1000" }).success).toBe(false);
+    const said = (q: object) => formatIssues(ZRangeQuerySchema.safeParse(q).error!, "query");
+    expect(said({})).toBe("query.from: is required; query.to: is required");
+    expect(said({ from: ["0", "1"], to: "5" })).toBe("query.from: is given more than once");
+    expect(said({ from: "", to: "x" })).toBe(
+      "query.from: must be a whole number; query.to: must be a whole number",
+    );
   });
 });
