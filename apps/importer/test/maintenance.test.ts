@@ -208,25 +208,46 @@ describe("demoteTiers", () => {
     [{ type: "Customer Spend Total", operator: op, primitive: "currency", value: n }],
   ];
 
-  it("demotes at the period boundary, once per period, never before", async () => {
+  /** An account created on 2025-01-10: its first tier period to demote starts 2025-02-01. */
+  async function accountSince2025() {
     const { accountId } = await newAccount(t.db, () => new Date());
     await sql`update accounts set created_at = ${new Date("2025-01-10T00:00:00Z")} where id = ${accountId}`.execute(
       t.db,
     );
-    const deps = { db: t.db, now: () => new Date() };
-    const tier = (name: string, level: number, entry: number, exit: number) =>
-      createTier(
-        deps,
-        accountId,
-        ZTierWriteSchema.parse({
-          name,
-          level,
-          entry_conditions: spend("greater than or equal to", entry),
-          exit_conditions: spend("less than", exit),
-        }),
-      );
-    const silver = await tier("Silver", 2, 1000, 500);
-    const gold = await tier("Gold", 3, 5000, 2000);
+    return accountId;
+  }
+
+  /** A tier entered from `entry` spent and left below `exit`. */
+  const addTier = (accountId: string, name: string, level: number, entry: number, exit: number) =>
+    createTier(
+      { db: t.db, now: () => new Date() },
+      accountId,
+      ZTierWriteSchema.parse({
+        name,
+        level,
+        entry_conditions: spend("greater than or equal to", entry),
+        exit_conditions: spend("less than", exit),
+      }),
+    );
+
+  /** The test database, but its `nth` transaction fails (a dropped connection, say). */
+  function failingTransaction(nth: number) {
+    let calls = 0;
+    return new Proxy(t.db, {
+      get(target, prop, receiver) {
+        if (prop === "transaction" && ++calls === nth) {
+          return () => ({ execute: () => Promise.reject(new Error("connection lost")) });
+        }
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  }
+
+  it("demotes at the period boundary, once per period, never before", async () => {
+    const accountId = await accountSince2025();
+    const silver = await addTier(accountId, "Silver", 2, 1000, 500);
+    const gold = await addTier(accountId, "Gold", 3, 5000, 2000);
     await createCustomers(t.db, accountId, ["d1", "d2", "d3"]);
     const setCustomer = (id: string, tierId: string, spendTotal: number) =>
       t.db
@@ -302,38 +323,16 @@ describe("demoteTiers", () => {
   });
 
   it("a run that fails part-way leaves the period due: the next tick demotes", async () => {
-    const { accountId } = await newAccount(t.db, () => new Date());
-    await sql`update accounts set created_at = ${new Date("2025-01-10T00:00:00Z")} where id = ${accountId}`.execute(
-      t.db,
-    );
-    const gold = await createTier(
-      { db: t.db, now: () => new Date() },
-      accountId,
-      ZTierWriteSchema.parse({
-        name: "Gold",
-        level: 2,
-        entry_conditions: spend("greater than or equal to", 1000),
-        exit_conditions: spend("less than", 500),
-      }),
-    );
+    const accountId = await accountSince2025();
+    const gold = await addTier(accountId, "Gold", 2, 1000, 500);
     await createCustomers(t.db, accountId, ["f1"]);
     await t.db
       .updateTable("customers")
       .set({ tier_id: gold.id })
       .where("account_id", "=", accountId)
       .execute();
-    // The database fails the first customer's transaction (a dropped connection, say).
-    let failed = false;
-    const flaky = new Proxy(t.db, {
-      get(target, prop, receiver) {
-        if (prop === "transaction" && !failed) {
-          failed = true;
-          return () => ({ execute: () => Promise.reject(new Error("connection lost")) });
-        }
-        const v = Reflect.get(target, prop, receiver);
-        return typeof v === "function" ? v.bind(target) : v;
-      },
-    });
+    // The database fails the first customer's transaction.
+    const flaky = failingTransaction(1);
     const boundary = new Date("2025-02-01T00:00:00Z");
     await expect(demoteTiers({ db: flaky, now: boundary, accountId })).rejects.toThrow(
       "connection lost",
@@ -358,24 +357,9 @@ describe("demoteTiers", () => {
 
   /** Customers in Gold at 1,100 spent, below Silver's exit (1,200) too: one step per period. */
   async function goldAt1100(ids: string[]) {
-    const { accountId } = await newAccount(t.db, () => new Date());
-    await sql`update accounts set created_at = ${new Date("2025-01-10T00:00:00Z")} where id = ${accountId}`.execute(
-      t.db,
-    );
-    const deps = { db: t.db, now: () => new Date() };
-    const tier = (name: string, level: number, entry: number, exit: number) =>
-      createTier(
-        deps,
-        accountId,
-        ZTierWriteSchema.parse({
-          name,
-          level,
-          entry_conditions: spend("greater than or equal to", entry),
-          exit_conditions: spend("less than", exit),
-        }),
-      );
-    const silver = await tier("Silver", 2, 1000, 1200);
-    const gold = await tier("Gold", 3, 5000, 2000);
+    const accountId = await accountSince2025();
+    const silver = await addTier(accountId, "Silver", 2, 1000, 1200);
+    const gold = await addTier(accountId, "Gold", 3, 5000, 2000);
     await createCustomers(t.db, accountId, ids);
     await t.db
       .updateTable("customers")
@@ -401,16 +385,7 @@ describe("demoteTiers", () => {
 
   it("moves a customer one tier per period, whether the period's run is retried or run twice at once", async () => {
     const retried = await goldAt1100(["r1", "r2"]);
-    let calls = 0;
-    const flaky = new Proxy(t.db, {
-      get(target, prop, receiver) {
-        if (prop === "transaction" && ++calls === 2) {
-          return () => ({ execute: () => Promise.reject(new Error("connection lost")) });
-        }
-        const v = Reflect.get(target, prop, receiver);
-        return typeof v === "function" ? v.bind(target) : v;
-      },
-    });
+    const flaky = failingTransaction(2);
     const boundary = new Date("2025-02-01T00:00:00Z");
     await expect(
       demoteTiers({ db: flaky, now: boundary, accountId: retried.accountId }),
