@@ -1,5 +1,5 @@
 import { drainJobs } from "@tally/importer";
-import { auditLedger, expireLines } from "@tally/service";
+import { auditLedger, expireLines, findCustomer } from "@tally/service";
 import { describe, expect, it } from "vitest";
 import { newCustomer, newTenant, pointsProgram, purchase, useTestApp } from "./helpers.ts";
 import { DAY, spendingFixtures } from "./spending-fixtures.ts";
@@ -395,12 +395,7 @@ describe("ledger audit", () => {
   it("finds units credited to the wrong lot, though the customer's reward still adds up", async () => {
     const { tenant, customerId } = await withPoints(100);
     await emit(tenant, purchase(customerId, 50));
-    const customer = await ctx.t.db
-      .selectFrom("customers")
-      .select("uuid")
-      .where("account_id", "=", tenant.accountId)
-      .where("id", "=", customerId)
-      .executeTakeFirstOrThrow();
+    const customer = await findCustomer(ctx.t.db, tenant.accountId, customerId);
     const lots = await ctx.t.db
       .selectFrom("wallet_lines")
       .select(["id", "remaining"])

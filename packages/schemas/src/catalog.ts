@@ -11,8 +11,8 @@ import {
   ZIdSchema,
   ZLabelListSchema,
   ZNameSchema,
-  ZNonNegativeAmountSchema,
   ZObjectSchema,
+  ZPositiveAmountSchema,
   ZRangeQuerySchema,
   ZTextSchema,
   ZUuidSchema,
@@ -37,7 +37,7 @@ export const ZRewardListQuerySchema = ZRangeQuerySchema.and(
 export const ZEffectSchema = z.object({
   reward_id: ZUuidSchema,
   tier_id: ZUuidSchema.nullish(),
-  amount: ZAmountSchema,
+  amount: ZPositiveAmountSchema,
   expiration_date: z.string().max(30).nullish(),
   calculation: z.enum(["PER_UNIT_SPENT", "FIXED"]).nullish(),
 });
@@ -118,7 +118,7 @@ export type TTierWrite = z.infer<typeof ZTierWriteSchema>;
 
 /** POINTS: `conversion_factor` = money value of one point; `decimals` (extension) = earned points' precision. */
 export const ZPointsAttributesSchema = z.looseObject({
-  conversion_factor: ZNonNegativeAmountSchema.default(0),
+  conversion_factor: ZAmountSchema.default(0),
   decimals: z.number().int().min(0).max(8).default(0),
 });
 

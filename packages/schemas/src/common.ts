@@ -31,13 +31,6 @@ export const ZPositiveAmountSchema = z
   .positive()
   .max(MAX_AMOUNT)
   .refine(fitsDecimals, decimalsMessage);
-/** A non-negative amount (a rate such as a point's money value may be 0), bounded likewise. */
-export const ZNonNegativeAmountSchema = z
-  .number()
-  .finite()
-  .nonnegative()
-  .max(MAX_AMOUNT)
-  .refine(fitsDecimals, decimalsMessage);
 /** A signed amount (ledger rows: negative = spent), bounded like the others. */
 export const ZSignedAmountSchema = z
   .number()

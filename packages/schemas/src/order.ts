@@ -1,14 +1,20 @@
 import { z } from "zod";
-import { ZAmountSchema, ZIdSchema, ZObjectSchema, ZUuidSchema } from "./common.ts";
+import {
+  ZAmountSchema,
+  ZIdSchema,
+  ZObjectSchema,
+  ZPositiveAmountSchema,
+  ZUuidSchema,
+} from "./common.ts";
 
 export const ZRedeemItemSchema = z.object({
   id: ZUuidSchema,
-  amount: ZAmountSchema.default(1),
+  amount: ZPositiveAmountSchema.default(1),
 });
 
 export const ZOrderProductSchema = z.object({
   sku: z.string().min(1).max(128).nullish(),
-  amount: ZAmountSchema.default(1),
+  amount: ZPositiveAmountSchema.default(1),
   value: ZAmountSchema,
   discounted_value: ZAmountSchema.nullish(),
   redeem: z.array(ZRedeemItemSchema).max(50).nullish(),

@@ -91,10 +91,12 @@ describe("request schemas", () => {
     expect(ok(ZRedeemItemSchema, redeem(1e12 + 1))).toBe(false);
     expect(ok(ZRedeemItemSchema, redeem(0.123456789))).toBe(false);
     expect(ok(ZRedeemItemSchema, redeem(1e12))).toBe(true);
+    expect(ok(ZRedeemItemSchema, redeem(0))).toBe(false);
     const effect = (amount: number) => ({ reward_id: rewardId, amount });
     expect(ok(ZEffectSchema, effect(1e-12))).toBe(false);
     expect(ok(ZEffectSchema, effect(0.1 + 0.2))).toBe(false);
     expect(ok(ZEffectSchema, effect(0.3))).toBe(true);
+    expect(ok(ZEffectSchema, effect(0))).toBe(false);
     expect(ok(ZPointsAttributesSchema, { conversion_factor: 1e300 })).toBe(false);
     expect(ok(ZPointsAttributesSchema, { conversion_factor: 1e-12 })).toBe(false);
     expect(ok(ZPointsAttributesSchema, { conversion_factor: 0 })).toBe(true);
