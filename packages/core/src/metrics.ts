@@ -64,17 +64,12 @@ const isPeriod = (v: unknown): v is PeriodMetrics => typeof v === "object" && v 
 const startsAt = (p: PeriodMetrics | undefined, d: Date) =>
   p?.from != null && Date.parse(p.from) === d.getTime();
 
-/** Copies metrics and rolls the this_/last_ periods over to the periods holding `now`. */
 /**
- * The metrics as of `now`: the rolling periods moved on to the ones holding `now` (this month's
- * figures become last month's once the month turns, an older one is zero), as a customer is shown
- * whether or not a purchase has rolled the stored figures yet. The input is not changed.
+ * A copy of the metrics as of `now`: the rolling periods moved on to the ones holding `now` (this
+ * month's figures become last month's once the month turns, an older one is zero), as a customer
+ * is shown whether or not a purchase has rolled the stored figures yet.
  */
 export function rollMetrics(metrics: CustomerMetrics, now: Date): CustomerMetrics {
-  return rolled(metrics, now);
-}
-
-function rolled(metrics: CustomerMetrics, now: Date): CustomerMetrics {
   const out: CustomerMetrics = {};
   for (const [k, v] of Object.entries(metrics)) out[k] = isPeriod(v) ? { ...v } : v;
   const life = out.lifetime;
@@ -110,7 +105,7 @@ export function applyPurchaseToMetrics(opts: {
   sign?: 1 | -1;
 }): CustomerMetrics {
   const sign = opts.sign ?? 1;
-  const out = rolled(opts.metrics, opts.now);
+  const out = rollMetrics(opts.metrics, opts.now);
   const at = opts.at.getTime();
   // The purchase counts as the money it moved, to the cent, once: a reversal then takes away
   // exactly what the purchase added, however many sub-cent purchases came in between.

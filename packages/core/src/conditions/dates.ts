@@ -64,15 +64,15 @@ function parseRelative(raw: unknown, where: string) {
   }
 }
 
+/** How far ahead of the server's clock an event's issued_at is accepted (clock skew). */
+export const CLOCK_SKEW_MS = 60_000;
+
 /**
  * Compiles a relative-date test. With P = now − N units: "equal to" = within the last N units
  * (P ≤ fact ≤ now); "greater than" = older than N units (fact < P), "greater than or equal to"
  * fact ≤ P; "less than" = newer than N units (fact > P), "less than or equal to" fact ≥ P;
  * "between" [a, b] = the fact's age lies between the two spans, inclusive.
  */
-/** How far ahead of the server's clock an event's issued_at is accepted (clock skew). */
-const CLOCK_SKEW_MS = 60_000;
-
 export function relativeDateTest(op: PositiveOperator, raw: unknown, where: string): Test {
   // Days and weeks are fixed spans in UTC: no Date needs allocating on the hot path.
   const point = (r: { n: number; unit: CalendarUnit }, now: Date) =>

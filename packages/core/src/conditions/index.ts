@@ -5,3 +5,4 @@ export {
   compileConditions,
   validateConditions,
 } from "./compile.ts";
+export { CLOCK_SKEW_MS } from "./dates.ts";

@@ -169,11 +169,11 @@ export function valueEffect(
     if (!factor?.gt(0)) return { code: "NO_CONVERSION_FACTOR" };
     return capped(c.units, factor, current, pointDecimals(c.reward));
   }
-  const value = attrDec(a.value);
-  const type = String(a.discount_type ?? "").toUpperCase();
-  if (!value?.gt(0)) return { code: "INVALID_REWARD" };
-  if (type === "FIXED") return capped(c.units, value, current, 0);
-  if (type !== "PERCENTAGE" || value.gt(100)) return { code: "INVALID_REWARD" };
+  // checkItem refused a malformed DISCOUNT: FIXED of a positive value, else 0–100% off.
+  const value = attrDec(a.value)!;
+  if (String(a.discount_type).toUpperCase() === "FIXED") {
+    return capped(c.units, value, current, 0);
+  }
   const rate = value.div(100);
   if (rate.eq(1)) {
     // A second 100% use on the same unit would take nothing more: consume one per unit, a

@@ -1,4 +1,4 @@
-import { DomainError, notFound } from "@tally/core";
+import { CLOCK_SKEW_MS, DomainError, notFound } from "@tally/core";
 import { EVENT_TYPES_SERVER_ONLY, type TEvent, type TEventCreate } from "@tally/schemas";
 import { canonicalHash } from "../canonical.ts";
 import { catalogVersion, loadCatalog } from "../catalog.ts";
@@ -11,7 +11,6 @@ import { processEvent } from "./process.ts";
 import { toEventView } from "./view.ts";
 
 const MAX_BACKDATE_MS = 72 * 3600_000;
-const CLOCK_SKEW_MS = 60_000;
 
 /** Checks what the schema cannot: key kind, timing and per-type requirements. */
 function checkEmit(principal: Principal, input: TEventCreate, now: Date): Date {
