@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { scanUnsafe } from "./input-safety.ts";
 
 /** A caller's id (customer ids, brand/store/channel ids): non-empty, bounded. */
 export const ZIdSchema = z.string().trim().min(1).max(128);
@@ -61,27 +62,6 @@ export const ZLabelListSchema = z
   .max(100)
   .transform((items) => items.map((i) => (typeof i === "string" ? i : i.value)));
 
-/** How deep a JSON value may nest (as the REST app's body check). */
-const MAX_JSON_DEPTH = 32;
-
-/** What is wrong with a parsed JSON value, as the REST app's body check would say it; else null. */
-function unsafeJson(value: unknown, depth = 0): string | null {
-  if (depth > MAX_JSON_DEPTH) return `is nested more than ${MAX_JSON_DEPTH} levels deep`;
-  if (typeof value === "string") {
-    if (value.includes("\u0000")) return "must not contain NUL characters";
-    if (!(value as unknown as { isWellFormed(): boolean }).isWellFormed()) {
-      return "must not contain lone UTF-16 surrogates";
-    }
-    return null;
-  }
-  if (value === null || typeof value !== "object") return null;
-  for (const [key, inner] of Object.entries(value)) {
-    const problem = unsafeJson(key, depth + 1) ?? unsafeJson(inner, depth + 1);
-    if (problem) return problem;
-  }
-  return null;
-}
-
 /**
  * Masivo's doc versions send some objects as JSON-encoded strings; accept both. The parsed
  * string is held to the limits a JSON body is (depth, NUL, lone surrogates), which the body check
@@ -97,9 +77,9 @@ export function jsonOrString<T extends z.ZodType>(schema: T) {
       ctx.issues.push({ code: "custom", message: "is not valid JSON", input: value });
       return z.NEVER;
     }
-    const problem = unsafeJson(parsed);
-    if (problem) {
-      ctx.issues.push({ code: "custom", message: problem, input: value });
+    const unsafe = scanUnsafe(parsed);
+    if (unsafe) {
+      ctx.issues.push({ code: "custom", message: unsafe.why, input: value });
       return z.NEVER;
     }
     return parsed;

@@ -5,6 +5,7 @@ export * from "./customer.ts";
 export * from "./event.ts";
 export * from "./event-type.ts";
 export * from "./format.ts";
+export * from "./input-safety.ts";
 export * from "./migrate.ts";
 export * from "./order.ts";
 export * from "./programs.ts";

@@ -119,7 +119,7 @@ describe("request schemas", () => {
     for (const [metadata, problem] of [
       [deep, /metadata: is nested more than 32 levels deep/],
       ['{"a":"x\\u0000y"}', /metadata: must not contain NUL/],
-      ['{"a":"\\ud800"}', /metadata: must not contain lone UTF-16 surrogates/],
+      ['{"a":"\\ud800"}', /metadata: must be valid Unicode \(no lone surrogates\)/],
     ] as const) {
       const bad = ZCampaignWriteSchema.safeParse({ ...base, metadata });
       expect(bad.success).toBe(false);
