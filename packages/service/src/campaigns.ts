@@ -17,8 +17,8 @@ import { type CodePlan, planCodes, syncCampaignCodes } from "./coupons/codes.ts"
 import { listCampaignCodes, summariseCodes } from "./coupons/summary.ts";
 import { consentsTo, findCustomer } from "./customers.ts";
 import { newId, type ServiceDeps, transact } from "./deps.ts";
-import { campaignFacts, customerFacts } from "./events/facts.ts";
-import { listPage } from "./paging.ts";
+import { campaignFacts, customerFacts, refereeFacts } from "./events/facts.ts";
+import { listPage, pageOf } from "./paging.ts";
 import { isUuid } from "./rewards.ts";
 import { toCampaignView } from "./views.ts";
 
@@ -434,16 +434,9 @@ async function pageOpenTo(
     const facts = campaignFacts(c);
     if (campaignOpenTo(compileCampaign(facts), customer, now)) return true;
     if (c.type !== "REFERRALS") return false;
-    const referee = { ...facts, id: `${c.id}:referee`, rules: (c.referee_rules ?? []) as Rule[] };
-    return campaignOpenTo(compileCampaign(referee), customer, now);
+    return campaignOpenTo(compileCampaign(refereeFacts(c, facts)), customer, now);
   });
-  const rows = open.slice(q.from, q.to + 1);
-  return {
-    rows,
-    from: q.from,
-    to: q.from + Math.max(rows.length - 1, 0),
-    count: open.length,
-  };
+  return pageOf(open.slice(q.from, q.to + 1), q, open.length);
 }
 
 /** Campaigns by index range with the list filters of api.md; status is derived from the dates. */

@@ -1,8 +1,8 @@
-import { type CompiledCampaign, compileCampaign, type Rule, storedPunches } from "@tally/core";
+import { type CompiledCampaign, compileCampaign, storedPunches } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { Selectable } from "kysely";
 import type { Executor } from "./deps.ts";
-import { campaignFacts } from "./events/facts.ts";
+import { campaignFacts, refereeFacts } from "./events/facts.ts";
 
 type CampaignRow = Selectable<Database["campaigns"]>;
 
@@ -65,13 +65,7 @@ export async function loadCatalog(
   for (const row of campaigns) {
     if (row.type === "REFERRALS") {
       const facts = campaignFacts(row);
-      // The referee's rules compile apart (their own cache key) from the referrer's.
-      const referee = {
-        ...facts,
-        id: `${row.id}:referee`,
-        rules: (row.referee_rules ?? []) as Rule[],
-      };
-      const compiledReferee = compileCampaign(referee);
+      const compiledReferee = compileCampaign(refereeFacts(row, facts));
       referrals.set(row.id, {
         row,
         compiled: compileCampaign(facts),

@@ -19,10 +19,10 @@ export async function listPage<TB extends "rewards" | "campaigns">(
       .execute(),
     query.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow(),
   ]);
-  return {
-    rows: rows as Selectable<Database[TB]>[],
-    from: range.from,
-    to: range.from + Math.max(rows.length - 1, 0),
-    count: Number((total as { n: number }).n),
-  };
+  return pageOf(rows as Selectable<Database[TB]>[], range, Number((total as { n: number }).n));
+}
+
+/** One page's rows with `from`, `to` (the index of its last row) and the total `count`. */
+export function pageOf<R>(rows: R[], range: { from: number }, count: number) {
+  return { rows, from: range.from, to: range.from + Math.max(rows.length - 1, 0), count };
 }

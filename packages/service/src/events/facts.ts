@@ -73,6 +73,14 @@ export function campaignFacts(c: Row<"campaigns">): CampaignFacts {
   };
 }
 
+/**
+ * A REFERRALS campaign's referee side as an engine campaign: its referee rules, under an id of
+ * its own so it compiles (and is cached) apart from the referrer's rules.
+ */
+export function refereeFacts(c: Row<"campaigns">, facts = campaignFacts(c)): CampaignFacts {
+  return { ...facts, id: `${c.id}:referee`, rules: (c.referee_rules ?? []) as Rule[] };
+}
+
 /** Reward row → engine reward. */
 export function rewardFacts(r: Row<"rewards">): RewardFacts {
   return {
