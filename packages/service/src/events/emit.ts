@@ -5,6 +5,7 @@ import { catalogVersion, loadCatalog } from "../catalog.ts";
 import { customerWithWallet, findCustomer, lockCustomer } from "../customers.ts";
 import { type Principal, pgCode, type ServiceDeps, transact } from "../deps.ts";
 import { spendForEvent } from "../spending/event.ts";
+import { redeemArraysOf } from "../spending/redeem.ts";
 import { toCustomerView } from "../views.ts";
 import { walletView } from "../wallet.ts";
 import { processEvent } from "./process.ts";
@@ -48,15 +49,8 @@ function checkEmit(principal: Principal, input: TEventCreate, now: Date): Date {
 }
 
 /** Whether any redeem array of the event (top level, order, products, shipping) names a reward. */
-function redeems(input: TEventCreate): boolean {
-  const o = input.order;
-  return [
-    input.redeem,
-    o?.redeem,
-    o?.shipping?.redeem,
-    ...(o?.products ?? []).map((p) => p.redeem),
-  ].some((items) => Array.isArray(items) && items.length > 0);
-}
+const redeems = (input: TEventCreate): boolean =>
+  redeemArraysOf(input).some((items) => Array.isArray(items) && items.length > 0);
 
 const duplicatePurchase = (purchaseId: string) =>
   new DomainError(

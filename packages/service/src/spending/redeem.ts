@@ -41,14 +41,21 @@ export interface EventRedemption {
  * even an empty one: then the event records the order with its redemptions_result, as preview
  * shows it.
  */
-export function hasRedeem(payload: { order?: Order | null; redeem?: unknown[] | null }): boolean {
+export function hasRedeem(payload: RedeemCarrier): boolean {
+  return redeemArraysOf(payload).some(Array.isArray);
+}
+
+type RedeemCarrier = { order?: Order | null; redeem?: unknown[] | null };
+
+/** The event's redeem arrays, absent ones included: top level, order, shipping, each product. */
+export function redeemArraysOf(payload: RedeemCarrier): (unknown[] | null | undefined)[] {
   const o = payload.order;
-  return (
-    Array.isArray(payload.redeem) ||
-    Array.isArray(o?.redeem) ||
-    Array.isArray(o?.shipping?.redeem) ||
-    Boolean(o?.products?.some((p) => Array.isArray(p.redeem)))
-  );
+  return [
+    payload.redeem,
+    o?.redeem,
+    o?.shipping?.redeem,
+    ...(o?.products ?? []).map((p) => p.redeem),
+  ];
 }
 
 /**
