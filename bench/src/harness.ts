@@ -92,6 +92,8 @@ export interface BenchApp {
   demo: DemoAccount;
   customerIds: string[];
   ports: number[];
+  /** The scratch database's URL. */
+  url: string;
   token: string;
   /** `clients` concurrent loops calling `call(n, port)` for `seconds` after a 2 s warm-up. */
   load(opts: {
@@ -199,7 +201,7 @@ export async function withBenchApp<T>(
         p99: percentile(latencies, 99),
       };
     };
-    const result = await body({ demo, customerIds, ports, token, load });
+    const result = await body({ demo, customerIds, ports, token, load, url: scratch.url });
     for (const c of children) c.kill("SIGTERM");
     children.length = 0;
     return result;

@@ -30,16 +30,17 @@ export async function pgbenchTps(
   const db = await scratchDatabase(baseUrl, "tally_pgbench");
   try {
     execFileSync("pgbench", ["-i", "-q", "-s", String(opts.clients), db.url], { stdio: "pipe" });
-    const out = execFileSync(
-      "pgbench",
-      ["-n", "-c", String(opts.clients), "-j", "2", "-T", String(opts.seconds), db.url],
-      { encoding: "utf8" },
-    );
-    const match =
-      /tps = ([\d.]+) \(without initial connection time\)/.exec(out) ?? /tps = ([\d.]+)/.exec(out);
-    if (!match) throw new Error(`could not read pgbench output:\n${out}`);
-    return Number(match[1]);
+    return runPgbench(["-c", String(opts.clients), "-T", String(opts.seconds), db.url]);
   } finally {
     await db.drop();
   }
+}
+
+/** Runs pgbench (no vacuum, 2 threads) with `args`; returns its tps without connection time. */
+export function runPgbench(args: string[]): number {
+  const out = execFileSync("pgbench", ["-n", "-j", "2", ...args], { encoding: "utf8" });
+  const match =
+    /tps = ([\d.]+) \(without initial connection time\)/.exec(out) ?? /tps = ([\d.]+)/.exec(out);
+  if (!match) throw new Error(`could not read pgbench output:\n${out}`);
+  return Number(match[1]);
 }

@@ -1,3 +1,4 @@
+import { ceilingTps } from "./ceiling.ts";
 import { expectStatus, send, serverUrl, withBenchApp } from "./harness.ts";
 import { pgbenchTps } from "./pg.ts";
 import { fmt } from "./stats.ts";
@@ -5,15 +6,16 @@ import { fmt } from "./stats.ts";
 /**
  * PURCHASE events over HTTP against PostgreSQL with 10 running campaigns, from
  * `clients` concurrent keep-alive clients, and pgbench TPC-B on the same server in
- * the same run. Prints events/s, p50/p99 and the ratio.
+ * the same run. Prints events/s, p50/p99 and the ratio; then the ceiling: the same server
+ * writing the same events' rows with no app (ceiling.ts), as a ratio to the same pgbench run.
  */
 export async function benchPurchase() {
   const clients = Number(process.env.BENCH_CLIENTS ?? 8);
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   const procs = Number(process.env.BENCH_APP_PROCS ?? 2);
   const customers = Number(process.env.BENCH_CUSTOMERS ?? 1000);
-  const run = await withBenchApp({ customers, procs }, (app) =>
-    app.load({
+  const { run, ceiling } = await withBenchApp({ customers, procs }, async (app) => {
+    const run = await app.load({
       clients,
       seconds,
       call: async (n, port) => {
@@ -32,8 +34,16 @@ export async function benchPurchase() {
         );
         expectStatus(status, 201, "PURCHASE");
       },
-    }),
-  );
+    });
+    const ceiling = await ceilingTps(app.url, {
+      script: "purchase",
+      events: "e.type = 'PURCHASE' and e.purchase_id like 'bench-%'",
+      customers,
+      clients,
+      seconds,
+    });
+    return { run, ceiling };
+  });
   const tps = await pgbenchTps(serverUrl(), { clients, seconds });
   const ratio = run.perSec / tps;
   console.log(
@@ -44,7 +54,10 @@ export async function benchPurchase() {
   );
   console.log(`pgbench TPC-B-like, ${clients} clients, same server: ${fmt(tps, 0)} tps`);
   console.log(`ratio events/s ÷ pgbench tps = ${fmt(ratio, 3)}  (target ≥ 0.4)`);
-  return { eventsPerSec: run.perSec, p50: run.p50, p99: run.p99, tps, ratio };
+  console.log(
+    `ceiling: the database alone writing the same events (pgbench -f sql/purchase.sql, no app): ${fmt(ceiling, 0)} tps, ratio ${fmt(ceiling / tps, 3)}`,
+  );
+  return { eventsPerSec: run.perSec, p50: run.p50, p99: run.p99, tps, ratio, ceiling };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchPurchase();
