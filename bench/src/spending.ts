@@ -225,7 +225,7 @@ export async function benchSpending() {
   console.log(`pgbench TPC-B-like, ${clients} clients, same server: ${fmt(tps, 0)} tps`);
   console.log(`ratio redemption events/s ÷ pgbench tps = ${fmt(ratio, 3)}  (target ≥ 0.3)`);
   console.log(
-    `ceiling: the database alone writing the same events (pgbench -f sql/redemption.sql, no app): ${fmt(ceiling, 0)} tps, ratio ${fmt(ceiling / tps, 3)}`,
+    `ceiling, ${ceiling.what} (pgbench -f sql/redemption.sql): ${fmt(ceiling.tps, 0)} tps, ratio ${fmt(ceiling.tps / tps, 3)}`,
   );
   return { preview, redeem, tps, ratio, ceiling };
 }
