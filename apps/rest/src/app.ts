@@ -17,6 +17,8 @@ export interface AppDeps extends ServiceDeps {
   logger?: Logger;
   /** Migrate routes' limit per account; default Masivo's (1 batch / 5 s, 1000 / h); null: none. */
   migrationRateLimit?: MigrationRateLimit | null;
+  /** How often a running request renews its Idempotency-Key claim (default 15 s). */
+  claimRenewMs?: number;
 }
 
 /** Masivo's production migration limiter (api.md: 1 request / 5 s, ≤ 1000 / h). */
@@ -41,7 +43,7 @@ export function createApp(deps: AppDeps): Express {
   api.use("/customers/migrate", express.json({ limit: "10mb" })); // decisions §2: migrate bodies ≤10 MB
   api.use(express.json({ limit: "1mb" }));
   api.use(inputSafety);
-  api.use(idempotency(deps));
+  api.use(idempotency(deps, deps.claimRenewMs));
   api.use(totpRouter(deps));
   api.use(customersRouter(deps));
   api.use(catalogRouter(deps));

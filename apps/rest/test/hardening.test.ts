@@ -287,6 +287,39 @@ describe("Idempotency-Key", () => {
   });
 });
 
+describe("Idempotency-Key: what makes two requests the same", () => {
+  it("the same JSON body with its fields in another order is replayed, not a 409", async () => {
+    const tenant = await newTenant(ctx);
+    const first = await tenant.server
+      .post("/customers", { id: "idem-order", name: "Ada", email: "idem-order@example.com" })
+      .set("Idempotency-Key", "k-order");
+    expect(first.status).toBe(201);
+    const retry = await tenant.server
+      .post("/customers", { email: "idem-order@example.com", name: "Ada", id: "idem-order" })
+      .set("Idempotency-Key", "k-order");
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(retry.headers["idempotent-replayed"]).toBe("true");
+    expect(retry.body).toEqual(first.body);
+  });
+
+  it("a 404 (no route, no such customer) frees the key: the corrected request runs", async () => {
+    const tenant = await newTenant(ctx);
+    const body = { id: "idem-typo", name: "Ada", email: "idem-typo@example.com" };
+    const typo = await tenant.server.post("/customer", body).set("Idempotency-Key", "k-typo");
+    expect(typo.status).toBe(404);
+    const fixed = await tenant.server.post("/customers", body).set("Idempotency-Key", "k-typo");
+    expect(fixed.status, JSON.stringify(fixed.body)).toBe(201);
+    const visit = { customer_id: "idem-later", brand_id: "0001", type: "VISIT" };
+    const unknown = await tenant.server
+      .post("/behavior/events", visit)
+      .set("Idempotency-Key", "k-v");
+    expect(unknown.status).toBe(404);
+    expect((await tenant.server.post("/customers", { id: "idem-later" })).status).toBe(201);
+    const later = await tenant.server.post("/behavior/events", visit).set("Idempotency-Key", "k-v");
+    expect(later.status, JSON.stringify(later.body)).toBe(201);
+  });
+});
+
 /** The hash of a POST /customers sent with the account's SERVER key. */
 const requestHashOf = async (accountId: string, body: unknown) => {
   const key = await ctx.t.db

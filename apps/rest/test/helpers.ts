@@ -6,7 +6,7 @@ import { auditLedger, createAccount, createApiKey, createBrand } from "@tally/se
 import type { Express } from "express";
 import request from "supertest";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { API_PREFIX, createApp } from "../src/app.ts";
+import { API_PREFIX, type AppDeps, createApp } from "../src/app.ts";
 
 export { API_PREFIX };
 
@@ -78,13 +78,16 @@ export function useTestApp(): TestContext {
  * locking claims (real PostgreSQL only: call it inside `describe.skipIf(!onPostgres)`).
  * `base` is the server's API address.
  */
-export function useServedApp(connections: number): TestContext & { base: string } {
+export function useServedApp(
+  connections: number,
+  extra: Partial<AppDeps> = {},
+): TestContext & { base: string } {
   const ctx = {} as TestContext & { base: string };
   let server: Server;
   beforeAll(async () => {
     Object.assign(ctx, await setupApp());
     const db = ctx.t.connect(connections);
-    server = createApp({ db, now: ctx.clock.now, jwtSecret: ctx.jwtSecret }).listen(0);
+    server = createApp({ db, now: ctx.clock.now, jwtSecret: ctx.jwtSecret, ...extra }).listen(0);
     ctx.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${API_PREFIX}`;
   });
   afterEach(() => expectLedgerBalanced(ctx));

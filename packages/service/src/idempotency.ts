@@ -1,21 +1,26 @@
 import { DomainError } from "@tally/core";
 import { json } from "@tally/db";
-import { sha256Hex } from "./canonical.ts";
+import { canonical, sha256Hex } from "./canonical.ts";
 import { pgCode, type ServiceDeps } from "./deps.ts";
 
 const KEEP_MS = 24 * 3600_000;
-/** A claimed key with no answer after this long belongs to a request that died. */
+/**
+ * A claimed key with no answer whose claim was not renewed for this long belongs to a request
+ * that died: a running request renews its claim every `CLAIM_RENEW_MS` however long it waits.
+ */
 const ABANDONED_MS = 60_000;
+export const CLAIM_RENEW_MS = 15_000;
 
 export type IdempotencyStart = { kind: "new" } | { kind: "replay"; status: number; body: unknown };
 
 /**
  * Hash of what makes two requests "the same": the API key that sent them, method, path and
- * body. Another key reusing an Idempotency-Key (a CLIENT key, a SERVER answer's) is "another
- * request" (409), never handed the stored answer.
+ * body (as JSON with sorted keys: the same fields in another order are the same body). Another
+ * key reusing an Idempotency-Key (a CLIENT key, a SERVER answer's) is "another request" (409),
+ * never handed the stored answer.
  */
 export const requestHash = (keyId: string, method: string, path: string, body: unknown): string =>
-  sha256Hex(`${keyId}\n${method} ${path}\n${JSON.stringify(body ?? null)}`);
+  sha256Hex(`${keyId}\n${method} ${path}\n${canonical(body ?? null)}`);
 
 /**
  * Claims an Idempotency-Key for 24 h. Same key + same request → the stored answer;
@@ -59,7 +64,7 @@ export async function beginIdempotent(
   if (row.request_hash !== hash)
     throw new DomainError("CONFLICT", "Idempotency-Key: was already used with another request");
   if (row.status_code === null) {
-    // A claim whose request never finished (the process died) is abandoned after a while.
+    // A claim nobody renews any more (its process died) is abandoned after a while.
     const takenOver = await deps.db
       .updateTable("idempotency_keys")
       .set({ created_at: now })
@@ -78,13 +83,30 @@ export async function beginIdempotent(
   return { kind: "replay", status: row.status_code, body: row.response };
 }
 
+/** Renews a running request's claim so that a retry cannot take it over (see ABANDONED_MS). */
+export async function renewIdempotent(deps: ServiceDeps, accountId: string, key: string) {
+  await deps.db
+    .updateTable("idempotency_keys")
+    .set({ created_at: deps.now() })
+    .where("account_id", "=", accountId)
+    .where("key", "=", key)
+    .where("status_code", "is", null)
+    .execute();
+}
+
 /**
  * Answers that free the key instead of being stored: the request was refused before it ran (bad
- * input, auth, rate limit) or failed on our side, so a retry with the same key — the input
- * fixed, later, or with a fresh token — must run, not replay the refusal.
+ * input, auth, nothing at that path or no such resource, rate limit) or failed on our side, so a
+ * retry with the same key — the input fixed, later, or with a fresh token — must run, not replay
+ * the refusal. None of them wrote anything.
  */
 const UNSTORED = (status: number) =>
-  status >= 500 || status === 400 || status === 401 || status === 403 || status === 429;
+  status >= 500 ||
+  status === 400 ||
+  status === 401 ||
+  status === 403 ||
+  status === 404 ||
+  status === 429;
 
 /** Stores the answer for a claimed key; a refusal before the request ran frees it (UNSTORED). */
 export async function completeIdempotent(

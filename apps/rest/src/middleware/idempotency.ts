@@ -1,12 +1,21 @@
 import { DomainError } from "@tally/core";
-import { beginIdempotent, completeIdempotent, requestHash, type ServiceDeps } from "@tally/service";
+import {
+  beginIdempotent,
+  CLAIM_RENEW_MS,
+  completeIdempotent,
+  renewIdempotent,
+  requestHash,
+  type ServiceDeps,
+} from "@tally/service";
 import type { RequestHandler } from "express";
 
 /**
  * Idempotency-Key (extension) on POST/PUT/PATCH: the first answer is stored for
- * 24 h and replayed for the same request; another request with the key is a 409.
+ * 24 h and replayed for the same request; another request with the key is a 409. While the
+ * request runs (even after its client has gone), its claim is renewed every `renewMs`, so a
+ * retry is a 409 however long the first waits, and takes over only a claim whose process died.
  */
-export function idempotency(deps: ServiceDeps): RequestHandler {
+export function idempotency(deps: ServiceDeps, renewMs = CLAIM_RENEW_MS): RequestHandler {
   return async (req, res, next) => {
     const key = req.header("idempotency-key");
     if (!key || !["POST", "PUT", "PATCH"].includes(req.method) || !req.principal) return next();
@@ -24,8 +33,14 @@ export function idempotency(deps: ServiceDeps): RequestHandler {
       res.status(started.status).json(started.body);
       return;
     }
+    const renewal = setInterval(() => {
+      renewIdempotent(deps, accountId, key).catch(() => {}); // the next renewal tries again
+    }, renewMs);
+    renewal.unref();
+    res.on("finish", () => clearInterval(renewal));
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
+      clearInterval(renewal);
       completeIdempotent(deps, accountId, key, res.statusCode, body).then(
         () => json(body),
         (error) => next(error),
