@@ -28,6 +28,11 @@ describe("gift-card pools", () => {
     expect(pool.body.data.codes[0].value).toBe(50);
     const page = await tenant.server.get(`/rewards/${rewardId}/gift-cards?from=1&to=1`).expect(200);
     expect(page.body.data.codes.map((c: { code: string }) => c.code)).toEqual(["GC-2"]);
+    for (const q of ["from=&to=1", "from=0x1&to=1", "from=0&to=1e1"]) {
+      const res = await tenant.server.get(`/rewards/${rewardId}/gift-cards?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(res.body.details).toMatch(/from|to/);
+    }
   });
 
   it("refuses bad bodies (400 per field), duplicates (409), other reward types (422), unknown rewards (404), CLIENT keys (403); nothing is added", async () => {

@@ -1,4 +1,7 @@
-/** UTC calendar helpers shared by expiry, conditions, budgets and metrics (internal to the engine). */
+/**
+ * UTC calendar helpers shared by expiry, conditions, budgets and metrics; `addUnits` and
+ * `startOfUtcDay` are exported for the service's date windows.
+ */
 
 export type CalendarUnit = "day" | "week" | "month" | "year";
 

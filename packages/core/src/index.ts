@@ -1,4 +1,5 @@
 export * from "./budget.ts";
+export { addUnits, startOfUtcDay } from "./calendar.ts";
 export * from "./campaigns.ts";
 export * from "./conditions/index.ts";
 export * from "./coupons.ts";

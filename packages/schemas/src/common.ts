@@ -87,10 +87,10 @@ export function jsonOrString<T extends z.ZodType>(schema: T) {
 }
 
 /**
- * A whole number given once in a query string: missing is "is required", given twice or empty is
- * said so (not "received NaN").
+ * A whole number in digits given once in a query string, `min`..`max`: missing is "is required",
+ * given twice, empty or written otherwise (`0x10`, `1e2`, ` 7 `) is said so (not "received NaN").
  */
-export const queryIndex = () =>
+export const queryIndex = (min = 0, max = 1e9) =>
   z.preprocess((value, ctx) => {
     if (Array.isArray(value)) {
       ctx.issues.push({ code: "custom", message: "is given more than once", input: value });
@@ -102,7 +102,7 @@ export const queryIndex = () =>
       return z.NEVER;
     }
     return Number(value);
-  }, z.number().int().min(0).max(1e9));
+  }, z.number().int().min(min).max(max));
 
 /** 0-based inclusive index pagination (`from`/`to` query strings). */
 export const ZRangeQuerySchema = z

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  queryIndex,
   ZDateTimeSchema,
   ZIdSchema,
   ZNameSchema,
@@ -96,7 +97,7 @@ export const TRANSACTION_TYPES_QUERY = [
 ] as const;
 
 export const ZCustomerTransactionsQuerySchema = z.object({
-  year: z.coerce.number().int().min(2020).max(2100).optional(),
+  year: queryIndex(2020, 2100).optional(),
   brand_id: ZIdSchema.optional(),
   reward_id: z.uuid().optional(),
   type: z.enum(TRANSACTION_TYPES_QUERY).optional(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZDateTimeSchema, ZIdSchema, ZObjectSchema, ZTextSchema } from "./common.ts";
+import { queryIndex, ZDateTimeSchema, ZIdSchema, ZObjectSchema, ZTextSchema } from "./common.ts";
 import { ZEventTypeSchema } from "./event-type.ts";
 import { ZOrderProductSchema, ZOrderSchema, ZRedeemItemSchema } from "./order.ts";
 
@@ -42,5 +42,5 @@ export const ZTransactionListQuerySchema = z.object({
     .enum(["ACCUMULATION", "REDEMPTION", "EXPIRATION", "MIGRATION", "TRANSFER", "REVERSAL"])
     .optional(),
   funded_by: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(1000),
+  limit: queryIndex(1, 1000).default(1000),
 });

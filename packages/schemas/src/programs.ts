@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { ZAmountSchema, ZDateTimeSchema, ZIdSchema, ZTextSchema, ZUuidSchema } from "./common.ts";
+import {
+  queryIndex,
+  ZAmountSchema,
+  ZDateTimeSchema,
+  ZIdSchema,
+  ZTextSchema,
+  ZUuidSchema,
+} from "./common.ts";
 
 /** A gift-card code as loaded into a pool: letters, digits, '-' and '_' (like coupon codes). */
 export const ZGiftCardCodeSchema = z
@@ -65,8 +72,8 @@ export type TGiftCardPool = z.infer<typeof ZGiftCardPoolSchema>;
 /** `?from=&to=` of the pool listing: optional here (default the first 1000 codes). */
 export const ZGiftCardPoolQuerySchema = z
   .object({
-    from: z.coerce.number().int().min(0).max(1e9).default(0),
-    to: z.coerce.number().int().min(0).max(1e9).optional(),
+    from: queryIndex().default(0),
+    to: queryIndex().optional(),
   })
   .refine((q) => q.to === undefined || (q.to >= q.from && q.to - q.from < 1000), {
     message: "must be at least from, and a page holds at most 1000 codes",

@@ -1,4 +1,4 @@
-import { DomainError } from "@tally/core";
+import { addUnits, DomainError, startOfUtcDay } from "@tally/core";
 import type { Database, TransactionType } from "@tally/db";
 import type { TTransaction } from "@tally/schemas";
 import type { SelectQueryBuilder } from "kysely";
@@ -42,11 +42,13 @@ function base(deps: ServiceDeps, accountId: string) {
     .where("transactions.account_id", "=", accountId);
 }
 
-/** Parses DD-MM-YYYY as a real calendar day in UTC, or 400. */
+/** Parses DD-MM-YYYY as a real calendar day in UTC (years 0000–9999 as written), or 400. */
 export function parseDay(date: string): Date {
   const [d, m, y] = date.split("-").map(Number);
-  const day = new Date(Date.UTC(y!, m! - 1, d!));
-  if (day.getUTCDate() !== d || day.getUTCMonth() !== m! - 1) {
+  // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999.
+  const day = new Date(0);
+  day.setUTCFullYear(y!, m! - 1, d!);
+  if (day.getUTCDate() !== d || day.getUTCMonth() !== m! - 1 || day.getUTCFullYear() !== y) {
     throw new DomainError("VALIDATION_FAILED", `date: ${date} is not a calendar day (DD-MM-YYYY)`);
   }
   return day;
@@ -67,7 +69,10 @@ export async function listTransactionsOfDay(
   return rows.map((r) => toTransactionView(r, r.customer_id));
 }
 
-/** One customer's ledger: a calendar year, or by default the last three months. */
+/**
+ * One customer's ledger: a calendar year, or by default the last three months (from the start of
+ * the same day three months ago, clamped to that month's last day: on 31 May, from 29 February).
+ */
 export async function listCustomerTransactions(
   deps: ServiceDeps,
   accountId: string,
@@ -78,7 +83,7 @@ export async function listCustomerTransactions(
   const now = deps.now();
   const from = q.year
     ? new Date(Date.UTC(q.year, 0, 1))
-    : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3, now.getUTCDate()));
+    : startOfUtcDay(addUnits(now, -3, "month"));
   const to = q.year ? new Date(Date.UTC(q.year + 1, 0, 1)) : new Date(now.getTime() + 1);
   const rows = await filtered(base(deps, accountId), q)
     .where("transactions.customer_uuid", "=", customer.uuid)
