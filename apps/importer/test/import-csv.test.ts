@@ -120,3 +120,58 @@ describe("importFile (CSV)", () => {
     await expect(importFile({ db: t.db, now, accountId, file })).rejects.toThrow(/nmae/);
   });
 });
+
+describe("importFile (CSV): records and headers", () => {
+  const customer = (accountId: string, id: string) =>
+    t.db
+      .selectFrom("customers")
+      .select(["id", "name"])
+      .where("account_id", "=", accountId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+
+  it("reports a bad field of a multi-line record on the line where the record starts", async () => {
+    const { accountId } = await newAccount(t.db, now);
+    const file = join(dir, "ml-customers.csv");
+    // Line 1 the header; lines 2–3 one record (a quoted name with a line break), its date bad.
+    await writeFile(file, 'id,registration_date,name\nk1,not-a-date,"Ann\nSmith"\nk2,,Bo\n');
+    const result = await importFile({ db: t.db, now, accountId, file });
+    expect(result).toMatchObject({ accepted: 1, rejected: 1 });
+    const report = await readReport(`${file}.rejected.ndjson`);
+    expect(report.map((r) => [r.line, r.customer_id])).toEqual([[2, "k1"]]);
+    expect(report[0]!.reason).toMatch(/registration_date/);
+  });
+
+  it("keeps a CRLF line break inside a quoted field as written", async () => {
+    const { accountId } = await newAccount(t.db, now);
+    const file = join(dir, "crlf-customers.csv");
+    await writeFile(file, 'id,name\r\nk1,"Ann\r\nSmith"\r\n');
+    expect(await importFile({ db: t.db, now, accountId, file })).toMatchObject({ accepted: 1 });
+    expect((await customer(accountId, "k1"))?.name).toBe("Ann\r\nSmith");
+  });
+
+  it("refuses a header naming a column twice (the first column's data would be lost)", async () => {
+    const { accountId } = await newAccount(t.db, now);
+    const file = join(dir, "dup-customers.csv");
+    await writeFile(file, "id,name,email,name\nk1,Ann,ann@example.com,\n");
+    await expect(importFile({ db: t.db, now, accountId, file })).rejects.toThrow(
+      /name named more than once/,
+    );
+    expect(await customer(accountId, "k1")).toBeUndefined();
+  });
+
+  it("rejects a line over 1 MB unread, on its line, and imports the others", async () => {
+    const { accountId } = await newAccount(t.db, now);
+    const file = join(dir, "long-customers.csv");
+    await writeFile(file, `id,name\nk1,Ann\nk2,${"x".repeat(2 << 20)}\nk3,Bo\n`);
+    expect(await importFile({ db: t.db, now, accountId, file })).toMatchObject({
+      accepted: 2,
+      rejected: 1,
+    });
+    const report = await readReport(`${file}.rejected.ndjson`);
+    expect(report.map((r) => [r.line, r.reason])).toEqual([
+      [3, "line longer than 1 MB (not read)"],
+    ]);
+    expect((await customer(accountId, "k3"))?.name).toBe("Bo");
+  });
+});

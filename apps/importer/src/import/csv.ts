@@ -98,8 +98,14 @@ function cellValue(column: string, text: string): unknown {
   return text;
 }
 
-/** Throws naming the columns of `header` that the type does not know, or a missing key column. */
+/**
+ * Throws naming the columns of `header` named twice or that the type does not know, or a
+ * missing key column.
+ */
 export function checkCsvHeader(type: TMigrationType, header: string[]) {
+  const twice = header.filter((c, i) => header.indexOf(c) !== i);
+  if (twice.length > 0)
+    throw new Error(`CSV column(s) ${[...new Set(twice)].join(", ")} named more than once`);
   const known = new Set(CSV_COLUMNS[type]);
   const unknown = header.filter((c) => !known.has(c));
   if (unknown.length > 0)

@@ -1,8 +1,8 @@
 import { createReadStream, type ReadStream } from "node:fs";
-import { createInterface } from "node:readline";
 import type { TMigrationType } from "@tally/schemas";
 import { parse as parseCsv } from "csv-parse/sync";
 import { checkCsvHeader, csvKeyColumn, inexactNumber, itemFromCsvRows } from "./csv.ts";
+import { MAX_LINE_BYTES, readLines } from "./lines.ts";
 import { rejected, type TLineProblem, type TSourceItem, validateItem } from "./validate.ts";
 
 /** What the reader yields: an item, or a run of data lines skipped because a checkpoint covers them. */
@@ -44,20 +44,22 @@ async function* readNdjson(
   const skipThrough = opts.skipThrough ?? 0;
   let line = 0;
   let skipped = 0;
-  for await (const text of createInterface({
-    input: stream,
-    crlfDelay: Number.POSITIVE_INFINITY,
-  })) {
+  for await (const { text, bytes, tooLong } of readLines(stream)) {
     line += 1;
-    count(Buffer.byteLength(text) + 1);
+    count(bytes);
     if (line % 100 === 0) tick();
-    if (text.trim() === "") continue;
+    if (!tooLong && text.trim() === "") continue;
     if (line <= skipThrough) {
       skipped += 1;
       continue;
     }
     if (skipped > 0) yield { kind: "skip", lines: skipped };
     skipped = 0;
+    if (tooLong) {
+      const reason = TOO_LONG;
+      yield { kind: "item", value: rejected(line, [line], null, [{ line, reason }]) };
+      continue;
+    }
     let raw: unknown;
     try {
       // A byte-order mark before the first line is not part of the JSON.
@@ -73,22 +75,27 @@ async function* readNdjson(
   if (skipped > 0) yield { kind: "skip", lines: skipped };
 }
 
+const TOO_LONG = `line longer than ${MAX_LINE_BYTES / (1 << 20)} MB (not read)`;
+
 /** A quoted field may span lines, but a record of more lines than this is a quote left open. */
 const MAX_RECORD_LINES = 64;
 
-type CsvRecord = { text: string; first: number; line: number; open?: boolean };
+type CsvRecord = { text: string; first: number; line: number; open?: boolean; tooLong?: boolean };
+type CsvLine = { text: string; line: number; eol: string };
 
 /**
- * Physical lines joined into CSV records (a quoted field may hold line breaks; a record's
- * line is its last). A record spanning lines that `readable` refuses was a stray quote, not
- * a line break in a field: its first line is given alone and the others are read again.
+ * Physical lines joined into CSV records (a quoted field may hold line breaks, kept as written;
+ * a record runs from line `first` to line `line`). A record spanning lines that `readable`
+ * refuses was a stray quote, not a line break in a field: its first line is given alone and the
+ * others are read again. A line over the length cap ends the record before it and is a record
+ * of its own, `tooLong`.
  */
 async function* csvRecords(
   stream: ReadStream,
   count: (bytes: number) => void,
   readable: (r: CsvRecord) => boolean,
 ): AsyncGenerator<CsvRecord> {
-  let parts: { text: string; line: number }[] = [];
+  let parts: CsvLine[] = [];
   let quotes = 0;
   const quotesIn = (text: string) => {
     let n = 0;
@@ -96,10 +103,10 @@ async function* csvRecords(
     return n;
   };
   /** Adds a line; answers the records it completes. */
-  const take = (text: string, line: number): CsvRecord[] => {
-    if (parts.length === 0 && text.trim() === "") return [];
-    parts.push({ text, line });
-    quotes += quotesIn(text);
+  const take = (part: CsvLine): CsvRecord[] => {
+    if (parts.length === 0 && part.text.trim() === "") return [];
+    parts.push(part);
+    quotes += quotesIn(part.text);
     if (quotes % 2 === 1 && parts.length < MAX_RECORD_LINES) return [];
     return settle(quotes % 2 === 1);
   };
@@ -108,7 +115,7 @@ async function* csvRecords(
     parts = [];
     quotes = 0;
     const record = {
-      text: lines.map((p) => p.text).join("\n"),
+      text: lines.map((p, i) => (i === lines.length - 1 ? p.text : p.text + p.eol)).join(""),
       first: lines[0]!.line,
       line: lines[lines.length - 1]!.line,
       open,
@@ -118,17 +125,19 @@ async function* csvRecords(
     const out: CsvRecord[] = [
       { text: head.text, first: head.line, line: head.line, open: quotesIn(head.text) % 2 === 1 },
     ];
-    for (const p of lines.slice(1)) out.push(...take(p.text, p.line));
+    for (const p of lines.slice(1)) out.push(...take(p));
     return out;
   };
   let line = 0;
-  for await (const text of createInterface({
-    input: stream,
-    crlfDelay: Number.POSITIVE_INFINITY,
-  })) {
+  for await (const { text, eol, bytes, tooLong } of readLines(stream)) {
     line += 1;
-    count(Buffer.byteLength(text) + 1);
-    yield* take(text, line);
+    count(bytes);
+    if (tooLong) {
+      if (parts.length > 0) yield* settle(quotes % 2 === 1);
+      yield { text: "", first: line, line, tooLong };
+      continue;
+    }
+    yield* take({ text, line, eol });
   }
   while (parts.length > 0) yield* settle(true);
 }
@@ -136,6 +145,7 @@ async function* csvRecords(
 /** The cells of one CSV record, or why it cannot be read (bad quoting, wrong column count). */
 function csvCells(record: CsvRecord, width: number): { cells: string[] } | { reason: string } {
   const where = record.first === record.line ? "" : ` (lines ${record.first}–${record.line})`;
+  if (record.tooLong) return { reason: TOO_LONG };
   if (record.open) return { reason: `malformed CSV: a quoted field is never closed${where}` };
   let rows: string[][];
   try {
@@ -157,7 +167,7 @@ function csvCells(record: CsvRecord, width: number): { cells: string[] } | { rea
 function csvHeader(type: TMigrationType, record: CsvRecord): string[] {
   let rows: string[][] = [];
   try {
-    if (!record.open) rows = parseCsv(record.text.replace(/^\uFEFF/, ""));
+    if (!record.open && !record.tooLong) rows = parseCsv(record.text.replace(/^\uFEFF/, ""));
   } catch {}
   if (rows.length !== 1) throw new Error("the CSV header row cannot be read");
   const names = rows[0]!.map((h) => h.trim());
@@ -165,7 +175,18 @@ function csvHeader(type: TMigrationType, record: CsvRecord): string[] {
   return names;
 }
 
-type CsvGroup = { rows: Record<string, string>[]; lines: number[]; bad: TLineProblem[] };
+/**
+ * One customer's rows: each row's line is where its record starts (what the report names), `end`
+ * the last physical line of its last record (what a checkpoint covers).
+ */
+type CsvGroup = {
+  rows: Record<string, string>[];
+  lines: number[];
+  end: number;
+  bad: TLineProblem[];
+};
+/** An unreadable record: the problem on its first line, `end` its last. */
+type Unreadable = TLineProblem & { end: number };
 
 async function* readCsv(
   opts: ReadItemsOptions,
@@ -176,17 +197,19 @@ async function* readCsv(
   const skipThrough = opts.skipThrough ?? 0;
   const key = csvKeyColumn(opts.type);
   let header: string[] | undefined;
-  let group: CsvGroup = { rows: [], lines: [], bad: [] };
+  let group: CsvGroup = { rows: [], lines: [], end: 0, bad: [] };
   /** Unreadable records since the last row: the group's if its customer goes on, else their own. */
-  let pending: TLineProblem[] = [];
+  let pending: Unreadable[] = [];
   let skipped = 0;
   const flush = function* (): Generator<TSourceEvent> {
-    const { rows, lines, bad } = group;
-    group = { rows: [], lines: [], bad: [] };
-    if (rows.length > 0) yield { kind: "item", value: groupItem(opts.type, rows, lines, bad) };
+    const { rows, lines, end, bad } = group;
+    group = { rows: [], lines: [], end: 0, bad: [] };
+    if (rows.length > 0)
+      yield { kind: "item", value: { ...groupItem(opts.type, rows, lines, bad), last: end } };
   };
   const unreadable = function* (): Generator<TSourceEvent> {
-    for (const p of pending) yield { kind: "item", value: rejected(p.line, [p.line], null, [p]) };
+    for (const { end, ...p } of pending)
+      yield { kind: "item", value: { ...rejected(p.line, [p.line], null, [p]), last: end } };
     pending = [];
   };
   const readable = (r: CsvRecord) =>
@@ -205,18 +228,19 @@ async function* readCsv(
     skipped = 0;
     const parsed = csvCells(record, header.length);
     if ("reason" in parsed) {
-      pending.push({ line: record.line, reason: parsed.reason });
+      pending.push({ line: record.first, reason: parsed.reason, end: record.line });
       continue;
     }
     const row = Object.fromEntries(header.map((h, i) => [h, parsed.cells[i]!]));
     if (group.rows.length > 0 && group.rows[0]![key] !== row[key]) yield* flush();
-    if (group.rows.length > 0) group.bad.push(...pending);
+    if (group.rows.length > 0) group.bad.push(...pending.map(({ end: _, ...p }) => p));
     else yield* unreadable();
     pending = [];
     group.rows.push(row);
-    group.lines.push(record.line);
+    group.lines.push(record.first);
+    group.end = record.line;
     const inexact = inexactNumber(row);
-    if (inexact) group.bad.push({ line: record.line, reason: inexact });
+    if (inexact) group.bad.push({ line: record.first, reason: inexact });
   }
   tick();
   if (skipped > 0) yield { kind: "skip", lines: skipped };
