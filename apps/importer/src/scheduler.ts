@@ -22,7 +22,12 @@ export const DEFAULT_SCHEDULES: TSchedules = {
 export type TTrigger = (pattern: string, tick: () => void) => () => void;
 
 /** What a job is handed on each run. */
-export type TJob = (ctx: { db: Db; now: Date; inboxDir?: string | undefined }) => Promise<unknown>;
+export type TJob = (ctx: {
+  db: Db;
+  now: Date;
+  inboxDir?: string | undefined;
+  inboxQuietMs?: number | undefined;
+}) => Promise<unknown>;
 
 export interface SchedulerLogger {
   info(message: string): void;
@@ -39,6 +44,8 @@ export interface SchedulerOptions {
   trigger?: TTrigger;
   /** Where files to import are dropped (`<dir>/<accountId>/*.ndjson|*.csv`). */
   inboxDir?: string | undefined;
+  /** How long a dropped file must have been unchanged to be claimed (processInbox's quietMs). */
+  inboxQuietMs?: number | undefined;
   /** Replaces job implementations (tests). */
   jobs?: Partial<Record<TJobName, TJob>>;
 }
@@ -53,8 +60,11 @@ const JOBS: Record<TJobName, TJob> = {
   expireLines: ({ db, now }) => expireLines({ db, now }),
   expireReservations: ({ db, now }) => expireReservations({ db, now }),
   demoteTiers: ({ db, now }) => demoteTiers({ db, now }),
-  importInbox: async ({ db, now, inboxDir }) =>
-    inboxDir ? { files: (await processInbox({ db, now: () => now, dir: inboxDir })).length } : {},
+  importInbox: async ({ db, now, inboxDir, inboxQuietMs }) => {
+    if (!inboxDir) return {};
+    const files = await processInbox({ db, now: () => now, dir: inboxDir, quietMs: inboxQuietMs });
+    return { files: files.length };
+  },
 };
 
 const consoleLogger: SchedulerLogger = {
@@ -85,7 +95,14 @@ export function startScheduler(opts: SchedulerOptions) {
     if (stopped || running.has(name)) return;
     const job = opts.jobs?.[name] ?? JOBS[name];
     const done = Promise.resolve()
-      .then(() => job({ db: opts.db, now: opts.now(), inboxDir: opts.inboxDir }))
+      .then(() =>
+        job({
+          db: opts.db,
+          now: opts.now(),
+          inboxDir: opts.inboxDir,
+          inboxQuietMs: opts.inboxQuietMs,
+        }),
+      )
       .then((result) => {
         if (changed(result)) logger.info(`${name}: ${JSON.stringify(result)}`);
       })

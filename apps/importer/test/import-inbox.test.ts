@@ -1,9 +1,11 @@
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
 import { mkdir, readdir, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { processInbox } from "../src/index.ts";
 import { balances, newAccount, useTestDatabase } from "./helpers.ts";
-import { ledgerOf, tempDir, writeNdjson } from "./import-helpers.ts";
+import { ledgerOf, readReport, tempDir, writeNdjson } from "./import-helpers.ts";
 
 const t = useTestDatabase();
 
@@ -21,7 +23,7 @@ describe("processInbox", () => {
     await writeNdjson(join(inbox, "2-customers.ndjson"), [{ id: "" }, { id: "i2" }]);
     await writeNdjson(join(inbox, "notes.txt"), ["ignored"]);
 
-    const outcomes = await processInbox({ db: t.db, now, dir });
+    const outcomes = await processInbox({ db: t.db, now, dir, quietMs: 0 });
     expect(outcomes.map((o) => [o.status, o.result?.accepted, o.result?.rejected])).toEqual([
       ["done", 1, 0],
       ["failed", 1, 1],
@@ -34,7 +36,7 @@ describe("processInbox", () => {
       "2-customers.ndjson.rejected.ndjson",
     ]);
     expect(await balances(t.db, accountId)).toEqual({ i1: "4" });
-    expect(await processInbox({ db: t.db, now, dir, accountId })).toEqual([]);
+    expect(await processInbox({ db: t.db, now, dir, accountId, quietMs: 0 })).toEqual([]);
   });
 
   it("moves a file that cannot be imported at all to failed/", async () => {
@@ -42,7 +44,7 @@ describe("processInbox", () => {
     const accountId = "00000000-0000-4000-8000-0000000000aa";
     await mkdir(join(dir, accountId));
     await writeNdjson(join(dir, accountId, "x-customers.ndjson"), [{ id: "a" }]);
-    const [outcome] = await processInbox({ db: t.db, now, dir, accountId });
+    const [outcome] = await processInbox({ db: t.db, now, dir, accountId, quietMs: 0 });
     expect(outcome).toMatchObject({ status: "failed", error: expect.stringMatching(/account/) });
     expect(await readdir(join(dir, accountId, "failed"))).toEqual(["x-customers.ndjson"]);
   });
@@ -62,8 +64,8 @@ describe("processInbox", () => {
         })),
       );
     const [a, b] = await Promise.all([
-      processInbox({ db: t.db, now, dir, batchSize: 5 }),
-      processInbox({ db: t.db, now, dir, batchSize: 5 }),
+      processInbox({ db: t.db, now, dir, batchSize: 5, quietMs: 0 }),
+      processInbox({ db: t.db, now, dir, batchSize: 5, quietMs: 0 }),
     ]);
     const all = [...a!, ...b!];
     expect(all.map((o) => o.file.split("/").pop()).sort()).toEqual(names);
@@ -84,11 +86,58 @@ describe("processInbox", () => {
     await writeNdjson(join(processing, "live-customers.ndjson"), [{ id: "z2" }]);
     const hourAgo = new Date(Date.now() - 3_600_000);
     await utimes(join(processing, "dead-customers.ndjson"), hourAgo, hourAgo);
-    const outcomes = await processInbox({ db: t.db, now, dir });
+    const outcomes = await processInbox({ db: t.db, now, dir, quietMs: 0 });
     expect(outcomes.map((o) => [o.file.split("/").pop(), o.status])).toEqual([
       ["dead-customers.ndjson", "done"],
     ]);
     expect(await readdir(processing)).toEqual(["live-customers.ndjson"]);
     expect(await balances(t.db, accountId)).toEqual({ z1: "3" });
+  });
+});
+
+describe("processInbox: files arriving", () => {
+  it("leaves a file alone while it is still being written, and imports it whole once it is quiet", async () => {
+    const { accountId, rewardId } = await newAccount(t.db, now);
+    const dir = await tempDir();
+    const inbox = join(dir, accountId);
+    await mkdir(inbox);
+    const line = (i: number) =>
+      `${JSON.stringify({ id: `w${i}`, balance: [{ reward_id: rewardId, amount: i + 1 }] })}\n`;
+    // A producer copying a file in: half of it is on disk when the sweeps run.
+    const out = createWriteStream(join(inbox, "upload-customers.ndjson"));
+    for (let i = 0; i < 5; i++) out.write(line(i));
+    await new Promise((r) => out.write("", r));
+    const sweep = () => processInbox({ db: t.db, now, dir, quietMs: 300 });
+    expect(await sweep()).toEqual([]);
+    for (let i = 5; i < 10; i++) out.write(line(i));
+    out.end();
+    await once(out, "finish");
+    expect(await sweep()).toEqual([]); // just written: not quiet yet
+    expect(await readdir(inbox)).toContain("upload-customers.ndjson");
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await sweep()).map((o) => [o.status, o.result?.accepted])).toEqual([["done", 10]]);
+    expect(Object.keys(await balances(t.db, accountId))).toHaveLength(10);
+  });
+
+  it("the same file dropped again after its first copy had a rejected row lands in failed/ with a report", async () => {
+    const { accountId } = await newAccount(t.db, now);
+    const dir = await tempDir();
+    const inbox = join(dir, accountId);
+    await mkdir(inbox);
+    const rows = [{ id: "ok1" }, { id: "" }];
+    const sweep = () => processInbox({ db: t.db, now, dir, quietMs: 0 });
+    await writeNdjson(join(inbox, "daily-customers.ndjson"), rows);
+    expect((await sweep()).map((o) => o.status)).toEqual(["failed"]);
+    await writeNdjson(join(inbox, "daily-customers.ndjson"), rows);
+    const [again] = await sweep();
+    expect(again!.status).toBe("failed");
+    expect(again!.result).toMatchObject({ accepted: 0, rejected: 0, skippedByCheckpoint: 2 });
+    const failed = await readdir(join(inbox, "failed"));
+    const reports = failed.filter((n) => n.endsWith(".rejected.ndjson"));
+    expect(reports).toHaveLength(2);
+    const second = reports.find((n) => n !== "daily-customers.ndjson.rejected.ndjson")!;
+    const [row] = await readReport(join(inbox, "failed", second));
+    expect(row).toMatchObject({ line: 0, code: "ALREADY_IMPORTED" });
+    expect(row!.reason).toMatch(/1 line\(s\) were rejected then/);
   });
 });

@@ -154,14 +154,14 @@ describe("importer edge cases", () => {
   it("stale-claim recovery imports the claimed file only, never its report", async () => {
     const { root, processing } = await staleClaim("r1-customers.ndjson");
     expect(await readdir(processing)).toContain("r1-customers.ndjson.rejected.ndjson");
-    const outcomes = await processInbox({ db: t.db, now, dir: root });
+    const outcomes = await processInbox({ db: t.db, now, dir: root, quietMs: 0 });
     // Only the dropped data file should be imported; its report is not an input.
     expect(outcomes.map((o) => o.file.split("/").pop())).toEqual(["r1-customers.ndjson"]);
   });
 
   it("a resumed import remembers the rows its interrupted run rejected: the file goes to failed/", async () => {
     const { accountId, root, inbox } = await staleClaim("r2-customers.ndjson");
-    const outcomes = await processInbox({ db: t.db, now, dir: root, accountId });
+    const outcomes = await processInbox({ db: t.db, now, dir: root, accountId, quietMs: 0 });
     const mine = outcomes.find((o) => o.file.endsWith("/r2-customers.ndjson"));
     expect(mine?.result).toMatchObject({ skippedByCheckpoint: 1 });
     // Line 1 was rejected (it is in the checkpoint's counts): the file did not import cleanly.
@@ -303,7 +303,7 @@ describe("importer edge cases", () => {
     const claimed = await writeNdjson(join(processing, "daily-customers.ndjson"), [{ id: "d1" }]);
     const claimedText = await readFile(claimed, "utf8");
     await writeNdjson(join(inbox, "daily-customers.ndjson"), [{ id: "d2" }]);
-    await processInbox({ db: t.db, now, dir: root, accountId });
+    await processInbox({ db: t.db, now, dir: root, accountId, quietMs: 0 });
     // The live sweeper's file must still be there for it to finish and archive.
     expect(await readFile(claimed, "utf8").catch(() => "(gone)")).toBe(claimedText);
   });
@@ -314,9 +314,9 @@ describe("importer edge cases", () => {
     const inbox = join(root, accountId);
     await mkdir(inbox, { recursive: true });
     await writeNdjson(join(inbox, "daily-customers.ndjson"), [{ id: "e1" }]);
-    await processInbox({ db: t.db, now, dir: root, accountId });
+    await processInbox({ db: t.db, now, dir: root, accountId, quietMs: 0 });
     await writeNdjson(join(inbox, "daily-customers.ndjson"), [{ id: "e2" }]);
-    await processInbox({ db: t.db, now, dir: root, accountId });
+    await processInbox({ db: t.db, now, dir: root, accountId, quietMs: 0 });
     const done = (await readdir(join(inbox, "done"))).sort();
     expect(done).toHaveLength(2);
     expect(done).toContain("daily-customers.ndjson");

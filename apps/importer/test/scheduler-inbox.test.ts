@@ -28,6 +28,7 @@ describe("the inbox job", () => {
     ]);
     const config = schedulerConfig({ ...base, INBOX_DIR: dir });
     expect(config.schedules.importInbox).toBe("I");
+    expect(config.inboxQuietMs).toBe(10_000);
     const manual = manualTrigger();
     const errors: string[] = [];
     const scheduler = startScheduler({
@@ -36,6 +37,7 @@ describe("the inbox job", () => {
       trigger: manual.trigger,
       logger: { info: () => {}, error: (m, e) => errors.push(`${m}: ${String(e)}`) },
       ...config,
+      inboxQuietMs: 0,
       schedules: {
         ...config.schedules,
         expireLines: "off",

@@ -13,6 +13,7 @@ export function startInProcessWorker(opts: {
   enabled: boolean;
   schedules?: Partial<TSchedules>;
   inboxDir?: string | undefined;
+  inboxQuietMs?: number | undefined;
 }) {
   if (!opts.enabled) return async () => {};
   const controller = new AbortController();

@@ -13,6 +13,12 @@ import { openReport, type TRejectedRow } from "./report.ts";
 import { readItems } from "./source.ts";
 import type { TSourceItem } from "./validate.ts";
 
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
 /** Counts of an import run; lines are data lines (CSV: rows), duplicates are records already migrated. */
 export interface TImportResult {
   lines: number;
@@ -166,10 +172,8 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
     ? undefined
     : await loadCheckpoint(opts.db, opts.accountId, fingerprint);
   const skipThrough = checkpoint?.line ?? 0;
-  const report = await openReport({
-    file: opts.reportFile ?? defaultReportFile(file, opts.dryRun),
-    append: checkpoint !== undefined,
-  });
+  const reportFile = opts.reportFile ?? defaultReportFile(file, opts.dryRun);
+  const report = await openReport({ file: reportFile, append: checkpoint !== undefined });
   const result: TImportResult = {
     lines: 0,
     accepted: 0,
@@ -349,6 +353,17 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
     }
     if (batch.length > 0 || !checkpoint?.completed_at) await launch(batch, true);
     await previous;
+    // A file imported before whose rows were rejected then: its report says so even where the
+    // first run's report is not (the same file dropped in the inbox again).
+    if (checkpoint?.completed_at && checkpoint.rejected > 0 && !(await exists(reportFile)))
+      await report.write([
+        {
+          line: 0,
+          customer_id: null,
+          code: "ALREADY_IMPORTED",
+          reason: `this file was imported on ${checkpoint.completed_at.toISOString()}; ${checkpoint.rejected} line(s) were rejected then (see that run's report)`,
+        },
+      ]);
   } finally {
     await Promise.all([...flights].map((f) => f.done));
     await analyzing;

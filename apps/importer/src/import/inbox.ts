@@ -25,11 +25,17 @@ export interface ProcessInboxOptions {
    * back in the inbox and claimed again (its checkpoint resumes it). Default 15 minutes.
    */
   staleMs?: number;
+  /**
+   * A dropped file is claimed only once it has not changed for this long (by its mtime, real
+   * time), so a file still being copied in is not imported half-way. Default 10 s.
+   */
+  quietMs?: number;
 }
 
 const IMPORTABLE = /\.(ndjson|jsonl|csv)$/i;
 const REPORT = ".rejected.ndjson";
 const DEFAULT_STALE_MS = 15 * 60_000;
+export const DEFAULT_QUIET_MS = 10_000;
 /** A claim's name in processing/: `<claim id>~<dropped name>`; the id is time-ordered. */
 const CLAIM = /^\d{8}T\d{6}Z-[0-9a-f]{8}~/;
 
@@ -70,7 +76,8 @@ async function archive(from: string, dir: string, name: string, alt: string): Pr
 
 /**
  * Imports every file dropped in `<dir>/<accountId>/` (*.ndjson, *.jsonl, *.csv; type from the
- * file name), oldest name first. A file is claimed by renaming it into `processing/` under a
+ * file name), oldest name first, once it has stopped changing (`quietMs`; a producer should still
+ * write under another name, `*.part` say, and rename). A file is claimed by renaming it into `processing/` under a
  * unique claim name — atomic, so of several sweepers (schedulers, workers, machines sharing the
  * directory) exactly one imports it, and a file dropped later under the same name never
  * replaces it — then moved to `done/`, or to `failed/` with its rejected-rows report when a
@@ -98,7 +105,10 @@ export async function processInbox(opts: ProcessInboxOptions): Promise<TInboxOut
       .filter((e) => e.isFile() && isInput(e.name))
       .map((e) => e.name)
       .sort();
+    const settled = Date.now() - (opts.quietMs ?? DEFAULT_QUIET_MS);
     for (const name of names) {
+      const at = await stat(join(folder, name)).catch(() => undefined);
+      if (!at || at.mtimeMs > settled) continue; // gone, or still being written
       const claim = claimName(name);
       if (!(await move(join(folder, name), join(processing, claim)))) continue;
       outcomes.push(await importOne(opts, folder, accountId, claim));
