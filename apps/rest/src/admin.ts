@@ -1,11 +1,18 @@
 import { parseArgs } from "node:util";
 import { createDb, migrateToLatest } from "@tally/db";
-import { auditLedger, createAccount, createApiKey, createBrand } from "@tally/service";
+import {
+  auditLedger,
+  createAccount,
+  createApiKey,
+  createBrand,
+  revokeApiKey,
+} from "@tally/service";
 import { readEnv } from "./env.ts";
 
 const usage = `usage: tally-admin <command> [options]
   create-account --name NAME            new account (with its Base tier) and a SERVER key
   create-key --account ID [--kind SERVER|CLIENT] [--name NAME]
+  revoke-key --account ID --id KEY_ID   the key gets no new tokens (issued ones live out their hour)
   create-brand --account ID --id BRAND_ID --name NAME
   audit [--account ID]                  check the ledger invariant; exit 1 on any mismatch`;
 
@@ -14,7 +21,7 @@ const { positionals, values } = parseArgs({
   options: {
     name: { type: "string" },
     account: { type: "string" },
-    kind: { type: "string", default: "SERVER" },
+    kind: { type: "string" },
     id: { type: "string" },
   },
 });
@@ -25,6 +32,13 @@ function need(value: string | undefined, flag: string): string {
     process.exit(2);
   }
   return value;
+}
+
+// Checked before the database is opened: a mistyped kind must never become a SERVER key.
+const kind = (values.kind ?? "SERVER").toUpperCase();
+if (kind !== "SERVER" && kind !== "CLIENT") {
+  console.error(`--kind must be SERVER or CLIENT, not ${values.kind}\n${usage}`);
+  process.exit(2);
 }
 
 const env = readEnv();
@@ -40,13 +54,22 @@ try {
       break;
     }
     case "create-key": {
-      const kind = values.kind === "CLIENT" ? "CLIENT" : "SERVER";
       const key = await createApiKey(db, {
         accountId: need(values.account, "account"),
         kind,
         name: values.name,
       });
       console.log(JSON.stringify({ id: key.id, kind, key: key.key }));
+      break;
+    }
+    case "revoke-key": {
+      const revoked = await revokeApiKey(db, {
+        accountId: need(values.account, "account"),
+        id: need(values.id, "id"),
+        now: new Date(),
+      });
+      console.log(revoked ? "key revoked" : "no such active key in this account");
+      code = revoked ? 0 : 1;
       break;
     }
     case "create-brand":

@@ -54,6 +54,24 @@ export async function createApiKey(
   return { id, key };
 }
 
+/**
+ * Revokes an account's API key: it gets no new tokens (tokens issued already live out their
+ * hour). Answers false when the account has no such key, or it was revoked already.
+ */
+export async function revokeApiKey(
+  db: Db,
+  opts: { accountId: string; id: string; now: Date },
+): Promise<boolean> {
+  const revoked = await db
+    .updateTable("api_keys")
+    .set({ revoked_at: opts.now })
+    .where("account_id", "=", opts.accountId)
+    .where("id", "=", opts.id)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return revoked.numUpdatedRows > 0n;
+}
+
 /** Creates a brand (a string id chosen by the account, as Masivo's "0001"). */
 export async function createBrand(
   db: Db,

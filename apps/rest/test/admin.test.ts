@@ -1,0 +1,80 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { createDb } from "@tally/db";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_PREFIX, createApp } from "../src/app.ts";
+
+const ADMIN = fileURLToPath(new URL("../src/admin.ts", import.meta.url));
+let dataDir: string;
+
+/** Runs `tally-admin` on the embedded database in `dataDir`; answers its exit code and output. */
+async function admin(...args: string[]) {
+  const { DATABASE_URL: _, ...env } = process.env;
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", ADMIN, ...args],
+      { env: { ...env, TALLY_DATA_DIR: dataDir } },
+    );
+    return { code: 0, out: stdout.trim() };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: `${e.stdout}${e.stderr}`.trim() };
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "tally-admin-"));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+describe("tally-admin keys", () => {
+  it("creates keys of the kind asked, refuses an unknown kind, and revokes a key", async () => {
+    const created = await admin("create-account", "--name", "Admin test");
+    expect(created.code).toBe(0);
+    const { account_id: accountId, server_key: serverKey } = JSON.parse(created.out);
+    // A mistyped kind is refused rather than made a SERVER key.
+    const typo = await admin("create-key", "--account", accountId, "--kind", "CLEINT");
+    expect(typo.code).toBe(2);
+    expect(typo.out).toMatch(/--kind must be SERVER or CLIENT, not CLEINT/);
+    const client = JSON.parse(
+      (await admin("create-key", "--account", accountId, "--kind", "client")).out,
+    );
+    expect(client.kind).toBe("CLIENT");
+    const second = JSON.parse((await admin("create-key", "--account", accountId)).out);
+    expect(second.kind).toBe("SERVER");
+
+    expect(await admin("revoke-key", "--account", accountId, "--id", second.id)).toEqual({
+      code: 0,
+      out: "key revoked",
+    });
+    const again = await admin("revoke-key", "--account", accountId, "--id", second.id);
+    expect(again).toEqual({ code: 1, out: "no such active key in this account" });
+
+    const { db } = createDb({ dataDir });
+    try {
+      const app = createApp({ db, now: () => new Date(), jwtSecret: randomBytes(32) });
+      const authorize = (key: string) =>
+        request(app).get(`${API_PREFIX}/auth/authorize`).set("x-api-key", key);
+      expect((await authorize(serverKey)).status).toBe(200);
+      expect((await authorize(client.key)).status).toBe(200);
+      const revoked = await authorize(second.key);
+      expect(revoked.status).toBe(401);
+      expect(revoked.body.error).toBe("UNAUTHORIZED");
+      // The CLIENT key's token is a CLIENT token: SERVER-only routes are 403.
+      const token = (await authorize(client.key)).body.data as string;
+      const tiers = await request(app)
+        .get(`${API_PREFIX}/tiers`)
+        .set("authorization", `Bearer ${token}`);
+      expect(tiers.status).toBe(403);
+    } finally {
+      await db.destroy();
+    }
+  }, 120_000); // five runs of the CLI, each opening the embedded database
+});
