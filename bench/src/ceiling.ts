@@ -35,6 +35,11 @@ export async function ceilingTps(
       join ceiling_events t on l.account_id = t.account_id and l.event_id = t.id`);
     await c.query(`create table ceiling_transactions as select t.n, x.* from transactions x
       join ceiling_events t on x.account_id = t.account_id and x.event_id = t.id`);
+    // A UUIDv7-shaped id: the transaction's start in ms, then bits of md5(seed), so a copied
+    // lot's id can be derived again for the transactions naming it.
+    await c.query(`create function ceiling_id(seed text) returns uuid language sql stable as $$
+      select (lpad(to_hex((extract(epoch from now()) * 1000)::bigint), 12, '0') || '7' ||
+        substr(md5(seed), 1, 3) || '8' || substr(md5(seed), 4, 15))::uuid $$`);
     for (const t of ["ceiling_events", "ceiling_lines", "ceiling_transactions"]) {
       await c.query(`create index on ${t} (n)`);
     }
