@@ -43,7 +43,7 @@ export function createApp(deps: AppDeps): Express {
   api.use("/customers/migrate", express.json({ limit: "10mb" })); // decisions §2: migrate bodies ≤10 MB
   api.use(express.json({ limit: "1mb" }));
   api.use(inputSafety);
-  api.use(idempotency(deps, deps.claimRenewMs));
+  api.use(idempotency(deps, { renewMs: deps.claimRenewMs, logger }));
   api.use(totpRouter(deps));
   api.use(customersRouter(deps));
   api.use(catalogRouter(deps));

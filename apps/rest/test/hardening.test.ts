@@ -1,4 +1,5 @@
 import { requestHash } from "@tally/service";
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import {
   API_PREFIX,
@@ -300,6 +301,26 @@ describe("Idempotency-Key: what makes two requests the same", () => {
     expect(retry.status, JSON.stringify(retry.body)).toBe(201);
     expect(retry.headers["idempotent-replayed"]).toBe("true");
     expect(retry.body).toEqual(first.body);
+  });
+
+  it("an answer that cannot be stored is still sent (the request ran), not an error or a hang", async () => {
+    const tenant = await newTenant(ctx);
+    await sql`create function refuse_answers() returns trigger language plpgsql as $$
+      begin raise exception 'answers cannot be stored'; end $$`.execute(ctx.t.db);
+    await sql`create trigger refuse_answers before update on idempotency_keys
+      for each row when (new.status_code is not null) execute function refuse_answers()`.execute(
+      ctx.t.db,
+    );
+    try {
+      const res = await tenant.server
+        .post("/customers", { id: "idem-unstored" })
+        .set("Idempotency-Key", "k-unstored");
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body.data.customer.id).toBe("idem-unstored");
+    } finally {
+      await sql`drop trigger refuse_answers on idempotency_keys`.execute(ctx.t.db);
+      await sql`drop function refuse_answers()`.execute(ctx.t.db);
+    }
   });
 
   it("a 404 (no route, no such customer) frees the key: the corrected request runs", async () => {

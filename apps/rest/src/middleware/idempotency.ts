@@ -8,14 +8,21 @@ import {
   type ServiceDeps,
 } from "@tally/service";
 import type { RequestHandler } from "express";
+import type { Logger } from "./errors.ts";
 
 /**
  * Idempotency-Key (extension) on POST/PUT/PATCH: the first answer is stored for
  * 24 h and replayed for the same request; another request with the key is a 409. While the
  * request runs (even after its client has gone), its claim is renewed every `renewMs`, so a
  * retry is a 409 however long the first waits, and takes over only a claim whose process died.
+ * If the answer cannot be stored, the request's own answer is still sent (it ran: an error
+ * would invite a retry) and the failure logged.
  */
-export function idempotency(deps: ServiceDeps, renewMs = CLAIM_RENEW_MS): RequestHandler {
+export function idempotency(
+  deps: ServiceDeps,
+  opts: { renewMs?: number | undefined; logger: Logger },
+): RequestHandler {
+  const renewMs = opts.renewMs ?? CLAIM_RENEW_MS;
   return async (req, res, next) => {
     const key = req.header("idempotency-key");
     if (!key || !["POST", "PUT", "PATCH"].includes(req.method) || !req.principal) return next();
@@ -43,7 +50,10 @@ export function idempotency(deps: ServiceDeps, renewMs = CLAIM_RENEW_MS): Reques
       clearInterval(renewal);
       completeIdempotent(deps, accountId, key, res.statusCode, body).then(
         () => json(body),
-        (error) => next(error),
+        (error) => {
+          opts.logger.error(`Idempotency-Key ${key}: the answer could not be stored`, error);
+          json(body);
+        },
       );
       return res;
     };
