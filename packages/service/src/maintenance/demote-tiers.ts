@@ -1,6 +1,6 @@
 import { tierToDemote } from "@tally/core";
 import { sql } from "kysely";
-import { lockCustomer } from "../customers.ts";
+import { lockCustomerByUuid } from "../customers.ts";
 import { customerFacts, tierFacts } from "../events/facts.ts";
 import { DEFAULT_BATCH_SIZE, type MaintenanceOptions } from "./shared.ts";
 
@@ -95,7 +95,8 @@ async function demoteAccount(
     for (const candidate of customers) {
       if (!target(candidate)) continue;
       const moved = await opts.db.transaction().execute(async (trx) => {
-        const { customer } = await lockCustomer(trx, accountId, candidate.id);
+        // By uuid: identification may give the customer another id once the page was read.
+        const { customer } = await lockCustomerByUuid(trx, accountId, candidate.uuid);
         // Re-checked under the lock: not moved in this period yet, and still due.
         const moved = customer.tier_demoted_at && customer.tier_demoted_at >= periodStart;
         const to = moved ? null : target(customer);

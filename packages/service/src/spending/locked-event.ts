@@ -2,7 +2,7 @@ import { DomainError, notFound } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TEvent } from "@tally/schemas";
 import type { Transaction } from "kysely";
-import { type CustomerRow, customerWithWallet, lockCustomer } from "../customers.ts";
+import { type CustomerRow, customerWithWallet, lockCustomerByUuid } from "../customers.ts";
 import type { EventRow } from "../events/process.ts";
 import { toEventView } from "../events/view.ts";
 import { releaseExpiredHolds } from "../maintenance/expire-reservations.ts";
@@ -12,20 +12,18 @@ type Trx = Transaction<Database>;
 /**
  * Locks an event for a state change, in the one lock order: the customer's wallet (and
  * customer) first, then — after expired holds of that wallet are released, which may turn the
- * event EXPIRED — the event row. 404 when the account has no such event.
+ * event EXPIRED — the event row. 404 when the account has no such event. The customer is locked
+ * by its uuid, which never changes (its id may, by identification, until the lock is held).
  */
 export async function lockEvent(trx: Trx, opts: { accountId: string; id: string; now: Date }) {
   const head = await trx
-    .selectFrom("events as e")
-    .innerJoin("customers as c", (j) =>
-      j.onRef("c.account_id", "=", "e.account_id").onRef("c.uuid", "=", "e.customer_uuid"),
-    )
-    .select("c.id as customer_id")
-    .where("e.account_id", "=", opts.accountId)
-    .where("e.id", "=", opts.id)
+    .selectFrom("events")
+    .select("customer_uuid")
+    .where("account_id", "=", opts.accountId)
+    .where("id", "=", opts.id)
     .executeTakeFirst();
   if (!head) throw notFound("event", opts.id);
-  const locked = await lockCustomer(trx, opts.accountId, head.customer_id);
+  const locked = await lockCustomerByUuid(trx, opts.accountId, head.customer_uuid);
   await releaseExpiredHolds(
     trx,
     { account_id: opts.accountId, wallet_id: locked.walletId, customer_uuid: locked.customer.uuid },
@@ -38,7 +36,7 @@ export async function lockEvent(trx: Trx, opts: { accountId: string; id: string;
     .where("id", "=", opts.id)
     .forUpdate()
     .executeTakeFirstOrThrow();
-  return { ...locked, event, customerId: head.customer_id };
+  return { ...locked, event, customerId: locked.customer.id };
 }
 
 /** 409 unless the event is in one of `allowed`. */
