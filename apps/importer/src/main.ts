@@ -1,17 +1,19 @@
-import { createDb, migrateToLatest } from "@tally/db";
+import { createDb, migrateToLatest, orExit } from "@tally/db";
 import { readEnv } from "./env.ts";
 import { startScheduler } from "./scheduler.ts";
 import { schedulerConfig } from "./scheduler-env.ts";
 import { runWorker } from "./worker.ts";
 
 // A standalone worker process; several may run against one PostgreSQL database.
-const env = readEnv();
-const { db, kind } = createDb({
-  databaseUrl: env.DATABASE_URL,
-  dataDir: env.TALLY_DATA_DIR,
-  poolSize: env.DB_POOL_SIZE,
-  preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
-});
+const env = orExit(() => readEnv());
+const { db, kind } = orExit(() =>
+  createDb({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.TALLY_DATA_DIR,
+    poolSize: env.DB_POOL_SIZE,
+    preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
+  }),
+);
 await migrateToLatest(db);
 const controller = new AbortController();
 const stop = () => controller.abort();

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { createDb, migrateToLatest } from "@tally/db";
+import { createDb, migrateToLatest, orExit } from "@tally/db";
 import {
   auditLedger,
   createAccount,
@@ -41,8 +41,10 @@ if (kind !== "SERVER" && kind !== "CLIENT") {
   process.exit(2);
 }
 
-const env = readEnv();
-const { db } = createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.TALLY_DATA_DIR });
+const env = orExit(() => readEnv(), 2);
+const { db } = orExit(() =>
+  createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.TALLY_DATA_DIR }),
+);
 await migrateToLatest(db);
 let code = 0;
 try {

@@ -1,18 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { createDb, migrateToLatest } from "@tally/db";
+import { createDb, migrateToLatest, orExit } from "@tally/db";
 import { schedulerConfig } from "@tally/importer";
-import { findDemoAccount, seedDemo } from "@tally/service";
+import { ensureDemoKey, findDemoAccount, seedDemo } from "@tally/service";
 import { API_PREFIX, createApp } from "./app.ts";
 import { readEnv } from "./env.ts";
 import { startInProcessWorker } from "./worker.ts";
 
-const env = readEnv();
-const { db, kind } = createDb({
-  databaseUrl: env.DATABASE_URL,
-  dataDir: env.TALLY_DATA_DIR,
-  poolSize: env.DB_POOL_SIZE,
-  preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
-});
+const env = orExit(() => readEnv());
+const { db, kind } = orExit(() =>
+  createDb({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.TALLY_DATA_DIR,
+    poolSize: env.DB_POOL_SIZE,
+    preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
+  }),
+);
 await migrateToLatest(db);
 const deps = { db, now: () => new Date() };
 
@@ -39,16 +41,26 @@ const server = app.listen(env.PORT, async (error?: Error) => {
   log(
     `Tally REST API on ${base} (${kind === "pglite" ? `embedded PostgreSQL in ${env.TALLY_DATA_DIR}` : "PostgreSQL"})`,
   );
-  if ((await findDemoAccount(db)) && !env.DEMO_API_KEY) {
+  const existing = await findDemoAccount(db);
+  if (existing && !env.DEMO_API_KEY) {
     log(
-      "Demo account already exists; its key was printed when it was created (or set DEMO_API_KEY).",
+      `Demo account ${existing} already exists; its key was printed when it was created (set DEMO_API_KEY to add one).`,
     );
     return;
   }
-  if (await findDemoAccount(db)) return;
+  if (existing && env.DEMO_API_KEY) {
+    const outcome = await ensureDemoKey(db, existing, env.DEMO_API_KEY);
+    const said = {
+      taken: "is a key of another account: not added",
+      added: "is now one of its SERVER keys",
+      present: "is one of its SERVER keys",
+    }[outcome];
+    log(`Demo account ${existing}: DEMO_API_KEY ${said}.`);
+    return;
+  }
   const demo = await seedDemo(deps, { serverKey: env.DEMO_API_KEY });
   log(`
-Demo account created.
+Demo account ${demo.accountId} created.
   SERVER API key: ${demo.serverKey}
   CLIENT API key: ${demo.clientKey}
   brand "${demo.brandId}", POINTS reward ${demo.rewardId}, PURCHASE campaign ${demo.campaignId}, customer "${demo.customerId}"

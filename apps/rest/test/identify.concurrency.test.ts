@@ -66,7 +66,10 @@ describe.skipIf(!onPostgres)(
           "content-type": "application/json",
         },
         body: JSON.stringify({ reason: "returned" }),
-      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { data: { status: string } },
+      }));
       await lockWaiters(1);
       release();
       await identify;

@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, type KyselyConfig, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
@@ -109,6 +110,48 @@ function pgTypes() {
   };
 }
 
+/** Whether a process of that pid runs (signal 0 only checks). */
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Takes `<dataDir>.lock` for this process, or throws naming the process that holds it: an
+ * embedded data folder is one process's alone (a second one opening it answers success and its
+ * writes are lost). A lock whose process is gone (killed) is taken over. Answers the release.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const path = `${resolve(dataDir)}.lock`;
+  const mine = String(process.pid);
+  for (;;) {
+    try {
+      writeFileSync(path, mine, { flag: "wx" });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = Number(readFileSync(path, "utf8"));
+    if (alive(holder))
+      throw new Error(
+        `the embedded database in ${dataDir} is in use by process ${holder} (pnpm start?): stop it first, or use DATABASE_URL`,
+      );
+    unlinkSync(path); // left by a process that died; the next try takes it (or loses to another)
+  }
+  const release = () => {
+    try {
+      if (readFileSync(path, "utf8") === mine) unlinkSync(path);
+    } catch {}
+  };
+  process.once("exit", release);
+  return release;
+}
+
 /** Builds the Kysely instance: PostgreSQL through `pg` when a URL is given, else embedded PGlite. */
 export function createDb(options: CreateDbOptions = {}): { db: Db; kind: "postgres" | "pglite" } {
   if (options.databaseUrl) {
@@ -127,13 +170,33 @@ export function createDb(options: CreateDbOptions = {}): { db: Db; kind: "postgr
       kind: "postgres",
     };
   }
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  let release = () => {};
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    release = lockDataDir(options.dataDir);
+  }
   const pglite = new PGlite({
     dataDir: options.dataDir,
     parsers: { [OID_DATE]: (v: string) => v },
   });
-  return {
-    db: new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: options.log }),
-    kind: "pglite",
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: options.log });
+  const destroy = db.destroy.bind(db);
+  db.destroy = async () => {
+    await destroy();
+    release();
   };
+  return { db, kind: "pglite" };
+}
+
+/**
+ * Runs a process's start-up step (reading the environment, opening the database); on failure
+ * prints its message as one line and exits with `code`, instead of a stack trace.
+ */
+export function orExit<T>(step: () => T, code = 1): T {
+  try {
+    return step();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(code);
+  }
 }

@@ -1,4 +1,4 @@
-export { type CreateDbOptions, createDb, type Db } from "./create-db.ts";
+export { type CreateDbOptions, createDb, type Db, orExit } from "./create-db.ts";
 export { migrateBackTo, migrateToLatest } from "./migrate.ts";
 export type * from "./tables/account.table.ts";
 export type * from "./tables/catalog.table.ts";

@@ -1,5 +1,5 @@
 import type { Db } from "@tally/db";
-import { createAccount, createApiKey, createBrand } from "./accounts.ts";
+import { createAccount, createApiKey, createBrand, hashKey } from "./accounts.ts";
 import { createCampaign } from "./campaigns.ts";
 import { createCustomer } from "./customers.ts";
 import type { ServiceDeps } from "./deps.ts";
@@ -84,4 +84,27 @@ export async function findDemoAccount(db: Db): Promise<string | undefined> {
     .where("name", "=", "Demo")
     .executeTakeFirst();
   return row?.id;
+}
+
+/**
+ * Makes `key` a SERVER key of the demo account (DEMO_API_KEY on a later start, say after the
+ * first key was lost): "present" if it is one already, "added" if it was added, "taken" if
+ * another account holds it.
+ */
+export async function ensureDemoKey(
+  db: Db,
+  accountId: string,
+  key: string,
+): Promise<"present" | "added" | "taken"> {
+  const holder = await db
+    .selectFrom("api_keys")
+    .select(["account_id", "kind", "revoked_at"])
+    .where("key_hash", "=", hashKey(key))
+    .executeTakeFirst();
+  if (holder)
+    return holder.account_id === accountId && holder.kind === "SERVER" && !holder.revoked_at
+      ? "present"
+      : "taken";
+  await createApiKey(db, { accountId, kind: "SERVER", name: "DEMO_API_KEY", key });
+  return "added";
 }

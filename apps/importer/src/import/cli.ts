@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { createDb, migrateToLatest } from "@tally/db";
+import { createDb, migrateToLatest, orExit } from "@tally/db";
 import { readEnv } from "../env.ts";
 import { defaultReportFile, importFile, type TImportProgress } from "./import-file.ts";
 import { createProgressReporter } from "./progress.ts";
@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     console.error(message === USAGE ? USAGE : `${message}\n${USAGE}`);
     return 2;
   }
-  const env = readEnv();
+  const env = orExit(() => readEnv(), 2);
   // pnpm runs the script inside apps/importer; paths are meant from where the user typed them.
   const base = process.env.INIT_CWD ?? process.cwd();
   const file = resolve(base, args.file);
@@ -72,12 +72,16 @@ async function main(): Promise<number> {
     return 2;
   }
   const concurrency = args.concurrency ?? (env.DATABASE_URL ? 8 : 1);
-  const { db } = createDb({
-    databaseUrl: withAsyncCommit(env.DATABASE_URL),
-    dataDir: env.TALLY_DATA_DIR,
-    poolSize: Math.max(env.DB_POOL_SIZE, concurrency + 1),
-    preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
-  });
+  const { db } = orExit(
+    () =>
+      createDb({
+        databaseUrl: withAsyncCommit(env.DATABASE_URL),
+        dataDir: env.TALLY_DATA_DIR,
+        poolSize: Math.max(env.DB_POOL_SIZE, concurrency + 1),
+        preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
+      }),
+    2,
+  );
   const progress = createProgressReporter({ tty: Boolean(process.stdout.isTTY) });
   let last: TImportProgress | undefined;
   try {
