@@ -34,7 +34,13 @@ function need(value: string | undefined, flag: string): string {
   return value;
 }
 
-// Checked before the database is opened: a mistyped kind must never become a SERVER key.
+// Checked before the database is opened: asking for the options touches no data, and a
+// mistyped kind must never become a SERVER key.
+const COMMANDS = ["create-account", "create-key", "revoke-key", "create-brand", "audit"];
+if (!COMMANDS.includes(positionals[0] ?? "")) {
+  console.error(usage);
+  process.exit(2);
+}
 const kind = (values.kind ?? "SERVER").toUpperCase();
 if (kind !== "SERVER" && kind !== "CLIENT") {
   console.error(`--kind must be SERVER or CLIENT, not ${values.kind}\n${usage}`);
@@ -89,9 +95,6 @@ try {
       code = mismatches.length ? 1 : 0;
       break;
     }
-    default:
-      console.error(usage);
-      code = 2;
   }
 } finally {
   await db.destroy();

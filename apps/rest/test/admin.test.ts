@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +36,13 @@ afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
 describe("tally-admin keys", () => {
   it("creates keys of the kind asked, refuses an unknown kind, and revokes a key", async () => {
+    // Asking for the options (no or an unknown command) opens no database.
+    for (const args of [[], ["help"]]) {
+      const usage = await admin(...args);
+      expect(usage.code).toBe(2);
+      expect(usage.out).toMatch(/^usage: tally-admin <command>/);
+    }
+    expect(await readdir(dataDir)).toEqual([]);
     const created = await admin("create-account", "--name", "Admin test");
     expect(created.code).toBe(0);
     const { account_id: accountId, server_key: serverKey } = JSON.parse(created.out);
@@ -76,5 +83,5 @@ describe("tally-admin keys", () => {
     } finally {
       await db.destroy();
     }
-  }, 120_000); // five runs of the CLI, each opening the embedded database
+  }, 120_000); // five runs of the CLI opening the embedded database
 });
