@@ -1,4 +1,5 @@
 import { json } from "@tally/db";
+import { holdLocks, waitForLockWaiters } from "@tally/db/testing";
 import { ZTierWriteSchema } from "@tally/schemas";
 import { createTier, demoteTiers, identifyAnonymous } from "@tally/service";
 import { sql } from "kysely";
@@ -16,16 +17,6 @@ describe.skipIf(!onPostgres)(
       t = await createTestDatabase();
     });
     afterAll(() => t.destroy());
-
-    const lockWaiters = async (n: number) => {
-      for (let i = 0; i < 500; i++) {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db);
-        if (rows[0]!.n >= n) return;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error(`fewer than ${n} sessions ever waited for a lock`);
-    };
 
     it("a customer identified under a new id while the period's run is going is still demoted, and the run does not fail", async () => {
       const deps = { db: t.db, now: () => new Date() };
@@ -78,32 +69,20 @@ describe.skipIf(!onPostgres)(
         .execute();
 
       // A live request holds the first customer's wallet lock.
-      let release!: () => void;
-      const gate = new Promise<void>((r) => {
-        release = r;
-      });
-      let held!: () => void;
-      const holding = new Promise<void>((r) => {
-        held = r;
-      });
-      const side = t.db.transaction().execute(async (trx) => {
-        await sql`select 1 from wallets w join customers c on c.account_id = w.account_id and c.uuid = w.customer_uuid
+      const side = await holdLocks(t.db, (trx) =>
+        sql`select 1 from wallets w join customers c on c.account_id = w.account_id and c.uuid = w.customer_uuid
         where c.account_id = ${accountId} and c.uuid = ${first!.uuid} for update of w, c`.execute(
           trx,
-        );
-        held();
-        await gate;
-      });
-      await holding;
+        ),
+      );
       const run = demoteTiers({ db: t.db, now: new Date("2025-02-01T00:00:00Z"), accountId }).then(
         (r) => ({ ok: true as const, r }),
         (e: unknown) => ({ ok: false as const, e }),
       );
-      await lockWaiters(1); // the job has read its page of candidates and waits on the first
+      await waitForLockWaiters(t.db, 1); // the job has read its page of candidates and waits on the first
       // Meanwhile the second customer signs up: identify under a new id (a normal API call).
       await identifyAnonymous(deps, accountId, second!.id, { new_id: "identified-2" });
-      release();
-      await side;
+      await side.release();
       const outcome = await run;
       expect(outcome.ok, outcome.ok ? "" : String(outcome.e)).toBe(true);
       const tiers = await t.db

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { holdLocks, waitForLockWaiters } from "@tally/db/testing";
 import { describe, expect, it } from "vitest";
 import { couponBody, couponProgram } from "./coupon-fixtures.ts";
 import { newCustomer, newTenant, onPostgres, type Tenant, useServedApp } from "./helpers.ts";
@@ -107,17 +107,6 @@ describe.skipIf(!onPostgres)("coupon redemption races on real PostgreSQL", () =>
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
 
-  /** Until `n` sessions of this database wait for a lock. */
-  const lockWaiters = async (n: number) => {
-    for (let i = 0; i < 500; i++) {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`.execute(ctx.t.db);
-      if (rows[0]!.n >= n) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`fewer than ${n} sessions ever waited for a lock`);
-  };
-
   /**
    * A redeem stopped before its commit — its code row locked and its use counted, waiting for
    * the campaign's budget row that a side transaction holds — while `put` runs; then both finish.
@@ -128,32 +117,20 @@ describe.skipIf(!onPostgres)("coupon redemption races on real PostgreSQL", () =>
     redeemBody: object,
     put: () => Promise<{ status: number; body: Record<string, any> }>,
   ) {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    let held!: () => void;
-    const holding = new Promise<void>((r) => {
-      held = r;
-    });
-    const side = ctx.t.db.transaction().execute(async (trx) => {
-      await trx
+    const side = await holdLocks(ctx.t.db, (trx) =>
+      trx
         .selectFrom("campaign_budget_usage")
         .select("campaign_id")
         .where("account_id", "=", tenant.accountId)
         .where("campaign_id", "=", campaignId)
         .forUpdate()
-        .execute();
-      held();
-      await gate;
-    });
-    await holding;
+        .execute(),
+    );
     const redeemed = call(tenant, "POST", "/coupons/redeem", redeemBody);
-    await lockWaiters(1); // the redeem waits for the budget row
+    await waitForLockWaiters(ctx.t.db, 1); // the redeem waits for the budget row
     const putting = put();
-    await lockWaiters(2); // the PUT waits for the redeem's code row
-    release();
-    await side;
+    await waitForLockWaiters(ctx.t.db, 2); // the PUT waits for the redeem's code row
+    await side.release();
     return { redeem: await redeemed, put: await putting };
   }
 

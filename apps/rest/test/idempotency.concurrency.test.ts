@@ -1,18 +1,7 @@
+import { waitForLockWaiters } from "@tally/db/testing";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { newCustomer, newTenant, onPostgres, pointsProgram, useServedApp } from "./helpers.ts";
-
-/** Polls until `n` backends of this test database wait on a lock. */
-async function waitForLockWaiters(db: ReturnType<typeof useServedApp>["t"]["db"], n: number) {
-  for (let i = 0; i < 200; i++) {
-    const row = await sql<{ n: string }>`
-      select count(*) as n from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
-    if (Number(row.rows[0]!.n) >= n) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`fewer than ${n} requests ever waited on the lock`);
-}
 
 describe.skipIf(!onPostgres)(
   "Idempotency-Key: a slow request is not run twice (PostgreSQL)",

@@ -1,3 +1,4 @@
+import { holdLocks, waitForLockWaiters } from "@tally/db/testing";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import {
@@ -14,16 +15,6 @@ describe.skipIf(!onPostgres)(
   () => {
     const ctx = useServedApp(4);
 
-    const lockWaiters = async (n: number) => {
-      for (let i = 0; i < 500; i++) {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`.execute(ctx.t.db);
-        if (rows[0]!.n >= n) return;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error(`fewer than ${n} sessions ever waited for a lock`);
-    };
-
     it("reversing an event while its anonymous customer is identified under a new id reverses it (not 404)", async () => {
       const tenant = await newTenant(ctx);
       await pointsProgram(tenant);
@@ -38,27 +29,19 @@ describe.skipIf(!onPostgres)(
         .where("id", "=", anon)
         .executeTakeFirstOrThrow();
 
-      let release!: () => void;
-      const gate = new Promise<void>((r) => {
-        release = r;
-      });
-      let held!: () => void;
-      const holding = new Promise<void>((r) => {
-        held = r;
-      });
       // The identify request (PATCH /customers/{id}/identify/anonymous {new_id}) as it runs under
       // the customer's lock: lockCustomer, then its update of the id.
-      const identify = ctx.t.db.transaction().execute(async (trx) => {
-        await sql`select 1 from wallets w join customers c on c.account_id = w.account_id and c.uuid = w.customer_uuid
-        where c.account_id = ${tenant.accountId} and c.uuid = ${uuid} for update of w, c`.execute(
-          trx,
-        );
-        held();
-        await gate;
-        await sql`update customers set id = 'known-1', is_anonymous = false, updated_at = now()
-        where account_id = ${tenant.accountId} and uuid = ${uuid}`.execute(trx);
-      });
-      await holding;
+      const identify = await holdLocks(
+        ctx.t.db,
+        (trx) =>
+          sql`select 1 from wallets w join customers c on c.account_id = w.account_id and c.uuid = w.customer_uuid
+          where c.account_id = ${tenant.accountId} and c.uuid = ${uuid} for update of w, c`.execute(
+            trx,
+          ),
+        (trx) =>
+          sql`update customers set id = 'known-1', is_anonymous = false, updated_at = now()
+          where account_id = ${tenant.accountId} and uuid = ${uuid}`.execute(trx),
+      );
       const reverse = fetch(`${ctx.base}/behavior/events/${eventId}/reverse`, {
         method: "POST",
         headers: {
@@ -70,9 +53,8 @@ describe.skipIf(!onPostgres)(
         status: r.status,
         body: (await r.json()) as { data: { status: string } },
       }));
-      await lockWaiters(1);
-      release();
-      await identify;
+      await waitForLockWaiters(ctx.t.db, 1);
+      await identify.release();
       const res = await reverse;
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.data.status).toBe("REVERSED");

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { sql, type Transaction } from "kysely";
 import pg from "pg";
 import { createDb, type Db } from "./create-db.ts";
 import { migrateToLatest } from "./migrate.ts";
+import type { Database } from "./tables/database.ts";
 
 export interface TestDatabase {
   db: Db;
@@ -56,6 +58,49 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await admin2.connect();
       await admin2.query(`drop database if exists ${name} with (force)`);
       await admin2.end();
+    },
+  };
+}
+
+/** Polls until `n` sessions of this database wait on a lock (PostgreSQL), or throws after 5 s. */
+export async function waitForLockWaiters(db: Db, n: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+    if (rows[0]!.n >= n) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`fewer than ${n} sessions ever waited for a lock`);
+}
+
+/**
+ * A transaction that takes locks with `lock` and holds them: resolves once they are held; its
+ * `release` lets the transaction go on (`after`, still inside it) and waits for its commit.
+ */
+export async function holdLocks(
+  db: Db,
+  lock: (trx: Transaction<Database>) => Promise<unknown>,
+  after?: (trx: Transaction<Database>) => Promise<unknown>,
+): Promise<{ release: () => Promise<void> }> {
+  let go!: () => void;
+  const gate = new Promise<void>((r) => {
+    go = r;
+  });
+  let held!: () => void;
+  const holding = new Promise<void>((r) => {
+    held = r;
+  });
+  const done = db.transaction().execute(async (trx) => {
+    await lock(trx);
+    held();
+    await gate;
+    await after?.(trx);
+  });
+  await Promise.race([holding, done]);
+  return {
+    release: async () => {
+      go();
+      await done;
     },
   };
 }
