@@ -1,4 +1,4 @@
-import { createDb, migrateToLatest, orExit } from "@tally/db";
+import { migrateToLatest, openDb, orExit } from "@tally/db";
 import { readEnv } from "./env.ts";
 import { startScheduler } from "./scheduler.ts";
 import { schedulerConfig } from "./scheduler-env.ts";
@@ -6,14 +6,7 @@ import { runWorker } from "./worker.ts";
 
 // A standalone worker process; several may run against one PostgreSQL database.
 const env = orExit(() => readEnv());
-const { db, kind } = orExit(() =>
-  createDb({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.TALLY_DATA_DIR,
-    poolSize: env.DB_POOL_SIZE,
-    preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
-  }),
-);
+const { db, kind } = openDb(env);
 await migrateToLatest(db);
 const controller = new AbortController();
 const stop = () => controller.abort();

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createDb, migrateToLatest, orExit } from "@tally/db";
+import { migrateToLatest, openDb, orExit } from "@tally/db";
 import { schedulerConfig } from "@tally/importer";
 import { ensureDemoKey, findDemoAccount, seedDemo } from "@tally/service";
 import { API_PREFIX, createApp } from "./app.ts";
@@ -7,14 +7,7 @@ import { readEnv } from "./env.ts";
 import { startInProcessWorker } from "./worker.ts";
 
 const env = orExit(() => readEnv());
-const { db, kind } = orExit(() =>
-  createDb({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.TALLY_DATA_DIR,
-    poolSize: env.DB_POOL_SIZE,
-    preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
-  }),
-);
+const { db, kind } = openDb(env);
 await migrateToLatest(db);
 const deps = { db, now: () => new Date() };
 

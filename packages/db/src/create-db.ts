@@ -200,3 +200,23 @@ export function orExit<T>(step: () => T, code = 1): T {
     process.exit(code);
   }
 }
+
+/** The database settings of a server or worker process's validated environment. */
+export interface DbEnv {
+  DATABASE_URL?: string | undefined;
+  TALLY_DATA_DIR: string;
+  DB_POOL_SIZE: number;
+  DB_PREPARED_STATEMENTS: "on" | "off";
+}
+
+/** Opens the database `env` names (PostgreSQL, else the embedded one), or exits naming why. */
+export function openDb(env: DbEnv): { db: Db; kind: "postgres" | "pglite" } {
+  return orExit(() =>
+    createDb({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.TALLY_DATA_DIR,
+      poolSize: env.DB_POOL_SIZE,
+      preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
+    }),
+  );
+}

@@ -1,4 +1,11 @@
-export { type CreateDbOptions, createDb, type Db, orExit } from "./create-db.ts";
+export {
+  type CreateDbOptions,
+  createDb,
+  type Db,
+  type DbEnv,
+  openDb,
+  orExit,
+} from "./create-db.ts";
 export { migrateBackTo, migrateToLatest } from "./migrate.ts";
 export type * from "./tables/account.table.ts";
 export type * from "./tables/catalog.table.ts";
