@@ -38,7 +38,7 @@ export const ZSchedulerEnvShape = {
   INBOX_QUIET_SECONDS: z
     .string()
     .regex(/^\d{1,4}$/, "must be a whole number of seconds (0–9999)")
-    .default("10")
+    .default(String(DEFAULT_QUIET_MS / 1000))
     .transform(Number),
 };
 

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { createDb, migrateToLatest, orExit } from "@tally/db";
+import { migrateToLatest, openDb, orExit } from "@tally/db";
 import {
   auditLedger,
   createAccount,
@@ -48,9 +48,7 @@ if (kind !== "SERVER" && kind !== "CLIENT") {
 }
 
 const env = orExit(() => readEnv(), 2);
-const { db } = orExit(() =>
-  createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.TALLY_DATA_DIR }),
-);
+const { db } = openDb(env);
 await migrateToLatest(db);
 let code = 0;
 try {

@@ -13,12 +13,6 @@ import { openReport, type TRejectedRow } from "./report.ts";
 import { readItems } from "./source.ts";
 import type { TSourceItem } from "./validate.ts";
 
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
-
 /** Counts of an import run; lines are data lines (CSV: rows), duplicates are records already migrated. */
 export interface TImportResult {
   lines: number;
@@ -355,7 +349,11 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
     await previous;
     // A file imported before whose rows were rejected then: its report says so even where the
     // first run's report is not (the same file dropped in the inbox again).
-    if (checkpoint?.completed_at && checkpoint.rejected > 0 && !(await exists(reportFile)))
+    if (
+      checkpoint?.completed_at &&
+      checkpoint.rejected > 0 &&
+      !(await stat(reportFile).catch(() => undefined))
+    )
       await report.write([
         {
           line: 0,
