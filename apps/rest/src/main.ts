@@ -44,7 +44,7 @@ const server = app.listen(env.PORT, async (error?: Error) => {
   if (existing && env.DEMO_API_KEY) {
     const outcome = await ensureDemoKey(db, existing, env.DEMO_API_KEY);
     const said = {
-      taken: "is a key of another account: not added",
+      taken: "is already another key (another account's, a CLIENT or a revoked one): not added",
       added: "is now one of its SERVER keys",
       present: "is one of its SERVER keys",
     }[outcome];

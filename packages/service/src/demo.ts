@@ -88,8 +88,8 @@ export async function findDemoAccount(db: Db): Promise<string | undefined> {
 
 /**
  * Makes `key` a SERVER key of the demo account (DEMO_API_KEY on a later start, say after the
- * first key was lost): "present" if it is one already, "added" if it was added, "taken" if
- * another account holds it.
+ * first key was lost): "present" if it is one already, "added" if it was added, "taken" if it
+ * is another key (another account's, or a CLIENT or revoked key).
  */
 export async function ensureDemoKey(
   db: Db,
