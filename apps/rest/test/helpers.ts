@@ -40,7 +40,7 @@ export interface TestContext {
 }
 
 /** One migrated database and one app per test file. */
-export async function setupApp(): Promise<TestContext> {
+export async function setupApp(extra: Partial<AppDeps> = {}): Promise<TestContext> {
   const t = await createTestDatabase();
   const clock = testClock();
   const jwtSecret = randomBytes(32);
@@ -51,6 +51,7 @@ export async function setupApp(): Promise<TestContext> {
     // Tests send batches back to back; the limiter has its own test.
     migrationRateLimit: null,
     logger: { error: (m, e) => console.error(m, e), info: () => {} },
+    ...extra,
   });
   return { t, app, clock, deps, jwtSecret };
 }
@@ -60,10 +61,10 @@ export async function setupApp(): Promise<TestContext> {
  * the clock reset to real time and the ledger invariant checked after every test, the
  * database dropped at the end. The returned context is filled in before tests run.
  */
-export function useTestApp(): TestContext {
+export function useTestApp(extra: Partial<AppDeps> = {}): TestContext {
   const ctx = {} as TestContext;
   beforeAll(async () => {
-    Object.assign(ctx, await setupApp());
+    Object.assign(ctx, await setupApp(extra));
   });
   afterEach(async () => {
     ctx.clock.reset();

@@ -269,17 +269,19 @@ export async function updateCustomer(
   input: TCustomerUpdate,
 ) {
   const now = deps.now();
-  const row = await findCustomer(deps.db, accountId, id);
   const set = profileColumns(input);
   try {
-    const updated = await deps.db
-      .updateTable("customers")
-      .set({ ...set, updated_at: now })
-      .where("account_id", "=", accountId)
-      .where("uuid", "=", row.uuid)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return customerWithWallet(deps.db, accountId, updated, now);
+    return await transact(deps, async (trx) => {
+      const row = await findCustomer(trx, accountId, id);
+      const updated = await trx
+        .updateTable("customers")
+        .set({ ...set, updated_at: now })
+        .where("account_id", "=", accountId)
+        .where("uuid", "=", row.uuid)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return customerWithWallet(trx, accountId, updated, now);
+    });
   } catch (error) {
     throw conflictOf(error, id);
   }
@@ -292,15 +294,18 @@ export async function updateConsent(
   id: string,
   consent: TConsent,
 ) {
-  const row = await findCustomer(deps.db, accountId, id);
-  const updated = await deps.db
-    .updateTable("customers")
-    .set({ consent: json(consent), updated_at: deps.now() })
-    .where("account_id", "=", accountId)
-    .where("uuid", "=", row.uuid)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return { consent: toCustomerView(updated, deps.now()).consent };
+  const now = deps.now();
+  return transact(deps, async (trx) => {
+    const row = await findCustomer(trx, accountId, id);
+    const updated = await trx
+      .updateTable("customers")
+      .set({ consent: json(consent), updated_at: now })
+      .where("account_id", "=", accountId)
+      .where("uuid", "=", row.uuid)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { consent: toCustomerView(updated, now).consent };
+  });
 }
 
 /**

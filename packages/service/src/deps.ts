@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database, Db } from "@tally/db";
 import type { Transaction } from "kysely";
+import { type Answer, currentClaim, noteCommit, storeAnswerIn } from "./idempotency-claim.ts";
 
 /** What every service function is given: the database and the clock. */
 export interface ServiceDeps {
@@ -67,11 +68,22 @@ export async function retryTransient<T>(attempt: () => Promise<T>, tries = 3): P
 
 /**
  * One transaction of a state change, run again whole if PostgreSQL aborts it as a deadlock
- * victim or for serialization (see retryTransient).
+ * victim or for serialization (see retryTransient). Under an Idempotency-Key claim, the
+ * request's answer for the result is stored in the same transaction (see IdempotencyClaim).
  */
-export function transact<T>(
+export async function transact<T>(
   deps: ServiceDeps,
   work: (trx: Transaction<Database>) => Promise<T>,
 ): Promise<T> {
-  return retryTransient(() => deps.db.transaction().execute(work));
+  const claim = currentClaim();
+  let answer: Answer | null = null;
+  const result = await retryTransient(() =>
+    deps.db.transaction().execute(async (trx) => {
+      const r = await work(trx);
+      answer = await storeAnswerIn(trx, claim, r);
+      return r;
+    }),
+  );
+  noteCommit(claim, result, answer);
+  return result;
 }

@@ -1,7 +1,8 @@
 import { DomainError } from "@tally/core";
 import { json } from "@tally/db";
 import { canonical, sha256Hex } from "./canonical.ts";
-import { pgCode, type ServiceDeps } from "./deps.ts";
+import type { ServiceDeps } from "./deps.ts";
+import type { IdempotencyClaim } from "./idempotency-claim.ts";
 
 const KEEP_MS = 24 * 3600_000;
 /**
@@ -11,7 +12,9 @@ const KEEP_MS = 24 * 3600_000;
 const ABANDONED_MS = 60_000;
 export const CLAIM_RENEW_MS = 15_000;
 
-export type IdempotencyStart = { kind: "new" } | { kind: "replay"; status: number; body: unknown };
+export type IdempotencyStart =
+  | { kind: "new"; claim: IdempotencyClaim }
+  | { kind: "replay"; status: number; body: unknown };
 
 /**
  * Hash of what makes two requests "the same": the API key that sent them, method, path and
@@ -24,7 +27,8 @@ export const requestHash = (keyId: string, method: string, path: string, body: u
 
 /**
  * Claims an Idempotency-Key for 24 h. Same key + same request → the stored answer;
- * same key + another request, or the first one still running → 409.
+ * same key + another request, or the first one still running → 409. A claim freed by a
+ * concurrent request (its answer was a refusal) between our insert and our read is claimed again.
  */
 export async function beginIdempotent(
   deps: ServiceDeps,
@@ -39,8 +43,9 @@ export async function beginIdempotent(
     .where("key", "=", key)
     .where("created_at", "<", new Date(now.getTime() - KEEP_MS))
     .execute();
-  try {
-    await deps.db
+  const claim: IdempotencyClaim = { accountId, key, commits: 0 };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const inserted = await deps.db
       .insertInto("idempotency_keys")
       .values({
         account_id: accountId,
@@ -50,21 +55,23 @@ export async function beginIdempotent(
         response: null,
         created_at: now,
       })
-      .execute();
-    return { kind: "new" };
-  } catch (error) {
-    if (pgCode(error) !== "23505") throw error;
-  }
-  const row = await deps.db
-    .selectFrom("idempotency_keys")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where("key", "=", key)
-    .executeTakeFirstOrThrow();
-  if (row.request_hash !== hash)
-    throw new DomainError("CONFLICT", "Idempotency-Key: was already used with another request");
-  if (row.status_code === null) {
-    // A claim nobody renews any more (its process died) is abandoned after a while.
+      .onConflict((oc) => oc.columns(["account_id", "key"]).doNothing())
+      .returning("key")
+      .executeTakeFirst();
+    if (inserted) return { kind: "new", claim };
+    const row = await deps.db
+      .selectFrom("idempotency_keys")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("key", "=", key)
+      .executeTakeFirst();
+    if (!row) continue; // freed meanwhile by a refused request with this key: claim it again
+    if (row.request_hash !== hash)
+      throw new DomainError("CONFLICT", "Idempotency-Key: was already used with another request");
+    if (row.status_code !== null)
+      return { kind: "replay", status: row.status_code, body: row.response };
+    // A claim nobody renews any more (its process died) is abandoned after a while. Its change
+    // did not commit: a committed change stores its answer in the same transaction.
     const takenOver = await deps.db
       .updateTable("idempotency_keys")
       .set({ created_at: now })
@@ -74,13 +81,13 @@ export async function beginIdempotent(
       .where("created_at", "<", new Date(now.getTime() - ABANDONED_MS))
       .returning("key")
       .executeTakeFirst();
-    if (takenOver) return { kind: "new" };
-    throw new DomainError(
-      "CONFLICT",
-      "Idempotency-Key: the first request with this key is still being processed",
-    );
+    if (takenOver) return { kind: "new", claim };
+    break;
   }
-  return { kind: "replay", status: row.status_code, body: row.response };
+  throw new DomainError(
+    "CONFLICT",
+    "Idempotency-Key: the first request with this key is still being processed",
+  );
 }
 
 /** Renews a running request's claim so that a retry cannot take it over (see ABANDONED_MS). */
@@ -108,25 +115,31 @@ const UNSTORED = (status: number) =>
   status === 404 ||
   status === 429;
 
-/** Stores the answer for a claimed key; a refusal before the request ran frees it (UNSTORED). */
+/**
+ * Stores the answer for a claimed key whose request committed no change with its answer (a
+ * refusal, a read such as a preview, a purchase replay); a refusal before the request ran frees
+ * the key (UNSTORED). A key whose answer is stored already (committed with its change) is kept.
+ */
 export async function completeIdempotent(
   deps: ServiceDeps,
-  accountId: string,
-  key: string,
+  claim: IdempotencyClaim,
   status: number,
   body: unknown,
 ) {
-  const q = deps.db
-    .updateTable("idempotency_keys")
-    .where("account_id", "=", accountId)
-    .where("key", "=", key);
   if (UNSTORED(status)) {
     await deps.db
       .deleteFrom("idempotency_keys")
-      .where("account_id", "=", accountId)
-      .where("key", "=", key)
+      .where("account_id", "=", claim.accountId)
+      .where("key", "=", claim.key)
+      .where("status_code", "is", null)
       .execute();
     return;
   }
-  await q.set({ status_code: status, response: json(body) }).execute();
+  await deps.db
+    .updateTable("idempotency_keys")
+    .set({ status_code: status, response: json(body) })
+    .where("account_id", "=", claim.accountId)
+    .where("key", "=", claim.key)
+    .where("status_code", "is", null)
+    .execute();
 }

@@ -10,6 +10,12 @@ export * from "./demo.ts";
 export * from "./deps.ts";
 export { emitEvent, getEvent } from "./events/emit.ts";
 export * from "./idempotency.ts";
+export {
+  type Answer,
+  currentClaim,
+  type IdempotencyClaim,
+  runUnderClaim,
+} from "./idempotency-claim.ts";
 export * from "./ledger.ts";
 export * from "./maintenance/index.ts";
 export * from "./migrations/index.ts";

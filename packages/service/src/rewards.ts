@@ -2,7 +2,7 @@ import { notFound, validateConditions } from "@tally/core";
 import { json } from "@tally/db";
 import { REWARD_ATTRIBUTE_SCHEMAS, type TReward, type TRewardInsert } from "@tally/schemas";
 import { assertBrand } from "./accounts.ts";
-import { newId, type ServiceDeps } from "./deps.ts";
+import { newId, type ServiceDeps, transact } from "./deps.ts";
 import { listPage } from "./paging.ts";
 import { parseOrThrow } from "./validation.ts";
 import { toRewardView } from "./views.ts";
@@ -21,24 +21,26 @@ export async function createReward(
   );
   if (input.brand_id) await assertBrand(deps.db, accountId, input.brand_id);
   const now = deps.now();
-  const row = await deps.db
-    .insertInto("rewards")
-    .values({
-      account_id: accountId,
-      id: newId(),
-      brand_id: input.brand_id ?? null,
-      platforms: json(input.platforms ?? null),
-      name: input.name,
-      description: input.description ?? null,
-      type: input.type,
-      conditions: json(conditions),
-      attributes: json(attributes),
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toRewardView(row);
+  return transact(deps, async (trx) => {
+    const row = await trx
+      .insertInto("rewards")
+      .values({
+        account_id: accountId,
+        id: newId(),
+        brand_id: input.brand_id ?? null,
+        platforms: json(input.platforms ?? null),
+        name: input.name,
+        description: input.description ?? null,
+        type: input.type,
+        conditions: json(conditions),
+        attributes: json(attributes),
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRewardView(row);
+  });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

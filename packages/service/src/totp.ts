@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { DomainError } from "@tally/core";
 import { json } from "@tally/db";
 import { customerWithWallet, findCustomer } from "./customers.ts";
-import { newId, pgCode, type ServiceDeps } from "./deps.ts";
+import { newId, pgCode, type ServiceDeps, transact } from "./deps.ts";
 
 /** How long a one-time customer code lives. */
 export const TOTP_TTL_MS = 5 * 60_000;
@@ -27,19 +27,21 @@ export async function createTotp(
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const expiresAt = new Date(now.getTime() + TOTP_TTL_MS);
     try {
-      await deps.db
-        .insertInto("totp_codes")
-        .values({
-          account_id: accountId,
-          id: newId(),
-          customer_uuid: customer.uuid,
-          code,
-          metadata: json(input.metadata ?? {}),
-          expires_at: expiresAt,
-          used_at: null,
-        })
-        .execute();
-      return { code, expired_at: expiresAt.toISOString() };
+      return await transact(deps, async (trx) => {
+        await trx
+          .insertInto("totp_codes")
+          .values({
+            account_id: accountId,
+            id: newId(),
+            customer_uuid: customer.uuid,
+            code,
+            metadata: json(input.metadata ?? {}),
+            expires_at: expiresAt,
+            used_at: null,
+          })
+          .execute();
+        return { code, expired_at: expiresAt.toISOString() };
+      });
     } catch (error) {
       if (pgCode(error) !== "23505") throw error;
     }

@@ -3,6 +3,7 @@ import { createTotp, issueToken, parseOrThrow, verifyTotp } from "@tally/service
 import { Router } from "express";
 import type { AppDeps } from "../app.ts";
 import { accountOf, serverOnly } from "../middleware/auth.ts";
+import { created, reply } from "../middleware/idempotency.ts";
 
 /** GET /auth/authorize: x-api-key → `{data: "<jwt>"}` (public). */
 export function authorizeRouter(deps: AppDeps): Router {
@@ -24,7 +25,7 @@ export function totpRouter(deps: AppDeps): Router {
   const router = Router();
   router.post("/auth/totp", serverOnly, async (req, res) => {
     const input = parseOrThrow(ZTotpCreateSchema, req.body);
-    res.status(201).json({ data: await createTotp(deps, accountOf(req), input) });
+    await reply(res, () => createTotp(deps, accountOf(req), input), created);
   });
   router.get("/auth/totp/verify", serverOnly, async (req, res) => {
     const { code } = parseOrThrow(ZTotpVerifyQuerySchema, req.query, "query");

@@ -24,6 +24,7 @@ import {
 import { Router } from "express";
 import type { AppDeps } from "../app.ts";
 import { accountOf, idOf, serverOnly } from "../middleware/auth.ts";
+import { created, ok, reply } from "../middleware/idempotency.ts";
 
 /** Tiers, rewards (and gift-card pools) and campaigns (SERVER keys). */
 export function catalogRouter(deps: AppDeps): Router {
@@ -41,11 +42,11 @@ export function catalogRouter(deps: AppDeps): Router {
   });
   router.post("/rewards", async (req, res) => {
     const input = parseOrThrow(ZRewardInsertSchema, req.body);
-    res.status(201).json({ data: await createReward(deps, accountOf(req), input) });
+    await reply(res, () => createReward(deps, accountOf(req), input), created);
   });
   router.post("/rewards/:id/gift-cards", async (req, res) => {
     const input = parseOrThrow(ZGiftCardPoolAddSchema, req.body);
-    res.status(201).json({ data: await addGiftCards(deps, accountOf(req), idOf(req), input) });
+    await reply(res, () => addGiftCards(deps, accountOf(req), idOf(req), input), created);
   });
   router.get("/rewards/:id/gift-cards", async (req, res) => {
     const q = parseOrThrow(ZGiftCardPoolQuerySchema, req.query, "query");
@@ -62,12 +63,12 @@ export function catalogRouter(deps: AppDeps): Router {
   router.post("/campaigns", async (req, res) => {
     const { type } = parseOrThrow(ZCampaignTypeQuerySchema, req.query, "query");
     const input = parseOrThrow(ZCampaignWriteSchema, req.body);
-    res.status(201).json({ data: await createCampaign(deps, accountOf(req), type, input) });
+    await reply(res, () => createCampaign(deps, accountOf(req), type, input), created);
   });
   router.put("/campaigns/:id", async (req, res) => {
     const { type } = parseOrThrow(ZCampaignTypeQuerySchema, req.query, "query");
     const input = parseOrThrow(ZCampaignWriteSchema, req.body);
-    res.json({ data: await updateCampaign(deps, accountOf(req), idOf(req), type, input) });
+    await reply(res, () => updateCampaign(deps, accountOf(req), idOf(req), type, input), ok);
   });
   return router;
 }

@@ -26,13 +26,14 @@ import {
 import { Router } from "express";
 import type { AppDeps } from "../app.ts";
 import { accountOf, idOf, principalOf, serverOnly } from "../middleware/auth.ts";
+import { created, ok, reply } from "../middleware/idempotency.ts";
 
 /** /customers: register, read (CLIENT keys too), update, consent, identify, devices, ledger, gift cards, punch cards, referral codes. */
 export function customersRouter(deps: AppDeps): Router {
   const router = Router();
   router.post("/customers", serverOnly, async (req, res) => {
     const input = parseOrThrow(ZCustomerCreateSchema, req.body);
-    res.status(201).json({ data: await createCustomer(deps, accountOf(req), input) });
+    await reply(res, () => createCustomer(deps, accountOf(req), input), created);
   });
   router.get("/customers/:id", async (req, res) => {
     const accountId = accountOf(req);
@@ -43,19 +44,19 @@ export function customersRouter(deps: AppDeps): Router {
   });
   router.patch("/customers/:id", serverOnly, async (req, res) => {
     const input = parseOrThrow(ZCustomerUpdateSchema, req.body);
-    res.json({ data: await updateCustomer(deps, accountOf(req), idOf(req), input) });
+    await reply(res, () => updateCustomer(deps, accountOf(req), idOf(req), input), ok);
   });
   router.patch("/customers/:id/consent", serverOnly, async (req, res) => {
     const { consent } = parseOrThrow(ZConsentUpdateSchema, req.body);
-    res.json({ data: await updateConsent(deps, accountOf(req), idOf(req), consent) });
+    await reply(res, () => updateConsent(deps, accountOf(req), idOf(req), consent), ok);
   });
   router.patch("/customers/:id/identify/anonymous", serverOnly, async (req, res) => {
     const input = parseOrThrow(ZIdentifyAnonymousSchema, req.body);
-    res.json({ data: await identifyAnonymous(deps, accountOf(req), idOf(req), input) });
+    await reply(res, () => identifyAnonymous(deps, accountOf(req), idOf(req), input), ok);
   });
   router.patch("/customers/:id/devices", serverOnly, async (req, res) => {
     const device = parseOrThrow(ZDeviceRegisterSchema, req.body);
-    res.json({ data: await registerDevice(deps, accountOf(req), idOf(req), device) });
+    await reply(res, () => registerDevice(deps, accountOf(req), idOf(req), device), ok);
   });
   router.delete("/customers/:id/devices", serverOnly, async (req, res) => {
     res.json({ data: await deleteDevices(deps, accountOf(req), idOf(req)) });
@@ -72,8 +73,11 @@ export function customersRouter(deps: AppDeps): Router {
   });
   router.post("/customers/:id/referrals/request-code", serverOnly, async (req, res) => {
     const input = parseOrThrow(ZReferralCodeRequestSchema, req.body);
-    const { status, code } = await requestReferralCode(deps, accountOf(req), idOf(req), input);
-    res.status(status).json({ data: code });
+    await reply(
+      res,
+      () => requestReferralCode(deps, accountOf(req), idOf(req), input),
+      ({ status, code }) => ({ status, body: { data: code } }),
+    );
   });
   return router;
 }

@@ -3,6 +3,7 @@ import { Router } from "express";
 import { type AppDeps, DEFAULT_MIGRATION_RATE_LIMIT } from "../app.ts";
 import { accountOf, idOf, serverOnly } from "../middleware/auth.ts";
 import { rateLimitHeaders } from "../middleware/errors.ts";
+import { reply } from "../middleware/idempotency.ts";
 
 /**
  * The three migrate routes (SERVER keys; 10 MB bodies, parsed in app.ts): the whole
@@ -23,14 +24,15 @@ export function migrationsRouter(deps: AppDeps): Router {
     deps.migrationRateLimit === undefined ? DEFAULT_MIGRATION_RATE_LIMIT : deps.migrationRateLimit;
   for (const [path, type] of routes) {
     router.post(path, serverOnly, async (req, res) => {
-      const { job, rate } = await queueMigration(deps, {
-        accountId: accountOf(req),
-        type,
-        body: req.body,
-        limit,
-      });
-      if (rate) res.set(rateLimitHeaders(rate));
-      res.status(202).json({ data: job });
+      await reply(
+        res,
+        () => queueMigration(deps, { accountId: accountOf(req), type, body: req.body, limit }),
+        ({ job, rate }) => ({
+          status: 202,
+          body: { data: job },
+          headers: rate ? rateLimitHeaders(rate) : undefined,
+        }),
+      );
     });
   }
   router.get("/migrations/:id", serverOnly, async (req, res) => {

@@ -8,7 +8,7 @@ import {
   type TMigrationType,
 } from "@tally/schemas";
 import type { Selectable } from "kysely";
-import { newId, type ServiceDeps } from "../deps.ts";
+import { newId, type ServiceDeps, transact } from "../deps.ts";
 import { isUuid } from "../rewards.ts";
 import { checkMigrationRate, type MigrationRateLimit } from "./rate-limit.ts";
 import { checkReferences } from "./references.ts";
@@ -82,7 +82,7 @@ export async function queueMigration(
   if (missing.length > 0) throw new DomainError("VALIDATION_FAILED", missing.join("; "));
   const id = newId();
   const now = deps.now();
-  return deps.db.transaction().execute(async (trx) => {
+  return transact(deps, async (trx) => {
     const rate = limit ? await checkMigrationRate(trx, { accountId, now, limit }) : null;
     await trx
       .insertInto("migration_jobs")

@@ -229,7 +229,7 @@ export async function addGiftCards(
     seen.set(key, i);
   }
   try {
-    await transact(deps, async (trx) => {
+    return await transact(deps, async (trx) => {
       await giftCardReward(trx, accountId, rewardId);
       await trx
         .insertInto("gift_cards")
@@ -253,6 +253,7 @@ export async function addGiftCards(
           })),
         )
         .execute();
+      return listGiftCardPool({ ...deps, db: trx }, accountId, rewardId, { from: 0, to: -1 });
     });
   } catch (error) {
     if (pgCode(error) === "23505") {
@@ -263,7 +264,6 @@ export async function addGiftCards(
     }
     throw error;
   }
-  return listGiftCardPool(deps, accountId, rewardId, { from: 0, to: -1 });
 }
 
 /** GET /rewards/{id}/gift-cards (extension): the pool's counts and a page of its codes. */

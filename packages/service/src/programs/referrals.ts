@@ -17,7 +17,7 @@ import type { TReferralCode, TReferralCodeRequest } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
 import type { Catalog } from "../catalog.ts";
 import { type CustomerRow, consentsTo, findCustomer, lockCustomerByUuid } from "../customers.ts";
-import { newId, pgCode, type ServiceDeps } from "../deps.ts";
+import { newId, pgCode, type ServiceDeps, transact } from "../deps.ts";
 import { customerFacts, rewardFacts } from "../events/facts.ts";
 import { isUuid } from "../rewards.ts";
 
@@ -329,21 +329,23 @@ export async function requestReferralCode(
   }
   for (let attempt = 0; attempt < 10; attempt++) {
     try {
-      const row = await deps.db
-        .insertInto("referral_codes")
-        .values({
-          account_id: accountId,
-          id: newId(),
-          campaign_id: campaign.id,
-          customer_uuid: customer.uuid,
-          code: codeFromBytes(DEFAULT_CODE_FORMAT, randomBytes(DEFAULT_CODE_FORMAT.length)),
-          max_uses: null,
-          metadata: JSON.stringify({}),
-          created_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return { status: 201, code: toReferralCodeView(row, customer.id) };
+      return await transact(deps, async (trx) => {
+        const row = await trx
+          .insertInto("referral_codes")
+          .values({
+            account_id: accountId,
+            id: newId(),
+            campaign_id: campaign.id,
+            customer_uuid: customer.uuid,
+            code: codeFromBytes(DEFAULT_CODE_FORMAT, randomBytes(DEFAULT_CODE_FORMAT.length)),
+            max_uses: null,
+            metadata: JSON.stringify({}),
+            created_at: now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { status: 201 as const, code: toReferralCodeView(row, customer.id) };
+      });
     } catch (error) {
       if (pgCode(error) !== "23505") throw error;
       // A concurrent request created the customer's code: answer it; else the code clashed, draw again.
