@@ -26,12 +26,14 @@ function startApp(url: string, port: number): Promise<ChildProcess> {
   const profile = process.env.BENCH_CPU_PROF
     ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
+  // The benchmark seeds its demo account itself; the app only serves it.
+  const { DEMO_API_KEY: _, ...inherited } = process.env;
   const child = spawn(process.execPath, [...profile, "--import", "tsx", REST_MAIN], {
     env: {
-      ...process.env,
+      ...inherited,
       DATABASE_URL: url,
       PORT: String(port),
-      DEMO_API_KEY: KEY,
+      DEMO: "off",
       LOG_LEVEL: "silent",
       WORKER: "off",
       JWT_SECRET: "b".repeat(32),

@@ -1,22 +1,32 @@
-import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
 import { migrateToLatest, openDb, orExit } from "@tally/db";
 import { schedulerConfig } from "@tally/importer";
 import { ensureDemoKey, findDemoAccount, seedDemo } from "@tally/service";
 import { API_PREFIX, createApp } from "./app.ts";
-import { readEnv } from "./env.ts";
+import { readServerEnv } from "./env.ts";
+import { keptJwtSecret } from "./jwt-secret.ts";
+import { startServer } from "./server.ts";
 import { startInProcessWorker } from "./worker.ts";
 
-const env = orExit(() => readEnv());
+const env = orExit(() => readServerEnv());
 const { db, kind } = openDb(env);
 await migrateToLatest(db);
 const deps = { db, now: () => new Date() };
-
-if (!env.JWT_SECRET)
-  console.warn(
-    "JWT_SECRET is not set: tokens are signed with a random secret and die with this process.",
-  );
-const jwtSecret = env.JWT_SECRET ? new TextEncoder().encode(env.JWT_SECRET) : randomBytes(32);
 const log = env.LOG_LEVEL === "silent" ? () => {} : console.log;
+
+/** Prints one line and exits 1: a start that cannot go on. */
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+// Without JWT_SECRET (only allowed on the embedded database) tokens are signed with a secret
+// kept beside the data folder, so they outlive a restart.
+const jwtSecret = env.JWT_SECRET
+  ? new TextEncoder().encode(env.JWT_SECRET)
+  : await keptJwtSecret(`${resolve(env.TALLY_DATA_DIR)}.jwt-secret`).catch((error: Error) =>
+      fail(error.message),
+    );
 
 const app = createApp({
   ...deps,
@@ -24,17 +34,45 @@ const app = createApp({
   migrationRateLimit: env.MIGRATION_RATE_LIMIT,
   logger: { error: (m, e) => console.error(m, e), info: log },
 });
-const server = app.listen(env.PORT, async (error?: Error) => {
-  if (error) {
-    console.error(`cannot listen on port ${env.PORT}: ${error.message}`);
-    process.exit(1);
-  }
-  const port = (server.address() as { port: number }).port;
-  const base = `http://localhost:${port}${API_PREFIX}`;
-  log(
-    `Tally REST API on ${base} (${kind === "pglite" ? `embedded PostgreSQL in ${env.TALLY_DATA_DIR}` : "PostgreSQL"})`,
+const server = await startServer(app, {
+  port: env.PORT,
+  requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
+  headersTimeoutMs: env.HEADERS_TIMEOUT_SECONDS * 1000,
+  keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+}).catch((error: Error) => fail(`cannot listen on port ${env.PORT}: ${error.message}`));
+
+const stopWorker = startInProcessWorker({
+  ...deps,
+  enabled: env.WORKER === "on",
+  ...schedulerConfig(env),
+});
+const shutdown = () =>
+  server.close(() =>
+    stopWorker()
+      .then(() => db.destroy())
+      .then(() => process.exit(0)),
   );
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
+
+const port = (server.address() as { port: number }).port;
+const base = `http://localhost:${port}${API_PREFIX}`;
+await announceDemo(base);
+// Last: once this line is out, the start is complete.
+log(
+  `Tally REST API on ${base} (${kind === "pglite" ? `embedded PostgreSQL in ${env.TALLY_DATA_DIR}` : "PostgreSQL"})`,
+);
+
+/** With DEMO on, the demo account: created once (its keys printed), or DEMO_API_KEY added. */
+async function announceDemo(base: string) {
   const existing = await findDemoAccount(db);
+  if (env.DEMO === "off") {
+    if (existing)
+      log(
+        `DEMO is off; the demo account ${existing} of an earlier start is left as it is and its keys still work (pnpm admin revoke-key stops one).`,
+      );
+    return;
+  }
   if (existing && !env.DEMO_API_KEY) {
     log(
       `Demo account ${existing} already exists; its key was printed when it was created (set DEMO_API_KEY to add one).`,
@@ -63,18 +101,4 @@ Earn points:
   curl -s -X POST ${base}/behavior/events -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
     -d '{"customer_id":"${demo.customerId}","brand_id":"${demo.brandId}","type":"PURCHASE","order":{"purchase_id":"order-1","value":120.5}}'
 `);
-});
-
-const stopWorker = startInProcessWorker({
-  ...deps,
-  enabled: env.WORKER === "on",
-  ...schedulerConfig(env),
-});
-const shutdown = () =>
-  server.close(() =>
-    stopWorker()
-      .then(() => db.destroy())
-      .then(() => process.exit(0)),
-  );
-process.on("SIGINT", shutdown);
-process.on("SIGTERM", shutdown);
+}

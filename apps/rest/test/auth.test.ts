@@ -1,6 +1,16 @@
+import { STOREFRONT_AUDIENCE, TOKEN_ISSUER, verifyToken } from "@tally/service";
+import { SignJWT } from "jose";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { API_PREFIX, client, expectError, newCustomer, newTenant, useTestApp } from "./helpers.ts";
+import {
+  API_PREFIX,
+  client,
+  expectError,
+  newCustomer,
+  newTenant,
+  tokenFor,
+  useTestApp,
+} from "./helpers.ts";
 
 const ctx = useTestApp();
 
@@ -13,7 +23,12 @@ describe("GET /auth/authorize", () => {
       .expect(200);
     const [, payload] = (res.body.data as string).split(".");
     const claims = JSON.parse(Buffer.from(payload!, "base64url").toString());
-    expect(claims).toMatchObject({ acc: tenant.accountId, kind: "SERVER" });
+    expect(claims).toMatchObject({
+      acc: tenant.accountId,
+      kind: "SERVER",
+      iss: "tally",
+      aud: "storefront",
+    });
     expect(claims.exp - claims.iat).toBe(3600);
     // Also served at the host root, as Masivo's integration guide shows it.
     await request(ctx.app).get("/auth/authorize").set("x-api-key", tenant.serverKey).expect(200);
@@ -93,6 +108,68 @@ describe("bearer tokens", () => {
       .post("/rewards", { name: "P", type: "POINTS", attributes: { conversion_factor: 1 } })
       .expect(201);
     expectError(await b.server.get(`/rewards/${reward.body.data.id}`), 404, "NOT_FOUND");
+  });
+});
+
+describe("token claims", () => {
+  /** A token signed with the app's own secret: only its claims can make it invalid. */
+  async function signed(
+    claims: Record<string, unknown>,
+    opts: { iat?: number | null; exp?: number | null; iss?: string | null; aud?: unknown } = {},
+  ) {
+    const now = Math.floor(Date.now() / 1000);
+    const payload: Record<string, unknown> = { kind: "SERVER", ...claims };
+    const set = { iat: now, exp: now + 3600, iss: TOKEN_ISSUER, aud: STOREFRONT_AUDIENCE, ...opts };
+    for (const [name, value] of Object.entries(set)) if (value !== null) payload[name] = value;
+    return new SignJWT(payload).setProtectedHeader({ alg: "HS256" }).sign(ctx.jwtSecret);
+  }
+
+  it("401s a token missing exp, iat, iss or aud, or with another issuer or audience", async () => {
+    const tenant = await newTenant(ctx);
+    const [, body] = tenant.server.token.split(".");
+    const { acc, sub } = JSON.parse(Buffer.from(body!, "base64url").toString());
+    const claims = { acc, sub };
+    // The same claims as an issued token are accepted: only the named fault differs below.
+    await client(ctx.app, await signed(claims))
+      .get("/tiers")
+      .expect(200);
+    const now = Math.floor(Date.now() / 1000);
+    const bad = {
+      "no exp (valid forever)": { exp: null },
+      "no iat": { iat: null },
+      "no issuer": { iss: null },
+      "another issuer": { iss: "someone-else" },
+      "no audience": { aud: null },
+      "another audience": { aud: "internal" },
+      "the audience among others": { aud: [STOREFRONT_AUDIENCE, "internal"] },
+      "iat five minutes ahead": { iat: now + 300, exp: now + 300 + 3600 },
+      "a life of a day": { exp: now + 86_400 },
+    };
+    for (const [fault, opts] of Object.entries(bad)) {
+      const res = await client(ctx.app, await signed(claims, opts)).get("/tiers");
+      expect(res.status, fault).toBe(401);
+      expect(res.body, fault).toEqual({ error: "UNAUTHORIZED", details: "token is not valid" });
+    }
+    // A few seconds of clock skew between hosts is tolerated.
+    await client(ctx.app, await signed(claims, { iat: now + 30, exp: now + 30 + 3600 }))
+      .get("/tiers")
+      .expect(200);
+  });
+
+  it("a verified token is not taken from the cache for another audience, nor once its iat is in the future", async () => {
+    const tenant = await newTenant(ctx);
+    const authorization = `Bearer ${tenant.server.token}`;
+    const now = ctx.clock.now();
+    await tenant.server.get("/tiers").expect(200); // verified and cached for the storefront
+    await expect(
+      verifyToken({ secret: ctx.jwtSecret, authorization, now, audience: "internal" }),
+    ).rejects.toMatchObject({ code: "UNAUTHORIZED", details: "token is not valid" });
+    // Issued ten minutes ahead (a clock stepped back since): refused, cached or not.
+    ctx.clock.advance(600_000);
+    const ahead = client(ctx.app, await tokenFor(ctx.app, tenant.serverKey));
+    await ahead.get("/tiers").expect(200);
+    ctx.clock.advance(-600_000);
+    expectError(await ahead.get("/tiers"), 401, "UNAUTHORIZED", /^token is not valid$/);
   });
 });
 

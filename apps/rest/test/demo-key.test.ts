@@ -1,6 +1,7 @@
 // README: "with DEMO_API_KEY set, the demo account's SERVER key is that value" — on a later
 // start too, when the demo exists already (say its first key was lost).
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,13 @@ const MAIN = join(REST, "src/main.ts");
 let dataDir: string;
 
 async function startServer(env: Record<string, string> = {}) {
-  const { DATABASE_URL: _, DEMO_API_KEY: __, ...inherited } = process.env;
+  const {
+    DATABASE_URL: _,
+    DEMO: __,
+    DEMO_API_KEY: ___,
+    JWT_SECRET: ____,
+    ...inherited
+  } = process.env;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: REST,
     env: { ...inherited, LOG_LEVEL: "info", TALLY_DATA_DIR: dataDir, PORT: "0", ...env },
@@ -44,7 +51,10 @@ async function startServer(env: Record<string, string> = {}) {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "tally-demokey-"));
 });
-afterAll(() => rm(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  for (const path of [dataDir, `${dataDir}.jwt-secret`, `${dataDir}.lock`])
+    await rm(path, { recursive: true, force: true });
+});
 
 describe("DEMO_API_KEY on a second start", () => {
   it("becomes one of the demo's SERVER keys, and the start says so", async () => {
@@ -53,7 +63,7 @@ describe("DEMO_API_KEY on a second start", () => {
     await first.stop();
     expect(printed).toBeDefined();
 
-    const key = "11111111-2222-4333-8444-555555555555";
+    const key = randomUUID();
     const second = await startServer({ DEMO_API_KEY: key });
     try {
       const res = await fetch(`${second.base}/auth/authorize`, { headers: { "x-api-key": key } });

@@ -16,7 +16,13 @@ const IMPORT_CLI = join(IMPORTER, "src/import/cli.ts");
 const PREFIX = "/api/storefront/v1";
 
 let dataDir: string;
-const { DATABASE_URL: _, ...inherited } = process.env;
+const {
+  DATABASE_URL: _,
+  DEMO: __,
+  DEMO_API_KEY: ___,
+  JWT_SECRET: ____,
+  ...inherited
+} = process.env;
 const baseEnv = () => ({ ...inherited, LOG_LEVEL: "info", TALLY_DATA_DIR: dataDir });
 
 interface Server {
@@ -71,7 +77,7 @@ const authorize = (base: string, key: string) =>
 const dirs: string[] = [];
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "tally-exclusive-"));
-  dirs.push(dataDir, `${dataDir}.lock`);
+  dirs.push(dataDir, `${dataDir}.lock`, `${dataDir}.jwt-secret`);
 });
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });

@@ -151,7 +151,7 @@ describe("purchase replays", () => {
 });
 
 describe("keys and types", () => {
-  it("shows a CLIENT key a customer without contact data, documents or devices", async () => {
+  it("shows a CLIENT key a customer without name, contact data, documents or devices", async () => {
     const tenant = await newTenant(ctx);
     const id = await newCustomer(tenant, undefined, {
       document_number: "X-1",
@@ -161,7 +161,7 @@ describe("keys and types", () => {
     const seen = (await tenant.client.get(`/customers/${id}`).expect(200)).body.data;
     expect(seen.customer).toMatchObject({
       id,
-      name: "Ada",
+      name: null,
       email: null,
       dob: null,
       document_number: null,
@@ -169,7 +169,11 @@ describe("keys and types", () => {
     });
     expect(seen.wallet.owner_id).toBeDefined();
     const full = (await tenant.server.get(`/customers/${id}`).expect(200)).body.data.customer;
-    expect(full).toMatchObject({ email: `${id}@example.com`, document_number: "X-1" });
+    expect(full).toMatchObject({
+      name: "Ada",
+      email: `${id}@example.com`,
+      document_number: "X-1",
+    });
   });
 
   it("treats event types case-insensitively, for CLIENT checks and campaign triggers alike", async () => {

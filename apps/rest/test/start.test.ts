@@ -2,18 +2,25 @@
 // unprefixed, so the printed curl lines can be pasted as printed, and every variable the app
 // reads must reach it (turbo's strict env mode drops those turbo.json does not list).
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZEnvSchema } from "../src/env.ts";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 let dataDir: string;
 
 /** `pnpm start` at the repository root, in its own process group; resolves at `until` or exit. */
 async function pnpmStart(env: Record<string, string>, until: RegExp) {
-  const { DATABASE_URL: _, DEMO_API_KEY: __, ...inherited } = process.env;
+  const {
+    DATABASE_URL: _,
+    DEMO: __,
+    DEMO_API_KEY: ___,
+    JWT_SECRET: ____,
+    ...inherited
+  } = process.env;
   const child: ChildProcess = spawn("pnpm", ["start"], {
     cwd: ROOT,
     env: { ...inherited, TALLY_DATA_DIR: dataDir, PORT: "0", ...env },
@@ -40,7 +47,10 @@ async function pnpmStart(env: Record<string, string>, until: RegExp) {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "tally-start-"));
 });
-afterAll(() => rm(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  for (const path of [dataDir, `${dataDir}.jwt-secret`, `${dataDir}.lock`])
+    await rm(path, { recursive: true, force: true });
+});
 
 describe("pnpm start as the README shows it", () => {
   it("the printed curl lines earn points when pasted into a shell as printed", async () => {
@@ -60,6 +70,14 @@ describe("pnpm start as the README shows it", () => {
       await started.stop();
     }
   }, 120_000);
+
+  it("turbo.json passes every variable the app reads", async () => {
+    const turbo = JSON.parse(await readFile(join(ROOT, "turbo.json"), "utf8"));
+    const passed: string[] = [...turbo.globalEnv, ...turbo.tasks.start.env];
+    const reaches = (name: string) =>
+      passed.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : p === name));
+    expect(Object.keys(ZEnvSchema.shape).filter((name) => !reaches(name))).toEqual([]);
+  });
 
   it.each([
     ["DB_PREPARED_STATEMENTS", "bogus"],

@@ -33,6 +33,36 @@ export async function createAccount(
   return { id, baseTierId };
 }
 
+/** The shortest API key one may choose (DEMO_API_KEY); generated keys are 36-character UUIDs. */
+export const MIN_CHOSEN_KEY_LENGTH = 32;
+/**
+ * The least `keyBits` a chosen API key must measure. A generated key (a random UUID, 122
+ * random bits) measured 103–145 over 3,000,000 of them; `openssl rand -hex 32` 212 and up.
+ */
+export const MIN_CHOSEN_KEY_BITS = 100;
+
+/** Shannon total, in bits, of a sequence's own symbol frequencies. */
+function shannonBits(symbols: number[]): number {
+  const counts = new Map<number, number>();
+  for (const s of symbols) counts.set(s, (counts.get(s) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) bits -= count * Math.log2(count / symbols.length);
+  return bits;
+}
+
+/**
+ * An estimate of a chosen key's entropy in bits: the smaller Shannon total of its characters
+ * and of the steps between neighbouring characters, so a key of few characters ("aaaa…",
+ * "password" four times) and a sequence ("0123…", "abcd…") both measure low. A phrase can
+ * still measure high: it is a floor for keys that are plainly not random, not a proof of
+ * randomness.
+ */
+export function keyBits(key: string): number {
+  const points = Array.from(key, (c) => c.codePointAt(0)!);
+  const steps = points.slice(1).map((p, i) => p - points[i]!);
+  return Math.min(shannonBits(points), shannonBits(steps));
+}
+
 /** Creates an API key; the plaintext is returned once (a UUID unless one is given). */
 export async function createApiKey(
   db: Db,

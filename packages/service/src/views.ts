@@ -156,20 +156,33 @@ export function toCampaignView(c: Row<"campaigns">, now: Date): TCampaign {
 export type { Conditions };
 
 /**
- * What a CLIENT key (a browser or app SDK, not bound to one customer) may see of a
- * customer: name, tier, tags and metrics for the storefront — no contact data,
- * documents, birth date, devices, consent or metadata.
+ * What a CLIENT key (a browser or app SDK, its key public and its token not bound to one
+ * customer) may see of a customer: what a storefront shows beside the points and tier of the
+ * wallet — the id asked for, status, whether anonymous, registration date and tier. Everything
+ * else is emptied: the profile (name, email, gender, birth date, documents, country), devices,
+ * platforms, consent, metadata, tags (the account's own labels) and metrics (spend and visit
+ * history). Built field by field, so a field added to the customer later is a type error here
+ * until it is decided, never shown by default.
  */
 export function toClientCustomerView(c: TCustomer): TCustomer {
   return {
-    ...c,
+    id: c.id,
+    status: c.status,
+    is_anonymous: c.is_anonymous,
+    registration_date: c.registration_date,
+    tier_id: c.tier_id,
+    name: null,
     email: null,
     gender: null,
     dob: null,
     document_type: null,
     document_number: null,
+    country: null,
+    platforms: null,
+    tags: {},
     consent: null,
     devices: [],
+    metrics: {},
     metadata: {},
   };
 }
