@@ -5,13 +5,13 @@ import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
 import { createAccount, createApiKey, createBrand } from "@tally/service";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ChildServer, startChildServer } from "./child-server.ts";
 import { onPostgres } from "./helpers.ts";
+import { type MainProcess, startMain, tokenOf } from "./main-process.ts";
 
 describe.skipIf(!onPostgres)("Idempotency-Key across a crash (PostgreSQL, kill -9)", () => {
   let t: TestDatabase;
   let env: Record<string, string>;
-  let server: ChildServer | undefined;
+  let server: MainProcess | undefined;
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -29,11 +29,7 @@ describe.skipIf(!onPostgres)("Idempotency-Key across a crash (PostgreSQL, kill -
     });
     const { key } = await createApiKey(t.db, { accountId, kind: "SERVER" });
     await createBrand(t.db, { accountId, id: "0001", name: "Brand" });
-    const token = (
-      (await (await fetch(`${base}/auth/authorize`, { headers: { "x-api-key": key } })).json()) as {
-        data: string;
-      }
-    ).data;
+    const token = await tokenOf(base, key);
     const call = (path: string, body: unknown, key?: string) =>
       fetch(`${base}${path}`, {
         method: "POST",
@@ -81,7 +77,7 @@ describe.skipIf(!onPostgres)("Idempotency-Key across a crash (PostgreSQL, kill -
       where account_id = ${accountId}::uuid and status_code is null`.execute(t.db);
 
   it("a request stopped just before its answer is stored, then killed, runs once when retried", async () => {
-    server = await startChildServer(env);
+    server = await startMain(env);
     const tenant = await visitTenant(server.base, 1);
     const body = JSON.stringify({ customer_id: tenant.ids[0], brand_id: "0001", type: "VISIT" });
     const send = (base: string) =>
@@ -123,7 +119,7 @@ describe.skipIf(!onPostgres)("Idempotency-Key across a crash (PostgreSQL, kill -
       await sql`drop trigger hold_answers on idempotency_keys`.execute(t.db);
       await sql`drop function hold_answers()`.execute(t.db);
     }
-    server = await startChildServer(env);
+    server = await startMain(env);
     // The claim is young: the retry is told to wait, and nothing runs.
     expect((await send(server.base)).status).toBe(409);
     await ageClaims(tenant.accountId);
@@ -141,7 +137,7 @@ describe.skipIf(!onPostgres)("Idempotency-Key across a crash (PostgreSQL, kill -
   }, 120_000);
 
   it("a request killed right after its commit is replayed at once by its retry", async () => {
-    server = await startChildServer(env);
+    server = await startMain(env);
     const tenant = await visitTenant(server.base, 1);
     const send = (base: string) =>
       fetch(`${base}/behavior/events`, {
@@ -156,7 +152,7 @@ describe.skipIf(!onPostgres)("Idempotency-Key across a crash (PostgreSQL, kill -
     send(server.base).catch(() => {});
     while ((await visits(tenant.accountId)) === 0) await new Promise((r) => setTimeout(r, 1));
     await server.kill();
-    server = await startChildServer(env);
+    server = await startMain(env);
     const retry = await send(server.base);
     expect(retry.status).toBe(201);
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
@@ -166,7 +162,7 @@ describe.skipIf(!onPostgres)("Idempotency-Key across a crash (PostgreSQL, kill -
   }, 120_000);
 
   it("kill -9 at random moments of a stream of keyed events: every key ends with exactly one event", async () => {
-    server = await startChildServer(env);
+    server = await startMain(env);
     const tenant = await visitTenant(server.base, 8);
     const keys = Array.from({ length: 240 }, (_, i) => ({
       key: `stream-${i}`,
@@ -204,7 +200,7 @@ describe.skipIf(!onPostgres)("Idempotency-Key across a crash (PostgreSQL, kill -
       await new Promise((r) => setTimeout(r, 150 + Math.random() * 400));
       await server.kill();
       await running;
-      server = await startChildServer(env);
+      server = await startMain(env);
     }
     for (let attempt = 0; attempt < 5 && answered.size < keys.length; attempt++) {
       await ageClaims(tenant.accountId);

@@ -11,6 +11,8 @@ export interface MainProcess {
   out: () => string;
   exitCode: () => number | null;
   stop: () => Promise<void>;
+  /** kill -9: the process dies wherever it is, its connections with it. */
+  kill: () => Promise<void>;
 }
 
 /**
@@ -48,8 +50,13 @@ export async function startMain(env: Record<string, string>): Promise<MainProces
     out: () => out,
     exitCode: () => child.exitCode,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGKILL");
       await exited;
     },
   };
