@@ -4,6 +4,7 @@ import { bearer } from "./middleware/auth.ts";
 import { errorHandler, type Logger, notFoundHandler } from "./middleware/errors.ts";
 import { idempotency } from "./middleware/idempotency.ts";
 import { inputSafety } from "./middleware/input-safety.ts";
+import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { authorizeRouter, totpRouter } from "./routes/auth.ts";
 import { catalogRouter } from "./routes/catalog.ts";
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
   app.set("etag", false);
   app.set("query parser", "simple");
   const logger = deps.logger ?? silent;
+  app.use(requestId);
   app.use(securityHeaders);
 
   const api = express.Router();

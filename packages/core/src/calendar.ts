@@ -36,6 +36,16 @@ export function addUnits(from: Date, n: number, unit: CalendarUnit): Date {
   );
 }
 
+/** The first and last instants PostgreSQL and ISO-8601 both write plainly: years 0001–9999 (UTC). */
+export const MIN_INSTANT = new Date("0001-01-01T00:00:00.000Z").getTime();
+export const MAX_INSTANT = new Date("9999-12-31T23:59:59.999Z").getTime();
+
+/** Whether `at` is a real instant within years 0001–9999 (UTC): one the ledger can store. */
+export function isStorableInstant(at: Date): boolean {
+  const t = at.getTime();
+  return t >= MIN_INSTANT && t <= MAX_INSTANT;
+}
+
 /** Start (00:00 UTC) of the day holding `at`. */
 export function startOfUtcDay(at: Date): Date {
   return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));

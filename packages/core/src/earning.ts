@@ -1,8 +1,17 @@
 import type Decimal from "decimal.js";
+import { isStorableInstant } from "./calendar.ts";
 import type { MatchedRule } from "./campaigns.ts";
 import { D, dec, floorTo } from "./decimal.ts";
+import { DomainError } from "./errors.ts";
 import { addExpiry } from "./expiry.ts";
 import type { Accrual, Effect, EventFacts, RewardFacts } from "./types.ts";
+
+/**
+ * The most one credit (a lot) holds: 10^12, the largest amount a request may carry. With unit
+ * values (conversion_factor, a reward's value) bounded alike, every cost then fits the engine's
+ * 40 significant digits exactly.
+ */
+export const MAX_CREDIT = new D("1e12");
 
 /** A finite number or decimal string attribute as a decimal; anything else → undefined. */
 function attr(value: unknown): Decimal | undefined {
@@ -71,8 +80,22 @@ export function rewardCost(reward: RewardFacts, amount: Decimal): Decimal {
 }
 
 /**
+ * A credit's expiry. Durations are bounded when written, so only one stored before that could
+ * fall outside years 0001–9999: a bug to log (500), not the caller's fault.
+ */
+function expiryOf(m: MatchedRule, effect: Effect, from: Date): Date | null {
+  const at = addExpiry(from, effect.expiration_date ?? null);
+  if (at === null || isStorableInstant(at)) return at;
+  throw new DomainError(
+    "INTERNAL",
+    `campaign ${m.campaign.id} rules[${m.rule_index}]: expiration_date ${JSON.stringify(effect.expiration_date)} after ${from.toISOString()} falls outside years 0001-9999 (stored before durations were bounded; pause or end the campaign)`,
+  );
+}
+
+/**
  * The rewards to credit for the matched rules: known rewards only, brand-specific rewards only in
- * their brand's events, positive amounts only; expiry counted from the event's issued_at.
+ * their brand's events, positive amounts only; expiry counted from the event's issued_at. A credit
+ * above MAX_CREDIT (an amount per unit spent times a large order) refuses the event (422).
  */
 export function computeAccruals(opts: {
   matches: MatchedRule[];
@@ -88,13 +111,20 @@ export function computeAccruals(opts: {
       if (reward.brand_id !== null && reward.brand_id !== event.brand_id) continue;
       const amount = effectAmount({ effect, reward, event });
       if (!amount.gt(0)) continue;
+      if (amount.gt(MAX_CREDIT)) {
+        throw new DomainError(
+          "AMOUNT_TOO_LARGE",
+          `order: campaign ${m.campaign.id} (rules[${m.rule_index}]) would credit ${amount.toFixed()} of reward ${reward.id} for this order; one credit is at most ${MAX_CREDIT.toFixed()}`,
+          { extra: { campaign_id: m.campaign.id } },
+        );
+      }
       out.push({
         campaign_id: m.campaign.id,
         rule_index: m.rule_index,
         reward_id: reward.id,
         amount,
         cost: rewardCost(reward, amount),
-        expiration_date: addExpiry(event.issued_at, effect.expiration_date ?? null),
+        expiration_date: expiryOf(m, effect, event.issued_at),
       });
     }
   }

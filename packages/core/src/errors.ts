@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   BUDGET_EXHAUSTED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
   /** A GIFT_CARD reward's pool has no unused code left for what the action would give. */
   GIFT_CARD_UNAVAILABLE: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  /** What an event would credit from one campaign exceeds what one credit holds (10^12). */
+  AMOUNT_TOO_LARGE: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
   /** Migrated transactions do not add up to the customer's migrated balance of a reward. */
   RECONCILIATION_MISMATCH: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
   /** Too many requests; see Retry-After. */

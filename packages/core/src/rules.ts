@@ -10,8 +10,9 @@ const CALCULATIONS = new Set(["PER_UNIT_SPENT", "FIXED"]);
 /**
  * Validates campaign rules `[{conditions, effects}]` (also given as a JSON-encoded string) and
  * returns them normalised; throws VALIDATION_FAILED naming the path, e.g. `rules[1].effects[0].amount`.
+ * `bounded` false accepts the durations stored rules may hold from before today's bounds.
  */
-export function validateRules(rules: unknown, path = "rules"): Rule[] {
+export function validateRules(rules: unknown, path = "rules", bounded = true): Rule[] {
   let list = rules;
   if (typeof list === "string") {
     try {
@@ -24,16 +25,16 @@ export function validateRules(rules: unknown, path = "rules"): Rule[] {
   return list.map((raw, i) => {
     const where = `${path}[${i}]`;
     if (!isRecord(raw)) fail(where, `must be an object with conditions and effects`);
-    const conditions = validateConditions(raw.conditions ?? [], `${where}.conditions`);
+    const conditions = validateConditions(raw.conditions ?? [], `${where}.conditions`, bounded);
     if (!Array.isArray(raw.effects)) {
       fail(`${where}.effects`, `must be an array of effects, got ${show(raw.effects)}`);
     }
-    const effects = raw.effects.map((e, j) => validateEffect(e, `${where}.effects[${j}]`));
+    const effects = raw.effects.map((e, j) => validateEffect(e, `${where}.effects[${j}]`, bounded));
     return { conditions, effects };
   });
 }
 
-function validateEffect(raw: unknown, where: string): Effect {
+function validateEffect(raw: unknown, where: string, bounded: boolean): Effect {
   if (!isRecord(raw)) fail(where, "must be an object with reward_id and amount");
   const { reward_id, tier_id, amount, expiration_date, calculation } = raw;
   if (typeof reward_id !== "string" || !UUID_RE.test(reward_id)) {
@@ -51,7 +52,7 @@ function validateEffect(raw: unknown, where: string): Effect {
       fail(`${where}.expiration_date`, `must be a string like "12/months" or null`);
     }
     try {
-      parseExpiry(expiry);
+      parseExpiry(expiry, bounded);
     } catch (e) {
       if (e instanceof DomainError) fail(`${where}.expiration_date`, e.details);
       throw e;

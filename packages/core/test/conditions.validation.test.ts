@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileConditions, validateConditions } from "../src/conditions/index.ts";
 import { DomainError } from "../src/errors.ts";
-import { cond } from "./fixtures.ts";
+import { cond, ctx } from "./fixtures.ts";
 
 function detailsOf(conditions: unknown, path?: string): string {
   try {
@@ -189,5 +189,35 @@ describe("condition validation", () => {
       ],
     ]);
     expect(validateConditions([])).toEqual([]);
+  });
+});
+
+describe("relative-date durations", () => {
+  const older = (value: unknown) => [
+    [cond("Customer Registration Date", "greater than", "relative date", value)],
+  ];
+
+  it("are bounded to 100 years when written, naming the value's path", () => {
+    expect(() => validateConditions(older("100/years"))).not.toThrow();
+    expect(() => validateConditions(older("101/years"), "rules[0].conditions")).toThrow(
+      'rules[0].conditions[0][0].value: expiry "101/years" is longer than 100 years',
+    );
+    const between = [
+      [cond("Customer Registration Date", "between", "relative date", ["1/days", "36501/days"])],
+    ];
+    expect(() => validateConditions(between)).toThrow(
+      /^VALIDATION_FAILED: conditions\[0\]\[0\]\.value\[1\]: expiry "36501\/days" is longer/,
+    );
+    const tag = [[cond("Customer Tag", "greater than", "relative date", "since:1201/months")]];
+    expect(() => validateConditions(tag)).toThrow(/conditions\[0\]\[0\]\.value: expiry "1201/);
+  });
+
+  it("stored longer (before the bound existed) still compile and evaluate", () => {
+    const compiled = compileConditions(older("500/years"));
+    // Registered in 2026: not older than 500 years.
+    expect(compiled.evaluate(ctx()).ok).toBe(false);
+    const newer = [[cond("Customer Registration Date", "less than", "relative date", "500/years")]];
+    expect(compileConditions(newer).evaluate(ctx()).ok).toBe(true);
+    expect(validateConditions(older("500/years"), "conditions", false)).toEqual(older("500/years"));
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { MatchedRule } from "../src/campaigns.ts";
 import { dec } from "../src/decimal.ts";
-import { computeAccruals, effectAmount, rewardCost } from "../src/earning.ts";
+import { computeAccruals, effectAmount, MAX_CREDIT, rewardCost } from "../src/earning.ts";
+import { DomainError } from "../src/errors.ts";
 import type { Effect, RewardFacts } from "../src/types.ts";
 import { campaign, points, purchase, REWARD_ID } from "./fixtures.ts";
 
@@ -144,5 +145,59 @@ describe("computeAccruals", () => {
       event: purchase({ brand_id: "brand-z" }),
     });
     expect(out.map((a) => a.amount.toString())).toEqual(["5"]);
+  });
+});
+
+describe("credits and their expiries stay storable", () => {
+  const match = (effects: Effect[]): MatchedRule => ({
+    campaign: campaign({ id: "campaign-big" }),
+    rule_index: 1,
+    effects,
+  });
+  const accrue = (e: Partial<Effect>, value: number, reward = points()) =>
+    computeAccruals({
+      matches: [match([effect(e)])],
+      rewards: new Map([[REWARD_ID, reward]]),
+      event: purchase({ order: { value } }),
+    });
+  const thrown = (f: () => unknown): DomainError => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(DomainError);
+      return e as DomainError;
+    }
+    throw new Error("expected a DomainError");
+  };
+
+  it("credits up to 10^12 and refuses more, naming the campaign (422)", () => {
+    expect(MAX_CREDIT.toFixed()).toBe("1000000000000");
+    expect(accrue({ amount: 100 }, 1e10)[0]!.amount.toFixed()).toBe("1000000000000");
+    const error = thrown(() => accrue({ amount: 1e12 }, 1e12));
+    expect(error.code).toBe("AMOUNT_TOO_LARGE");
+    expect(error.status).toBe(422);
+    expect(error.details).toBe(
+      `order: campaign campaign-big (rules[1]) would credit 1000000000000000000000000 of reward ${REWARD_ID} for this order; one credit is at most 1000000000000`,
+    );
+    expect(error.extra).toEqual({ campaign_id: "campaign-big" });
+  });
+
+  it("costs the largest credit at the largest unit value exactly (40 significant digits)", () => {
+    const most = "999999999999.99999999";
+    const cost = rewardCost(points({ attributes: { conversion_factor: most } }), dec(most));
+    const exact = String(99_999_999_999_999_999_999n * 99_999_999_999_999_999_999n);
+    expect(cost.toFixed()).toBe(`${exact.slice(0, -16)}.${exact.slice(-16)}`);
+  });
+
+  it("an expiry stored before durations were bounded that leaves year 9999 is a logged bug (500)", () => {
+    const error = thrown(() => accrue({ expiration_date: "7974/years" }, 10));
+    expect(error.code).toBe("INTERNAL");
+    expect(error.details).toMatch(
+      /^campaign campaign-big rules\[1\]: expiration_date "7974\/years" after 2026-11-18T11:00:00.000Z falls outside years 0001-9999/,
+    );
+    expect(() => accrue({ expiration_date: "99999999999999999999/days" }, 10)).toThrow(DomainError);
+    expect(accrue({ expiration_date: "500/years" }, 10)[0]!.expiration_date?.toISOString()).toBe(
+      "2526-11-18T11:00:00.000Z",
+    );
   });
 });

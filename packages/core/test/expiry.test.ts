@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../src/errors.ts";
-import { addExpiry, parseExpiry } from "../src/expiry.ts";
+import { addExpiry, MAX_DURATION, parseExpiry } from "../src/expiry.ts";
 
 const utc = (s: string) => new Date(s);
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -28,6 +28,49 @@ describe("parseExpiry", () => {
       expect((caught as DomainError).details).toContain(JSON.stringify(value));
     },
   );
+});
+
+describe("duration bounds", () => {
+  it("accepts up to 100 years in every unit when written", () => {
+    expect(MAX_DURATION).toEqual({ year: 100, month: 1200, week: 5200, day: 36_500 });
+    for (const v of ["100/years", "1200/months", "5200/weeks", "36500/days"]) {
+      expect(() => parseExpiry(v)).not.toThrow();
+    }
+  });
+
+  it.each(["101/years", "7974/years", "10000/years", "1201/months", "5201/weeks", "36501/days"])(
+    "refuses %j when written, saying what the longest is",
+    (value) => {
+      expect(() => parseExpiry(value)).toThrow(
+        `expiry ${JSON.stringify(value)} is longer than 100 years (at most 100/years, 1200/months, 5200/weeks or 36500/days)`,
+      );
+    },
+  );
+
+  it("reads a stored duration longer than the bound (written before it existed)", () => {
+    expect(parseExpiry("7974/years", false)).toEqual({ n: 7974, unit: "year" });
+    expect(iso(addExpiry(utc("2026-01-01T00:00:00Z"), "500/years"))).toBe(
+      "2526-01-01T00:00:00.000Z",
+    );
+  });
+
+  it("keeps every expiry of a bounded duration within years 0001–9999 (property)", () => {
+    const units = ["days", "weeks", "months", "years"] as const;
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date("1970-01-01"), max: new Date("9899-12-31"), noInvalidDate: true }),
+        fc.constantFrom(...units),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (d, unit, share) => {
+          const key = unit.slice(0, -1) as keyof typeof MAX_DURATION;
+          const n = Math.max(1, Math.round(share * MAX_DURATION[key]));
+          const out = addExpiry(d, `${n}/${unit}`)!;
+          expect(out.getUTCFullYear()).toBeLessThanOrEqual(9999);
+          expect(out.getTime()).toBeGreaterThan(d.getTime());
+        },
+      ),
+    );
+  });
 });
 
 describe("addExpiry", () => {

@@ -2,7 +2,6 @@ import { z } from "zod";
 import {
   CAMPAIGN_TYPES,
   jsonOrString,
-  MAX_AMOUNT,
   MAX_INT,
   REWARD_TYPES,
   ZAmountSchema,
@@ -71,7 +70,7 @@ export const ZCampaignWriteSchema = z.object({
   end_date: ZDateTimeSchema.nullish(),
   withoutEndDate: z.boolean().nullish(),
   funded_by: z.string().max(64).nullish(),
-  budget: z.number().finite().min(1).max(MAX_AMOUNT).nullish(),
+  budget: ZAmountSchema.min(1).nullish(),
   divide_budget_in: z.enum(["daily", "weekly", "monthly"]).nullish(),
   labels: ZLabelListSchema.nullish(),
   metadata: jsonOrString(ZObjectSchema).nullish(),
@@ -126,7 +125,7 @@ export const ZPointsAttributesSchema = z.looseObject({
 export const ZDiscountAttributesSchema = z
   .looseObject({
     discount_type: z.enum(["PERCENTAGE", "FIXED"]),
-    value: z.number().finite().positive(),
+    value: ZPositiveAmountSchema,
     target: z.enum(["ORDER", "PRODUCT", "SHIPPING"]),
     skus: z.array(z.string().min(1).max(128)).max(1000).nullish(),
   })
@@ -140,7 +139,7 @@ export const ZProductAttributesSchema = z
   .looseObject({
     mode: z.enum(["ADD", "REPLACE"]),
     sku: z.string().min(1).max(128),
-    value: z.number().finite().nonnegative().nullish(),
+    value: ZAmountSchema.nullish(),
     replaces_sku: z.string().min(1).max(128).nullish(),
   })
   .refine((a) => a.mode !== "REPLACE" || Boolean(a.replaces_sku), {
@@ -150,7 +149,7 @@ export const ZProductAttributesSchema = z
 
 /** GIFT_CARD: the card's money value (for budgets and cost). */
 export const ZGiftCardAttributesSchema = z.looseObject({
-  value: z.number().finite().nonnegative().default(0),
+  value: ZAmountSchema.default(0),
 });
 
 export const REWARD_ATTRIBUTE_SCHEMAS = {

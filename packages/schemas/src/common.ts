@@ -39,9 +39,20 @@ export const ZSignedAmountSchema = z
   .min(-MAX_AMOUNT)
   .max(MAX_AMOUNT)
   .refine(fitsDecimals, decimalsMessage);
-/** ISO-8601 date-time with a zone, or a plain date (taken as UTC midnight); years 1–9999. */
+/** The widest UTC offset of a real time zone (Kiribati, +14:00); PostgreSQL refuses beyond 15:59. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+const OFFSET_RE = /([+-])(\d{2}):(\d{2})$/;
+
+/**
+ * ISO-8601 date-time with a zone (UTC offset at most ±14:00), or a plain date (taken as UTC
+ * midnight); years 1–9999 of its UTC instant.
+ */
 export const ZDateTimeSchema = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .refine((v) => {
+    const m = v.length > 10 ? OFFSET_RE.exec(v) : null;
+    return !m || Number(m[2]) * 60 + Number(m[3]) <= MAX_OFFSET_MINUTES;
+  }, "must have a UTC offset between -14:00 and +14:00")
   .refine((v) => {
     // The instant's UTC year: an offset may carry 0001-01-01T00:00+01:00 into year 0.
     const at = new Date(v);

@@ -3,13 +3,28 @@ import { queryIndex, ZDateTimeSchema, ZIdSchema, ZObjectSchema, ZTextSchema } fr
 import { ZEventTypeSchema } from "./event-type.ts";
 import { ZOrderProductSchema, ZOrderSchema, ZRedeemItemSchema } from "./order.ts";
 
+/**
+ * The top-level `product` of a tracking event (ADD_TO_CART and the like): a product looked at,
+ * not a line being paid for, so it redeems nothing.
+ */
+const ZTrackedProductSchema = ZOrderProductSchema.extend({
+  redeem: z
+    .array(ZRedeemItemSchema)
+    .max(50)
+    .nullish()
+    .refine(
+      (items) => !items?.length,
+      "a tracking event's product redeems nothing; put redemptions in order.products[].redeem or in the event's top-level redeem",
+    ),
+});
+
 export const ZEventCreateSchema = z.object({
   customer_id: ZIdSchema,
   brand_id: ZIdSchema,
   type: ZEventTypeSchema,
   platform: z.string().min(1).max(64).nullish(),
   order: ZOrderSchema.nullish(),
-  product: ZOrderProductSchema.nullish(),
+  product: ZTrackedProductSchema.nullish(),
   fulfilled: z.boolean().default(true),
   reserve: z.number().int().min(1).max(365).nullish(),
   redeem: z.array(ZRedeemItemSchema).max(50).nullish(),

@@ -173,6 +173,19 @@ function endDateOf(value: string | null | undefined): Date | null {
   return new Date(value);
 }
 
+/**
+ * A write's validated rules. Rules resent exactly as stored are kept even when a duration in them
+ * is longer than a write accepts today (stored before durations were bounded): a started
+ * campaign's rules are frozen, and it must stay possible to pause or end it.
+ */
+function rulesOf(raw: unknown, path: string, stored: unknown): Rule[] {
+  if (stored != null) {
+    const asStored = validateRules(raw, path, false);
+    if (sameJson(asStored, stored)) return asStored;
+  }
+  return validateRules(raw, path);
+}
+
 /** Validated, normalised campaign columns of a write (create or full update). */
 async function campaignColumns(
   deps: ServiceDeps,
@@ -184,10 +197,10 @@ async function campaignColumns(
   codes?: CodePlan,
 ) {
   const trigger = triggerOf(type, input);
-  const rules = validateRules(input.rules, "rules");
+  const rules = rulesOf(input.rules, "rules", existing?.rules);
   const refereeRules =
     type === "REFERRALS"
-      ? validateRules(input.referee_rules_json ?? [], "referee_rules_json")
+      ? rulesOf(input.referee_rules_json ?? [], "referee_rules_json", existing?.referee_rules)
       : null;
   const punches = type === "PUNCH_CARDS" ? punchesOf(input) : null;
   const start = startDateOf(input.start_date, existing?.start_date ?? now, now);

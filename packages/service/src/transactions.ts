@@ -1,7 +1,7 @@
 import { addUnits, DomainError, startOfUtcDay } from "@tally/core";
 import type { Database, TransactionType } from "@tally/db";
 import type { TTransaction } from "@tally/schemas";
-import type { SelectQueryBuilder } from "kysely";
+import { type SelectQueryBuilder, sql } from "kysely";
 import { findCustomer } from "./customers.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { toTransactionView } from "./views.ts";
@@ -42,7 +42,7 @@ function base(deps: ServiceDeps, accountId: string) {
     .where("transactions.account_id", "=", accountId);
 }
 
-/** Parses DD-MM-YYYY as a real calendar day in UTC (years 0000–9999 as written), or 400. */
+/** Parses DD-MM-YYYY as a real calendar day in UTC (years 0001–9999 as written), or 400. */
 export function parseDay(date: string): Date {
   const [d, m, y] = date.split("-").map(Number);
   // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999.
@@ -51,6 +51,7 @@ export function parseDay(date: string): Date {
   if (day.getUTCDate() !== d || day.getUTCMonth() !== m! - 1 || day.getUTCFullYear() !== y) {
     throw new DomainError("VALIDATION_FAILED", `date: ${date} is not a calendar day (DD-MM-YYYY)`);
   }
+  if (y! < 1) throw new DomainError("VALIDATION_FAILED", `date: years run from 0001 to 9999`);
   return day;
 }
 
@@ -63,7 +64,8 @@ export async function listTransactionsOfDay(
   const day = parseDay(q.date);
   let query = filtered(base(deps, accountId), q)
     .where("transactions.created_at", ">=", day)
-    .where("transactions.created_at", "<", new Date(day.getTime() + 86_400_000));
+    // The next day in SQL: after 31-12-9999 comes a year JavaScript would write as "+010000".
+    .where("transactions.created_at", "<", sql<Date>`${day}::timestamptz + interval '1 day'`);
   if (q.cursor) query = query.where("transactions.id", ">", q.cursor);
   const rows = await query.orderBy("transactions.id").limit(q.limit).execute();
   return rows.map((r) => toTransactionView(r, r.customer_id));

@@ -1,15 +1,21 @@
 import { DomainError, type RateLimitState } from "@tally/core";
 import type { ErrorRequestHandler, RequestHandler } from "express";
+import { requestIdOf } from "./request-id.ts";
 
 export interface Logger {
   error(message: string, error?: unknown): void;
   info(message: string): void;
 }
 
-/** Maps every failure to `{error, details}` with its status; 500 never leaks internals. */
+/**
+ * Maps every failure to `{error, details}` with its status. A request's own bad values are
+ * refused by validation before they reach the database, so anything else — a database error
+ * included, such as stored data no write should have let in — is a 500, logged with the
+ * request's id, which the answer names; it never carries internals.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, _req, res, _next) => {
-    if (error instanceof DomainError) {
+  return (error, req, res, _next) => {
+    if (error instanceof DomainError && error.status < 500) {
       if (error.retryAfter !== undefined) res.set("Retry-After", String(error.retryAfter));
       if (error.rateLimit) res.set(rateLimitHeaders(error.rateLimit));
       res.status(error.status).json({ ...error.extra, error: error.code, details: error.details });
@@ -31,22 +37,24 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(400).json({ error: "VALIDATION_FAILED", details: "body: unsupported encoding" });
       return;
     }
-    // Backstops: a value PostgreSQL refuses as data (class 22: out of range, bad
-    // encoding, …) or a request Express itself found malformed is the client's 400.
-    const pgCode = (error as { code?: unknown }).code;
+    // A request Express itself found malformed (an aborted body, a path parameter it could not
+    // decode) is the client's 400.
     const status = (error as { status?: unknown }).status;
     if (
-      (typeof pgCode === "string" && pgCode.startsWith("22")) ||
-      (typeof status === "number" && status >= 400 && status < 500)
+      !(error instanceof DomainError) &&
+      typeof status === "number" &&
+      status >= 400 &&
+      status < 500
     ) {
-      res.status(400).json({
-        error: "VALIDATION_FAILED",
-        details: "request: a value is malformed or out of range",
-      });
+      res.status(400).json({ error: "VALIDATION_FAILED", details: "request: is malformed" });
       return;
     }
-    logger.error("unhandled error", error);
-    res.status(500).json({ error: "INTERNAL", details: "internal error; it has been logged" });
+    const id = requestIdOf(req, res);
+    logger.error(`unhandled error (request ${id})`, error);
+    res.status(500).json({
+      error: "INTERNAL",
+      details: `internal error; it has been logged (request ${id})`,
+    });
   };
 }
 

@@ -38,19 +38,30 @@ interface CompiledCondition {
 
 const OK: ConditionResult = Object.freeze({ ok: true });
 
-/** Compiles OR-of-AND conditions, validating them; throws VALIDATION_FAILED naming the field path. */
+/**
+ * Compiles stored OR-of-AND conditions; throws VALIDATION_FAILED naming the field path. Durations
+ * are read as stored: one accepted before today's bounds still compiles.
+ */
 export function compileConditions(conditions: unknown, path = "conditions"): CompiledConditions {
-  return compileGroups(conditions, path).compiled;
+  return compileGroups(conditions, path, false).compiled;
 }
 
-/** Validates conditions (throws VALIDATION_FAILED naming the path) and returns them for storage. */
-export function validateConditions(conditions: unknown, path = "conditions"): Conditions {
-  return compileGroups(conditions, path).normalized;
+/**
+ * Validates conditions being written (throws VALIDATION_FAILED naming the path) and returns them
+ * for storage; `bounded` false accepts the durations stored conditions may hold.
+ */
+export function validateConditions(
+  conditions: unknown,
+  path = "conditions",
+  bounded = true,
+): Conditions {
+  return compileGroups(conditions, path, bounded).normalized;
 }
 
 function compileGroups(
   conditions: unknown,
   path: string,
+  bounded: boolean,
 ): { compiled: CompiledConditions; normalized: Conditions } {
   if (!Array.isArray(conditions)) {
     fail(path, `must be an array of condition groups (arrays), got ${show(conditions)}`);
@@ -61,7 +72,7 @@ function compileGroups(
     if (!Array.isArray(group)) fail(where, `must be an array of conditions, got ${show(group)}`);
     const out: Condition[] = [];
     normalized.push(out);
-    return group.map((raw, j) => compileOne(raw, `${where}[${j}]`, out));
+    return group.map((raw, j) => compileOne(raw, `${where}[${j}]`, out, bounded));
   });
   const empty = groups.every((g) => g.length === 0);
   const evaluate = (ctx: ConditionContext): ConditionResult => {
@@ -84,7 +95,12 @@ function compileGroups(
   return { compiled: { empty, evaluate, openTo }, normalized };
 }
 
-function compileOne(raw: unknown, where: string, out: Condition[]): CompiledCondition {
+function compileOne(
+  raw: unknown,
+  where: string,
+  out: Condition[],
+  bounded: boolean,
+): CompiledCondition {
   if (!isRecord(raw)) {
     fail(where, `must be an object with type, operator, primitive and value, got ${show(raw)}`);
   }
@@ -116,8 +132,8 @@ function compileOne(raw: unknown, where: string, out: Condition[]): CompiledCond
   const compared = entry.upperCase ? upperCased(value) : value;
   const test =
     entry.kind === "tags"
-      ? compileTagTest(prim, positive, compared, `${where}.value`)
-      : compileValueTest(prim, positive, compared, `${where}.value`);
+      ? compileTagTest(prim, positive, compared, `${where}.value`, bounded)
+      : compileValueTest(prim, positive, compared, `${where}.value`, bounded);
   const stored: Condition = { type, operator, primitive, value };
   if (message !== undefined) stored.message = message as string | null;
   out.push(stored);

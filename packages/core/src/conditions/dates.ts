@@ -55,9 +55,9 @@ export function absoluteDateTest(op: PositiveOperator, raw: unknown, where: stri
   };
 }
 
-function parseRelative(raw: unknown, where: string) {
+function parseRelative(raw: unknown, where: string, bounded: boolean) {
   try {
-    return parseExpiry(raw as string);
+    return parseExpiry(raw as string, bounded);
   } catch (e) {
     if (e instanceof DomainError) fail(where, e.details);
     throw e;
@@ -71,9 +71,15 @@ export const CLOCK_SKEW_MS = 60_000;
  * Compiles a relative-date test. With P = now − N units: "equal to" = within the last N units
  * (P ≤ fact ≤ now); "greater than" = older than N units (fact < P), "greater than or equal to"
  * fact ≤ P; "less than" = newer than N units (fact > P), "less than or equal to" fact ≥ P;
- * "between" [a, b] = the fact's age lies between the two spans, inclusive.
+ * "between" [a, b] = the fact's age lies between the two spans, inclusive. `bounded`: the spans
+ * are held to MAX_DURATION (a write), else read as stored.
  */
-export function relativeDateTest(op: PositiveOperator, raw: unknown, where: string): Test {
+export function relativeDateTest(
+  op: PositiveOperator,
+  raw: unknown,
+  where: string,
+  bounded: boolean,
+): Test {
   // Days and weeks are fixed spans in UTC: no Date needs allocating on the hot path.
   const point = (r: { n: number; unit: CalendarUnit }, now: Date) =>
     r.unit === "day" || r.unit === "week"
@@ -82,15 +88,15 @@ export function relativeDateTest(op: PositiveOperator, raw: unknown, where: stri
   let check: (t: number, now: Date) => boolean;
   if (op === "between") {
     const [a, b] = pairOf(raw, where);
-    const ra = parseRelative(a, `${where}[0]`);
-    const rb = parseRelative(b, `${where}[1]`);
+    const ra = parseRelative(a, `${where}[0]`, bounded);
+    const rb = parseRelative(b, `${where}[1]`, bounded);
     check = (t, now) => {
       const pa = point(ra, now);
       const pb = point(rb, now);
       return t >= Math.min(pa, pb) && t <= Math.max(pa, pb);
     };
   } else {
-    const r = parseRelative(raw, where);
+    const r = parseRelative(raw, where, bounded);
     const byOp: Partial<Record<PositiveOperator, (t: number, now: Date) => boolean>> = {
       // "Within the last N": up to now, and the minute ahead an event's issued_at may be.
       eq: (t, now) => t >= point(r, now) && t <= now.getTime() + CLOCK_SKEW_MS,

@@ -4,12 +4,16 @@ import { recurringDateTest } from "./recurring.ts";
 import type { Test } from "./shared.ts";
 import { booleanTest, numberTest, stringTest } from "./values.ts";
 
-/** Compiles the positive test of `op` with `value` under `primitive`; throws on a value that does not fit. */
+/**
+ * Compiles the positive test of `op` with `value` under `primitive`; throws on a value that does
+ * not fit. `bounded`: durations are held to what a write accepts (MAX_DURATION).
+ */
 export function compileValueTest(
   primitive: Primitive,
   op: PositiveOperator,
   value: unknown,
   where: string,
+  bounded: boolean,
 ): Test {
   switch (primitive) {
     case "number":
@@ -22,7 +26,7 @@ export function compileValueTest(
     case "absolute date":
       return absoluteDateTest(op, value, where);
     case "relative date":
-      return relativeDateTest(op, value, where);
+      return relativeDateTest(op, value, where, bounded);
     case "recurring date":
       return recurringDateTest(op, value, where);
   }

@@ -13,15 +13,24 @@ export function compileTagTest(
   op: PositiveOperator,
   raw: unknown,
   where: string,
+  bounded: boolean,
 ): Test {
   if (op === "in") {
-    const specs = listOf(raw, where).map((x, i) => specTest(primitive, "eq", x, `${where}[${i}]`));
+    const specs = listOf(raw, where).map((x, i) =>
+      specTest(primitive, "eq", x, `${where}[${i}]`, bounded),
+    );
     return (f, now) => specs.some((t) => t(f, now));
   }
-  return specTest(primitive, op, raw, where);
+  return specTest(primitive, op, raw, where, bounded);
 }
 
-function specTest(primitive: Primitive, op: PositiveOperator, raw: unknown, where: string): Test {
+function specTest(
+  primitive: Primitive,
+  op: PositiveOperator,
+  raw: unknown,
+  where: string,
+  bounded: boolean,
+): Test {
   const bad = () =>
     fail(where, `must name a tag as {"key": …, "value": …} or "key:value", got ${show(raw)}`);
   let key: string;
@@ -44,7 +53,7 @@ function specTest(primitive: Primitive, op: PositiveOperator, raw: unknown, wher
     if (op !== "eq" && op !== "contains") fail(where, `the tag ${show(key)} needs a value`);
     return (f) => lookup(f, key) !== undefined;
   }
-  const test = compileValueTest(primitive, op, value, valueWhere);
+  const test = compileValueTest(primitive, op, value, valueWhere, bounded);
   return (f, now) => {
     const v = lookup(f, key);
     if (v === undefined) return false;

@@ -31,7 +31,7 @@ export const REFERRAL_EVENT_TYPE = "REFERRAL";
 export interface ReferralOutcome {
   code: string;
   status: "REWARDED" | "NOT_REWARDED";
-  /** Why not: UNKNOWN_CODE, SELF_REFERRAL, ALREADY_REWARDED, NOT_FIRST_PURCHASE, CAMPAIGN_NOT_RUNNING, NO_CONSENT, CONDITION_NOT_MET, BUDGET_EXHAUSTED; with REWARDED, REFERRER_NO_CONSENT (the referee alone was rewarded). */
+  /** Why not: UNKNOWN_CODE, SELF_REFERRAL, ALREADY_REWARDED, NOT_FIRST_PURCHASE, CAMPAIGN_NOT_RUNNING, NO_CONSENT, CONDITION_NOT_MET, BUDGET_EXHAUSTED, AMOUNT_TOO_LARGE; with REWARDED, REFERRER_NO_CONSENT (the referee alone was rewarded). */
   reason?: string;
   campaign_id?: string;
   referrer_id?: string;
@@ -121,11 +121,22 @@ export async function prepareReferral(
       rewards,
       event: issuedAt === o.event.issued_at ? o.event : { ...o.event, issued_at: issuedAt },
     });
-  const refereeAccruals = side(entry.referee, customer, o.event.issued_at);
   // A referrer who withdrew consent to behavioural campaigns is not rewarded (decisions §5);
   // the referee still is.
   const referrerConsents = consentsTo(referrer.customer, "behavioral_campaigns");
-  const referrerAccruals = referrerConsents ? side(entry.compiled, referrer.customer, o.now) : [];
+  let refereeAccruals: Accrual[];
+  let referrerAccruals: Accrual[];
+  try {
+    refereeAccruals = side(entry.referee, customer, o.event.issued_at);
+    referrerAccruals = referrerConsents ? side(entry.compiled, referrer.customer, o.now) : [];
+  } catch (error) {
+    // A credit over what one lot holds (per unit spent × a large order): the purchase goes on,
+    // unrewarded for the referral, as when its budget cannot pay.
+    if (error instanceof DomainError && error.code === "AMOUNT_TOO_LARGE") {
+      return no("AMOUNT_TOO_LARGE", { campaign_id: code.campaign_id });
+    }
+    throw error;
+  }
   const outcome: ReferralOutcome = {
     code: code.code,
     status: "REWARDED",
