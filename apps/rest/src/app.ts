@@ -1,5 +1,5 @@
-import type { MigrationRateLimit, ServiceDeps } from "@tally/service";
 import express, { type Express } from "express";
+import type { AppDeps } from "./deps.ts";
 import { bearer } from "./middleware/auth.ts";
 import { errorHandler, type Logger, notFoundHandler } from "./middleware/errors.ts";
 import { idempotency } from "./middleware/idempotency.ts";
@@ -14,18 +14,7 @@ import { eventsRouter } from "./routes/events.ts";
 import { migrationsRouter } from "./routes/migrations.ts";
 import { previewRouter } from "./routes/preview.ts";
 
-export interface AppDeps extends ServiceDeps {
-  jwtSecret: Uint8Array;
-  logger?: Logger;
-  /** Migrate routes' limit per account; default Masivo's (1 batch / 5 s, 1000 / h); null: none. */
-  migrationRateLimit?: MigrationRateLimit | null;
-  /** How often a running request renews its Idempotency-Key claim (default 15 s). */
-  claimRenewMs?: number;
-}
-
-/** Masivo's production migration limiter (api.md: 1 request / 5 s, ≤ 1000 / h). */
-export const DEFAULT_MIGRATION_RATE_LIMIT: MigrationRateLimit = { intervalMs: 5000, perHour: 1000 };
-
+export type { AppDeps };
 export const API_PREFIX = "/api/storefront/v1";
 const silent: Logger = { error: (m, e) => console.error(m, e), info: () => {} };
 

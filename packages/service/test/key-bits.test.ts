@@ -2,7 +2,7 @@
 // pass, keys chosen by hand with few characters or in sequence do not.
 import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { keyBits, MIN_CHOSEN_KEY_BITS, MIN_CHOSEN_KEY_LENGTH } from "../src/accounts.ts";
+import { keyBits, MIN_CHOSEN_KEY_BITS, MIN_CHOSEN_KEY_LENGTH } from "../src/accounts/accounts.ts";
 
 describe("keyBits", () => {
   it.each([

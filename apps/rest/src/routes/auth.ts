@@ -1,7 +1,7 @@
 import { ZTotpCreateSchema, ZTotpVerifyQuerySchema } from "@tally/schemas";
 import { createTotp, issueToken, parseOrThrow, verifyTotp } from "@tally/service";
 import { Router } from "express";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../deps.ts";
 import { accountOf, serverOnly } from "../middleware/auth.ts";
 import { created, reply } from "../middleware/idempotency.ts";
 

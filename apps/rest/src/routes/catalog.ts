@@ -14,7 +14,7 @@ import {
   createReward,
   getCampaign,
   getReward,
-  listCampaigns,
+  listCampaignsFor,
   listGiftCardPool,
   listRewards,
   listTiers,
@@ -22,7 +22,7 @@ import {
   updateCampaign,
 } from "@tally/service";
 import { Router } from "express";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../deps.ts";
 import { accountOf, idOf, serverOnly } from "../middleware/auth.ts";
 import { created, ok, reply } from "../middleware/idempotency.ts";
 
@@ -54,7 +54,7 @@ export function catalogRouter(deps: AppDeps): Router {
   });
   router.get("/campaigns", async (req, res) => {
     const q = parseOrThrow(ZCampaignListQuerySchema, req.query, "query");
-    res.json(await listCampaigns(deps, accountOf(req), q));
+    res.json(await listCampaignsFor(deps, accountOf(req), q));
   });
   router.get("/campaigns/:id", async (req, res) => {
     const { include } = parseOrThrow(ZCampaignGetQuerySchema, req.query, "query");

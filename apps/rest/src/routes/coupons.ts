@@ -1,7 +1,7 @@
 import { ZCouponRedeemSchema, ZCouponReverseSchema } from "@tally/schemas";
 import { parseOrThrow, redeemCoupon, reverseCoupon } from "@tally/service";
 import { Router } from "express";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../deps.ts";
 import { accountOf, serverOnly } from "../middleware/auth.ts";
 import { ok, reply } from "../middleware/idempotency.ts";
 

@@ -24,7 +24,7 @@ import {
   updateCustomer,
 } from "@tally/service";
 import { Router } from "express";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../deps.ts";
 import { accountOf, idOf, principalOf, serverOnly } from "../middleware/auth.ts";
 import { created, ok, reply } from "../middleware/idempotency.ts";
 

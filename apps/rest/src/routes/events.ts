@@ -15,7 +15,7 @@ import {
   toClientCustomerView,
 } from "@tally/service";
 import { Router } from "express";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../deps.ts";
 import { accountOf, idOf, principalOf, serverOnly } from "../middleware/auth.ts";
 import { ok, reply } from "../middleware/idempotency.ts";
 

@@ -1,6 +1,6 @@
 import { getMigrationJob, queueMigration } from "@tally/service";
 import { Router } from "express";
-import { type AppDeps, DEFAULT_MIGRATION_RATE_LIMIT } from "../app.ts";
+import { type AppDeps, DEFAULT_MIGRATION_RATE_LIMIT } from "../deps.ts";
 import { accountOf, idOf, serverOnly } from "../middleware/auth.ts";
 import { rateLimitHeaders } from "../middleware/errors.ts";
 import { reply } from "../middleware/idempotency.ts";

@@ -1,7 +1,7 @@
 import { ZPreviewRequestSchema } from "@tally/schemas";
 import { parseOrThrow, previewRedemption } from "@tally/service";
 import { Router } from "express";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../deps.ts";
 import { accountOf, serverOnly } from "../middleware/auth.ts";
 
 /** PUT /events/redeem/preview (SERVER keys): the order with its redemptions applied, read-only. */

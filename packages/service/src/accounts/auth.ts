@@ -1,8 +1,8 @@
 import { DomainError } from "@tally/core";
 import type { Db } from "@tally/db";
 import { jwtVerify, SignJWT } from "jose";
+import type { Principal } from "../shared/index.ts";
 import { hashKey } from "./accounts.ts";
-import type { Principal } from "./deps.ts";
 
 const TOKEN_TTL_SECONDS = 3600;
 /** Who signs every token (`iss`). */

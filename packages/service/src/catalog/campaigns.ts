@@ -1,6 +1,7 @@
 import {
   addExpiry,
   type CodeFormat,
+  type CustomerFacts,
   campaignOpenTo,
   compileCampaign,
   DomainError,
@@ -11,14 +12,19 @@ import {
 import { type Database, type Db, json } from "@tally/db";
 import type { CAMPAIGN_TYPES, TCampaign, TCampaignWrite, TCodesSummary } from "@tally/schemas";
 import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from "kysely";
-import { assertBrand } from "./accounts.ts";
-import { canonical } from "./canonical.ts";
-import { type CodePlan, planCodes, syncCampaignCodes } from "./coupons/codes.ts";
-import { listCampaignCodes, summariseCodes } from "./coupons/summary.ts";
-import { consentsTo, findCustomer } from "./customers.ts";
-import { newId, type ServiceDeps, transact } from "./deps.ts";
-import { campaignFacts, customerFacts, refereeFacts } from "./events/facts.ts";
-import { listPage, pageOf } from "./paging.ts";
+import { assertBrand } from "../accounts/index.ts";
+import {
+  campaignFacts,
+  canonical,
+  listPage,
+  newId,
+  pageOf,
+  refereeFacts,
+  type ServiceDeps,
+  transact,
+} from "../shared/index.ts";
+import { type CodePlan, planCodes, syncCampaignCodes } from "./coupon-codes.ts";
+import { listCampaignCodes, summariseCodes } from "./coupon-summary.ts";
 import { isUuid } from "./rewards.ts";
 import { toCampaignView } from "./views.ts";
 
@@ -409,7 +415,6 @@ export interface CampaignListQuery {
   labels?: string | undefined;
   funded_by?: string | undefined;
   include?: "CODES_SUMMARY" | undefined;
-  customer_id?: string | undefined;
 }
 
 /** The consent purpose a campaign type needs (a referral counts as a behavioural campaign). */
@@ -420,21 +425,26 @@ const CONSENT_OF = {
   COUPONS: "coupon_campaigns",
 } as const;
 
+/** Who a campaign list is for: the customer's facts, and whether it consents to a purpose. */
+export interface CampaignAudience {
+  customer: CustomerFacts;
+  consents: (purpose: (typeof CONSENT_OF)[keyof typeof CONSENT_OF]) => boolean;
+}
+
 /**
- * `customer_id`: the campaigns the customer can take part in, by index range — running or
- * scheduled, with the customer's consent, and with a rule that gives the customer's tier effects
- * and whose conditions on the customer hold now (those on the event are left open; a referral
- * counts either side's rules). Filtered in memory: an account's campaigns are few.
+ * The campaigns `audience` can take part in, by index range — running or scheduled, with the
+ * customer's consent, and with a rule that gives the customer's tier effects and whose
+ * conditions on the customer hold now (those on the event are left open; a referral counts
+ * either side's rules). Filtered in memory: an account's campaigns are few.
  */
 async function pageOpenTo(
   deps: ServiceDeps,
   query: SelectQueryBuilder<Database, "campaigns", object>,
-  q: CampaignListQuery & { customer_id: string },
-  accountId: string,
+  q: CampaignListQuery,
+  audience: CampaignAudience,
 ) {
   const now = deps.now();
-  const row = await findCustomer(deps.db, accountId, q.customer_id);
-  const customer = customerFacts(row);
+  const { customer } = audience;
   const candidates = await query
     .selectAll()
     .where("status", "=", "ACTIVE")
@@ -443,7 +453,7 @@ async function pageOpenTo(
     .orderBy("id")
     .execute();
   const open = candidates.filter((c) => {
-    if (!consentsTo(row, CONSENT_OF[c.type])) return false;
+    if (!audience.consents(CONSENT_OF[c.type])) return false;
     const facts = campaignFacts(c);
     if (campaignOpenTo(compileCampaign(facts), customer, now)) return true;
     if (c.type !== "REFERRALS") return false;
@@ -452,8 +462,16 @@ async function pageOpenTo(
   return pageOf(open.slice(q.from, q.to + 1), q, open.length);
 }
 
-/** Campaigns by index range with the list filters of api.md; status is derived from the dates. */
-export async function listCampaigns(deps: ServiceDeps, accountId: string, q: CampaignListQuery) {
+/**
+ * Campaigns by index range with the list filters of api.md; status is derived from the dates.
+ * With an `audience`, only those it can take part in (api.md's `customer_id` filter).
+ */
+export async function listCampaigns(
+  deps: ServiceDeps,
+  accountId: string,
+  q: CampaignListQuery,
+  audience?: CampaignAudience,
+) {
   const now = deps.now();
   let query = deps.db.selectFrom("campaigns").where("account_id", "=", accountId);
   if (q.type) query = query.where("type", "=", q.type);
@@ -480,9 +498,7 @@ export async function listCampaigns(deps: ServiceDeps, accountId: string, q: Cam
       .where(sql<boolean>`not ${finished}`)
       .where("status", "=", "ACTIVE")
       .where("start_date", "<=", now);
-  const page = q.customer_id
-    ? await pageOpenTo(deps, query, { ...q, customer_id: q.customer_id }, accountId)
-    : await listPage(query, q);
+  const page = audience ? await pageOpenTo(deps, query, q, audience) : await listPage(query, q);
   const summaries =
     q.include === "CODES_SUMMARY" ? await summariseCodes(deps.db, accountId, page.rows) : new Map();
   return {

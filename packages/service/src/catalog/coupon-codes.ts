@@ -10,7 +10,7 @@ import {
 import type { Database } from "@tally/db";
 import type { TCampaignWrite } from "@tally/schemas";
 import type { Transaction } from "kysely";
-import { newId } from "../deps.ts";
+import { newId } from "../shared/index.ts";
 
 type Trx = Transaction<Database>;
 

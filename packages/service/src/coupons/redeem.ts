@@ -11,15 +11,18 @@ import {
 import type { Database } from "@tally/db";
 import type { TCouponRedeem, TCouponRedeemResult } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
-import { canonicalHash } from "../canonical.ts";
-import { catalogVersion, loadCatalog } from "../catalog.ts";
-import { consentsTo, lockCustomer } from "../customers.ts";
-import { type ServiceDeps, transact } from "../deps.ts";
-import { applyBudgets } from "../events/budget.ts";
-import { campaignFacts, customerFacts, rewardFacts } from "../events/facts.ts";
-import { pickGiftCards } from "../programs/gift-cards.ts";
-import { toCustomerView } from "../views.ts";
-import { walletView } from "../wallet.ts";
+import { applyBudgets, catalogVersion, loadCatalog } from "../catalog/index.ts";
+import { consentsTo, lockCustomer, toCustomerView } from "../customers/index.ts";
+import { walletView } from "../ledger/index.ts";
+import { pickGiftCards } from "../programs/index.ts";
+import {
+  campaignFacts,
+  canonicalHash,
+  customerFacts,
+  rewardFacts,
+  type ServiceDeps,
+  transact,
+} from "../shared/index.ts";
 import { writeCouponRedemption } from "./write.ts";
 
 type Trx = Transaction<Database>;

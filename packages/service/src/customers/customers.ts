@@ -1,18 +1,11 @@
-import { DomainError, emptyMetrics, notFound } from "@tally/core";
+import { DomainError, notFound } from "@tally/core";
 import { type Database, json } from "@tally/db";
-import type {
-  TConsent,
-  TCustomerCreate,
-  TCustomerUpdate,
-  TIdentifyAnonymous,
-} from "@tally/schemas";
+import type { TConsent, TCustomerUpdate, TIdentifyAnonymous } from "@tally/schemas";
 import type { Selectable, Transaction, Updateable } from "kysely";
-import { type Catalog, catalogVersion, loadCatalog } from "./catalog.ts";
-import { type Executor, newId, pgCode, type ServiceDeps, transact } from "./deps.ts";
-import { processEvent } from "./events/process.ts";
-import { registerReferral } from "./programs/referrals.ts";
+import type { Catalog } from "../catalog/index.ts";
+import { loadWalletView } from "../ledger/index.ts";
+import { type Executor, pgCode, type ServiceDeps, transact } from "../shared/index.ts";
 import { toCustomerView } from "./views.ts";
-import { loadWalletView, walletView } from "./wallet.ts";
 
 type Trx = Transaction<Database>;
 export type CustomerRow = Selectable<Database["customers"]>;
@@ -151,7 +144,8 @@ export async function customerWithWallet(
   };
 }
 
-function conflictOf(error: unknown, id: string): unknown {
+/** A unique violation on customers as the API answers it: 409 naming the id or the email. */
+export function conflictOf(error: unknown, id: string): unknown {
   if (pgCode(error) !== "23505") return error;
   const constraint = (error as { constraint?: string }).constraint ?? "";
   return constraint.includes("email")
@@ -174,92 +168,6 @@ const profileColumns = (
   if (p.metadata !== undefined) out.metadata = json(p.metadata ?? {});
   return out;
 };
-
-/** Registers a customer with an empty wallet in the Base tier and emits its REGISTRATION event. */
-export async function createCustomer(deps: ServiceDeps, accountId: string, input: TCustomerCreate) {
-  const now = deps.now();
-  const ttl = input.devices?.length ? await deviceTtlOf(deps.db, accountId) : null;
-  try {
-    return await transact(deps, async (trx) => {
-      const base = await trx
-        .selectFrom("tiers")
-        .select("id")
-        .where("account_id", "=", accountId)
-        .orderBy("level")
-        .limit(1)
-        .executeTakeFirstOrThrow();
-      const uuid = newId();
-      await trx
-        .insertInto("customers")
-        .values({
-          account_id: accountId,
-          uuid,
-          id: input.id,
-          name: input.name ?? null,
-          email: input.email ?? null,
-          email_status: null,
-          is_anonymous: input.is_anonymous,
-          gender: input.gender ?? null,
-          dob: input.dob ?? null,
-          document_type: input.document_type ?? null,
-          document_number: input.document_number ?? null,
-          country: input.country ?? null,
-          registration_date: input.registration_date ?? now,
-          tier_id: base.id,
-          platforms: json(input.platforms ?? null),
-          tags: json(input.tags ?? {}),
-          consent: json(input.consent ?? null),
-          devices: json(stampDevices(input.devices ?? [], now, ttl)),
-          metrics: json(emptyMetrics(now)),
-          metadata: json(input.metadata ?? {}),
-        })
-        .execute();
-      const walletId = newId();
-      await trx
-        .insertInto("wallets")
-        .values({ account_id: accountId, id: walletId, customer_uuid: uuid })
-        .execute();
-      if (input.referral_code) {
-        await registerReferral(trx, {
-          accountId,
-          refereeUuid: uuid,
-          code: input.referral_code,
-          now,
-        });
-      }
-      const customer = await findCustomer(trx, accountId, input.id);
-      const catalog = await loadCatalog(trx, accountId, await catalogVersion(trx, accountId));
-      const processed = await processEvent(trx, {
-        accountId,
-        customer,
-        walletId,
-        catalog,
-        now,
-        source: "SYSTEM",
-        payload: {
-          customer_id: input.id,
-          brand_id: null,
-          type: "REGISTRATION",
-          platform: input.platforms?.[0] ?? null,
-          tags: {},
-          referral_code: input.referral_code ?? null,
-        },
-      });
-      return {
-        customer: toCustomerView(processed.customer, now),
-        wallet: walletView({
-          walletId,
-          customerUuid: uuid,
-          now,
-          lines: processed.lines,
-          rewards: catalog.rewards,
-        }),
-      };
-    });
-  } catch (error) {
-    throw conflictOf(error, input.id);
-  }
-}
 
 /** Updates profile fields that are present in the body (null clears). */
 export async function updateCustomer(
@@ -350,7 +258,8 @@ export async function identifyAnonymous(
 
 type DeviceInput = { device_token: string; device_info?: unknown };
 
-function stampDevices(devices: DeviceInput[], now: Date, ttlDays: number | null) {
+/** Devices as stored: each with its creation and, with a token life, its expiry. */
+export function stampDevices(devices: DeviceInput[], now: Date, ttlDays: number | null) {
   return devices.map((d) => ({
     device_token: d.device_token,
     device_info: d.device_info ?? null,
@@ -363,7 +272,7 @@ function stampDevices(devices: DeviceInput[], now: Date, ttlDays: number | null)
  * The days a push token lives in the account: devices need its marketing automation
  * (device_token_ttl), wherever they are given (creation, identification, PATCH /devices).
  */
-async function deviceTtlOf(db: Executor, accountId: string): Promise<number> {
+export async function deviceTtlOf(db: Executor, accountId: string): Promise<number> {
   const account = await db
     .selectFrom("accounts")
     .select("device_token_ttl")

@@ -1,8 +1,8 @@
 import { randomInt } from "node:crypto";
 import { DomainError } from "@tally/core";
 import { json } from "@tally/db";
+import { newId, pgCode, type ServiceDeps, transact } from "../shared/index.ts";
 import { customerWithWallet, findCustomer } from "./customers.ts";
-import { newId, pgCode, type ServiceDeps, transact } from "./deps.ts";
 
 /** How long a one-time customer code lives. */
 export const TOTP_TTL_MS = 5 * 60_000;

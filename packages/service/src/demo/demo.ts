@@ -1,9 +1,8 @@
 import type { Db } from "@tally/db";
-import { createAccount, createApiKey, createBrand, hashKey } from "./accounts.ts";
-import { createCampaign } from "./campaigns.ts";
-import { createCustomer } from "./customers.ts";
-import type { ServiceDeps } from "./deps.ts";
-import { createReward } from "./rewards.ts";
+import { createAccount, createApiKey, createBrand, hashKey } from "../accounts/index.ts";
+import { createCampaign, createReward } from "../catalog/index.ts";
+import { createCustomer } from "../events/index.ts";
+import type { ServiceDeps } from "../shared/index.ts";
 
 export interface DemoAccount {
   accountId: string;

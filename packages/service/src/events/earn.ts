@@ -9,17 +9,19 @@ import {
 } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { Selectable, Transaction } from "kysely";
-import type { Catalog } from "../catalog.ts";
-import { consentsTo } from "../customers.ts";
-import { type GiftCardPicks, pickGiftCards, type SkippedGiftCard } from "../programs/gift-cards.ts";
-import { loadStamps } from "../programs/punch-cards.ts";
+import type { Catalog } from "../catalog/index.ts";
+import { applyBudgets } from "../catalog/index.ts";
+import { consentsTo } from "../customers/index.ts";
 import {
+  type GiftCardPicks,
+  loadStamps,
   type PreparedReferral,
+  pickGiftCards,
   prepareReferral,
   type ReferralOutcome,
-} from "../programs/referrals.ts";
-import { applyBudgets } from "./budget.ts";
-import { customerFacts, type EventPayload, rewardFacts } from "./facts.ts";
+  type SkippedGiftCard,
+} from "../programs/index.ts";
+import { customerFacts, type EventPayload, rewardFacts } from "../shared/index.ts";
 
 type Trx = Transaction<Database>;
 type CampaignRow = Selectable<Database["campaigns"]>;

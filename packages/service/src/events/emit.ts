@@ -1,14 +1,23 @@
 import { CLOCK_SKEW_MS, DomainError, notFound } from "@tally/core";
 import { EVENT_TYPES_SERVER_ONLY, type TEvent, type TEventCreate } from "@tally/schemas";
-import { canonicalHash } from "../canonical.ts";
-import { catalogVersion, loadCatalog } from "../catalog.ts";
-import { customerWithWallet, findCustomer, lockCustomer } from "../customers.ts";
-import { type Principal, pgCode, type ServiceDeps, transact } from "../deps.ts";
-import { spendForEvent } from "../spending/event.ts";
-import { redeemArraysOf } from "../spending/redeem.ts";
-import { toCustomerView } from "../views.ts";
-import { walletView } from "../wallet.ts";
+import { catalogVersion, loadCatalog } from "../catalog/index.ts";
+import {
+  customerWithWallet,
+  findCustomer,
+  lockCustomer,
+  toCustomerView,
+} from "../customers/index.ts";
+import { walletView } from "../ledger/index.ts";
+import {
+  canonicalHash,
+  type Principal,
+  pgCode,
+  type ServiceDeps,
+  transact,
+} from "../shared/index.ts";
 import { processEvent } from "./process.ts";
+import { spendForEvent } from "./spending/event.ts";
+import { redeemArraysOf } from "./spending/redeem.ts";
 import { toEventView } from "./view.ts";
 
 const MAX_BACKDATE_MS = 72 * 3600_000;

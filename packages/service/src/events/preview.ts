@@ -12,12 +12,11 @@ import {
 import type { TPreviewRequest } from "@tally/schemas";
 import type Decimal from "decimal.js";
 import { sql } from "kysely";
-import { type Catalog, loadCatalog } from "./catalog.ts";
-import { type CustomerRow, findCustomerAndCatalogVersion } from "./customers.ts";
-import type { Executor, ServiceDeps } from "./deps.ts";
-import { customerFacts, eventFacts, rewardFacts } from "./events/facts.ts";
-import { toRewardView } from "./views.ts";
-import { liveReservedOf } from "./wallet.ts";
+import { type Catalog, loadCatalog, toRewardView } from "../catalog/index.ts";
+import { type CustomerRow, findCustomerAndCatalogVersion } from "../customers/index.ts";
+import { liveReservedOf } from "../ledger/index.ts";
+import type { Executor, ServiceDeps } from "../shared/index.ts";
+import { customerFacts, eventFacts, rewardFacts } from "../shared/index.ts";
 
 /** Every reward id named by a redeem array of the order (products, shipping, order). */
 export function redeemIdsOf(order: Order): string[] {

@@ -1,53 +1,14 @@
 import { applyPurchaseToMetrics, type CustomerMetrics, dec, tierToPromote } from "@tally/core";
 import { type Database, json } from "@tally/db";
-import type { TWalletLine } from "@tally/schemas";
 import type { Insertable, Selectable, Transaction } from "kysely";
-import type { Catalog } from "../catalog.ts";
-import { newId } from "../deps.ts";
-import { writePrograms } from "../programs/write.ts";
-import { DEFAULT_RESERVE_DAYS } from "../spending/event.ts";
-import { toTransactionView } from "../views.ts";
-import { accrualRows } from "./accrual-rows.ts";
+import { accrualRows, toTransactionView, writeEvent } from "../ledger/index.ts";
+import { customerFacts, eventFacts, newId, tierFacts } from "../shared/index.ts";
 import { earnEvent } from "./earn.ts";
-import { customerFacts, type EventPayload, eventFacts, tierFacts } from "./facts.ts";
-import { writeEvent } from "./write.ts";
+import { DEFAULT_RESERVE_DAYS, type ProcessOptions } from "./options.ts";
+import { writePrograms } from "./write-programs.ts";
 
 type Trx = Transaction<Database>;
-type CustomerRow = Selectable<Database["customers"]>;
 export type EventRow = Selectable<Database["events"]>;
-
-export interface ProcessOptions {
-  accountId: string;
-  /** The customer, read after its wallet row was locked (or created in this transaction). */
-  customer: CustomerRow;
-  walletId: string;
-  catalog: Catalog;
-  payload: EventPayload;
-  now: Date;
-  source: "API" | "SYSTEM" | "MIGRATION" | "COUPON";
-  issuedAt?: Date;
-  purchaseId?: string | null;
-  payloadHash?: string;
-  /** The event's id when the caller needed it first (redemption records name it). */
-  eventId?: string;
-  /** An unfulfilled event: stored PENDING until `expiresAt`; nothing is credited yet. */
-  pending?: { expiresAt: Date };
-  /** Fulfilling a stored PENDING/EXPIRED event: its row is updated, not inserted. */
-  existing?: boolean;
-  /** What the event's redeem arrays spent: its REDEMPTION records and the payload to store. */
-  redemption?: {
-    /** The lots drawn (spent, or held when pending), as the result's `redemptions` shows them. */
-    lines: TWalletLine[];
-    /** Its REDEMPTION transactions (none while the units are only held). */
-    transactions: Insertable<Database["transactions"]>[];
-    /** The order echoed with its redemptions_result (shown as the result's `order`). */
-    order: unknown;
-  };
-  /** Whether a referral names the customer as referee, when the caller read it with the lock. */
-  isReferee?: boolean;
-  /** The payload to store as the event's data, when earning saw another (the order as charged). */
-  storedPayload?: EventPayload;
-}
 
 /** What a purchase counts in metrics (and earning): the order's value after every discount. */
 export function paidValue(order: { discounted_value?: number | null; value?: number | null }) {

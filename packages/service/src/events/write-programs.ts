@@ -2,11 +2,13 @@ import type { Accrual } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TGiftCard } from "@tally/schemas";
 import type { Transaction } from "kysely";
-import type { Earned } from "../events/earn.ts";
-import { assignGiftCards } from "./gift-cards.ts";
-import { recordStamps } from "./punch-cards.ts";
-import { markReferralRewarded } from "./referrals.ts";
-import { writeReferrerEvent } from "./referrer-event.ts";
+import {
+  assignGiftCards,
+  markReferralRewarded,
+  recordStamps,
+  writeReferrerEvent,
+} from "../programs/index.ts";
+import type { Earned } from "./earn.ts";
 
 type Trx = Transaction<Database>;
 

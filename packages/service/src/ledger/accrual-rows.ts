@@ -2,9 +2,9 @@ import type { Accrual } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TTransaction, TWalletLine } from "@tally/schemas";
 import type { Insertable, Selectable } from "kysely";
-import { newId } from "../deps.ts";
-import { toLineView, toTransactionView } from "../views.ts";
-import { budgetPeriodOf } from "./budget.ts";
+import { budgetPeriodOf } from "../catalog/index.ts";
+import { newId } from "../shared/index.ts";
+import { toLineView, toTransactionView } from "./views.ts";
 
 type CampaignRow = Selectable<Database["campaigns"]>;
 

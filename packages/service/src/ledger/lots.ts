@@ -2,8 +2,8 @@ import { D, DomainError } from "@tally/core";
 import type { Database } from "@tally/db";
 import type Decimal from "decimal.js";
 import { type Selectable, sql, type Transaction } from "kysely";
-import { releaseExpiredHolds } from "../maintenance/expire-reservations.ts";
-import { liveReservedOf } from "../wallet.ts";
+import { releaseExpiredHolds } from "../ledger/expiry.ts";
+import { liveReservedOf } from "./wallet.ts";
 
 type Trx = Transaction<Database>;
 export type LineRow = Selectable<Database["wallet_lines"]>;

@@ -1,12 +1,12 @@
-import { addUnits, DomainError, startOfUtcDay } from "@tally/core";
+import { DomainError } from "@tally/core";
 import type { Database, TransactionType } from "@tally/db";
 import type { TTransaction } from "@tally/schemas";
 import { type SelectQueryBuilder, sql } from "kysely";
-import { findCustomer } from "./customers.ts";
-import type { ServiceDeps } from "./deps.ts";
+import type { ServiceDeps } from "../shared/index.ts";
 import { toTransactionView } from "./views.ts";
 
-interface Filters {
+/** The transaction lists' filters (api.md's query parameters). */
+export interface TransactionFilters {
   brand_id?: string | undefined;
   reward_id?: string | undefined;
   campaign_id?: string | undefined;
@@ -17,7 +17,7 @@ interface Filters {
 
 function filtered<O>(
   query: SelectQueryBuilder<Database, "transactions" | "customers", O>,
-  f: Filters,
+  f: TransactionFilters,
 ) {
   let q = query;
   if (f.brand_id) q = q.where("transactions.brand_id", "=", f.brand_id);
@@ -59,7 +59,7 @@ export function parseDay(date: string): Date {
 export async function listTransactionsOfDay(
   deps: ServiceDeps,
   accountId: string,
-  q: Filters & { date: string; cursor?: string | undefined; limit: number },
+  q: TransactionFilters & { date: string; cursor?: string | undefined; limit: number },
 ): Promise<TTransaction[]> {
   const day = parseDay(q.date);
   let query = filtered(base(deps, accountId), q)
@@ -71,26 +71,17 @@ export async function listTransactionsOfDay(
   return rows.map((r) => toTransactionView(r, r.customer_id));
 }
 
-/**
- * One customer's ledger: a calendar year, or by default the last three months (from the start of
- * the same day three months ago, clamped to that month's last day: on 31 May, from 29 February).
- */
-export async function listCustomerTransactions(
+/** One customer's ledger rows created in [from, to), newest first, at most 10,000. */
+export async function listTransactionsOfCustomer(
   deps: ServiceDeps,
   accountId: string,
-  customerId: string,
-  q: Filters & { year?: number | undefined },
+  customerUuid: string,
+  q: TransactionFilters & { from: Date; to: Date },
 ): Promise<TTransaction[]> {
-  const customer = await findCustomer(deps.db, accountId, customerId);
-  const now = deps.now();
-  const from = q.year
-    ? new Date(Date.UTC(q.year, 0, 1))
-    : startOfUtcDay(addUnits(now, -3, "month"));
-  const to = q.year ? new Date(Date.UTC(q.year + 1, 0, 1)) : new Date(now.getTime() + 1);
   const rows = await filtered(base(deps, accountId), q)
-    .where("transactions.customer_uuid", "=", customer.uuid)
-    .where("transactions.created_at", ">=", from)
-    .where("transactions.created_at", "<", to)
+    .where("transactions.customer_uuid", "=", customerUuid)
+    .where("transactions.created_at", ">=", q.from)
+    .where("transactions.created_at", "<", q.to)
     .orderBy("transactions.id", "desc")
     .limit(10_000)
     .execute();

@@ -2,8 +2,9 @@ import { D, toWireNumber } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TWallet } from "@tally/schemas";
 import { type Selectable, sql } from "kysely";
-import type { Executor } from "./deps.ts";
-import { toLineView, toRewardView } from "./views.ts";
+import { toRewardView } from "../catalog/index.ts";
+import type { Executor } from "../shared/index.ts";
+import { toLineView } from "./views.ts";
 
 type RewardRow = Selectable<Database["rewards"]>;
 type LineRow = Selectable<Database["wallet_lines"]>;

@@ -6,8 +6,8 @@ import {
   LINE_COLUMNS,
   selectRows,
   TRANSACTION_COLUMNS,
-} from "../bulk-sql.ts";
-import { liveReservedOf } from "../wallet.ts";
+} from "../shared/index.ts";
+import { liveReservedOf } from "./wallet.ts";
 
 type Trx = Transaction<Database>;
 type LineRow = Selectable<Database["wallet_lines"]>;

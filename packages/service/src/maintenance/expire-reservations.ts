@@ -1,5 +1,4 @@
-import { dec } from "@tally/core";
-import { sql } from "kysely";
+import { releaseExpiredHolds } from "../ledger/index.ts";
 import {
   DEFAULT_BATCH_SIZE,
   distinctWallets,
@@ -67,62 +66,4 @@ async function expireWallet(trx: Trx, key: WalletKey, now: Date) {
   const customerUuid = await lockWallet(trx, key);
   if (!customerUuid) return { reservations: 0, events: 0 };
   return releaseExpiredHolds(trx, { ...key, customer_uuid: customerUuid }, now);
-}
-
-/**
- * Inside a transaction that already holds the wallet lock: PENDING events of the customer whose
- * window closed become EXPIRED, and every HELD reservation of the wallet that expired (or belongs
- * to such an event) is RELEASED, its lot's `reserved` dropping by its amount. Spending calls this
- * first, so the holds it counts are the live ones.
- */
-export async function releaseExpiredHolds(
-  trx: Trx,
-  key: WalletKey & { customer_uuid: string },
-  now: Date,
-): Promise<{ reservations: number; events: number }> {
-  const customerUuid = key.customer_uuid;
-  const events = await trx
-    .updateTable("events")
-    .set({ status: "EXPIRED", expired_at: now })
-    .where("account_id", "=", key.account_id)
-    .where("customer_uuid", "=", customerUuid)
-    .where("status", "=", "PENDING")
-    .where("reservation_expires_at", "<=", now)
-    .returning("id")
-    .execute();
-  const eventIds = events.map((e) => e.id);
-  const released = await trx
-    .updateTable("reservations")
-    .set({ status: "RELEASED" })
-    .where("account_id", "=", key.account_id)
-    .where("status", "=", "HELD")
-    .where("line_id", "in", (eb) =>
-      eb
-        .selectFrom("wallet_lines")
-        .select("id")
-        .where("account_id", "=", key.account_id)
-        .where("wallet_id", "=", key.wallet_id),
-    )
-    .where((eb) =>
-      eventIds.length > 0
-        ? eb.or([eb("expires_at", "<=", now), eb("event_id", "in", eventIds)])
-        : eb("expires_at", "<=", now),
-    )
-    .returning(["line_id", "amount"])
-    .execute();
-  const byLine = new Map<string, ReturnType<typeof dec>>();
-  for (const r of released) byLine.set(r.line_id, (byLine.get(r.line_id) ?? dec(0)).plus(r.amount));
-  for (const [lineId, amount] of [...byLine].sort(([a], [b]) => a.localeCompare(b))) {
-    const left = sql<string>`greatest(reserved - ${amount.toString()}::numeric, 0)`;
-    await trx
-      .updateTable("wallet_lines")
-      .set({
-        reserved: left,
-        reservation_expires_at: sql`case when ${left} = 0 then null else reservation_expires_at end`,
-      })
-      .where("account_id", "=", key.account_id)
-      .where("id", "=", lineId)
-      .execute();
-  }
-  return { reservations: released.length, events: events.length };
 }

@@ -1,13 +1,9 @@
 import type { Database, Db } from "@tally/db";
 import type { Transaction } from "kysely";
+import type { WalletKey } from "../ledger/index.ts";
 
 export type Trx = Transaction<Database>;
-
-/** A wallet to work on: the unit every maintenance change is made and committed in. */
-export interface WalletKey {
-  account_id: string;
-  wallet_id: string;
-}
+export type { WalletKey };
 
 /** What every maintenance job is given: the database, the instant it runs at, its batch size. */
 export interface MaintenanceOptions {

@@ -2,9 +2,9 @@ import { type CustomerMetrics, DomainError, dec, emptyMetrics, rollMetrics } fro
 import { type Database, json } from "@tally/db";
 import type { TMigrateCustomer } from "@tally/schemas";
 import type { Insertable, Transaction, Updateable } from "kysely";
-import { type CustomerRow, lockCustomer } from "../customers.ts";
-import { newId, pgCode } from "../deps.ts";
-import { toLineView } from "../views.ts";
+import { type CustomerRow, lockCustomer } from "../customers/index.ts";
+import { toLineView } from "../ledger/index.ts";
+import { newId, pgCode } from "../shared/index.ts";
 import { balanceKeys } from "./keys.ts";
 import {
   existingTransactionKeys,

@@ -2,9 +2,9 @@ import { DomainError } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TMigrateEvent } from "@tally/schemas";
 import type { Transaction } from "kysely";
-import { loadCatalog } from "../catalog.ts";
-import { lockCustomer } from "../customers.ts";
-import { processEvent } from "../events/process.ts";
+import { loadCatalog } from "../catalog/index.ts";
+import { lockCustomer } from "../customers/index.ts";
+import { processEvent } from "../events/index.ts";
 import { eventKeys } from "./keys.ts";
 import type { ItemContext, ItemOutcome } from "./shared.ts";
 

@@ -2,7 +2,7 @@ import { dec } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TMigrateTransaction } from "@tally/schemas";
 import { sql, type Transaction } from "kysely";
-import { lockCustomer } from "../customers.ts";
+import { lockCustomer } from "../customers/index.ts";
 import { recordKeys } from "./keys.ts";
 import {
   freshRecords,

@@ -2,8 +2,13 @@ import { DomainError, emptyMetrics } from "@tally/core";
 import { type Database, json } from "@tally/db";
 import type { TMigrateCustomer } from "@tally/schemas";
 import { type Insertable, sql, type Transaction } from "kysely";
-import { type BulkColumn, insertRows, LINE_COLUMNS, TRANSACTION_COLUMNS } from "../bulk-sql.ts";
-import { newId } from "../deps.ts";
+import {
+  type BulkColumn,
+  insertRows,
+  LINE_COLUMNS,
+  newId,
+  TRANSACTION_COLUMNS,
+} from "../shared/index.ts";
 import { applyCustomerItem, balanceRows, mergeMetrics, profileOf } from "./apply-customers.ts";
 import { type AppliedItem, failed } from "./apply-item.ts";
 import { balanceKeys } from "./keys.ts";

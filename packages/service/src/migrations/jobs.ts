@@ -8,8 +8,8 @@ import {
   type TMigrationType,
 } from "@tally/schemas";
 import type { Selectable } from "kysely";
-import { newId, type ServiceDeps, transact } from "../deps.ts";
-import { isUuid } from "../rewards.ts";
+import { isUuid } from "../catalog/index.ts";
+import { newId, type ServiceDeps, transact } from "../shared/index.ts";
 import { checkMigrationRate, type MigrationRateLimit } from "./rate-limit.ts";
 import { checkReferences } from "./references.ts";
 

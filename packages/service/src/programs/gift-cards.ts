@@ -2,9 +2,9 @@ import { type Accrual, D, DomainError, dec, notFound, toWireNumber } from "@tall
 import type { Database } from "@tally/db";
 import type { TGiftCard, TGiftCardPool, TGiftCardPoolAdd } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
-import { findCustomer } from "../customers.ts";
-import { type Executor, newId, pgCode, type ServiceDeps, transact } from "../deps.ts";
-import { isUuid } from "../rewards.ts";
+import { isUuid } from "../catalog/index.ts";
+import { findCustomer } from "../customers/index.ts";
+import { type Executor, newId, pgCode, type ServiceDeps, transact } from "../shared/index.ts";
 
 type Trx = Transaction<Database>;
 type RewardRow = Selectable<Database["rewards"]>;

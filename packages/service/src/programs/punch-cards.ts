@@ -2,8 +2,8 @@ import { DomainError, type PunchOutcome, storedPunches } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TPunchCard } from "@tally/schemas";
 import { sql, type Transaction } from "kysely";
-import { findCustomer } from "../customers.ts";
-import type { ServiceDeps } from "../deps.ts";
+import { findCustomer } from "../customers/index.ts";
+import type { ServiceDeps } from "../shared/index.ts";
 
 type Trx = Transaction<Database>;
 

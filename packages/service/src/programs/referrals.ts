@@ -15,11 +15,22 @@ import {
 import type { Database } from "@tally/db";
 import type { TReferralCode, TReferralCodeRequest } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
-import type { Catalog } from "../catalog.ts";
-import { type CustomerRow, consentsTo, findCustomer, lockCustomerByUuid } from "../customers.ts";
-import { newId, pgCode, type ServiceDeps, transact } from "../deps.ts";
-import { customerFacts, rewardFacts } from "../events/facts.ts";
-import { isUuid } from "../rewards.ts";
+import type { Catalog } from "../catalog/index.ts";
+import { isUuid } from "../catalog/index.ts";
+import {
+  type CustomerRow,
+  consentsTo,
+  findCustomer,
+  lockCustomerByUuid,
+} from "../customers/index.ts";
+import {
+  customerFacts,
+  newId,
+  pgCode,
+  rewardFacts,
+  type ServiceDeps,
+  transact,
+} from "../shared/index.ts";
 
 type Trx = Transaction<Database>;
 type CodeRow = Selectable<Database["referral_codes"]>;

@@ -1,20 +1,17 @@
 import type { Order } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { Transaction } from "kysely";
-import type { Catalog } from "../catalog.ts";
-import type { CustomerRow } from "../customers.ts";
-import { newId } from "../deps.ts";
-import type { EventPayload } from "../events/facts.ts";
-import type { ProcessOptions } from "../events/process.ts";
-import { toLineView } from "../views.ts";
-import { type Draw, holdDraws, moveRemaining, pickDraws } from "./lots.ts";
+import type { Catalog } from "../../catalog/index.ts";
+import type { CustomerRow } from "../../customers/index.ts";
+import { type Draw, holdDraws, moveRemaining, pickDraws, toLineView } from "../../ledger/index.ts";
+import type { EventPayload } from "../../shared/index.ts";
+import { newId } from "../../shared/index.ts";
+import { DEFAULT_RESERVE_DAYS, type ProcessOptions } from "../options.ts";
 import { checkRedemption, type EventRedemption, hasRedeem, redemptionRecords } from "./redeem.ts";
 
 type Trx = Transaction<Database>;
 
 const DAY_MS = 86_400_000;
-/** How long an unfulfilled event holds its units when it names no `reserve` (decisions §6). */
-export const DEFAULT_RESERVE_DAYS = 1;
 
 /**
  * The spending side of an emitted event, under the wallet lock: checks its redeem arrays

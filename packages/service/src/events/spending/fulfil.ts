@@ -3,13 +3,13 @@ import type { Database } from "@tally/db";
 import type { TEvent } from "@tally/schemas";
 import type Decimal from "decimal.js";
 import type { Transaction } from "kysely";
-import { loadCatalog } from "../catalog.ts";
-import { type ServiceDeps, transact } from "../deps.ts";
-import type { EventPayload } from "../events/facts.ts";
-import { processEvent } from "../events/process.ts";
+import { loadCatalog } from "../../catalog/index.ts";
+import { type Draw, moveRemaining, pickDraws, settleHolds } from "../../ledger/index.ts";
+import type { EventPayload } from "../../shared/index.ts";
+import { type ServiceDeps, transact } from "../../shared/index.ts";
+import { processEvent } from "../process.ts";
 import { recordSpend, type SpendContext } from "./event.ts";
 import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
-import { type Draw, moveRemaining, pickDraws, settleHolds } from "./lots.ts";
 import { checkRedemption, hasRedeem } from "./redeem.ts";
 
 type Trx = Transaction<Database>;

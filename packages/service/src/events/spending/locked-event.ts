@@ -2,10 +2,10 @@ import { DomainError, notFound } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TEvent } from "@tally/schemas";
 import type { Transaction } from "kysely";
-import { type CustomerRow, customerWithWallet, lockCustomerByUuid } from "../customers.ts";
-import type { EventRow } from "../events/process.ts";
-import { toEventView } from "../events/view.ts";
-import { releaseExpiredHolds } from "../maintenance/expire-reservations.ts";
+import { type CustomerRow, customerWithWallet, lockCustomerByUuid } from "../../customers/index.ts";
+import { releaseExpiredHolds } from "../../ledger/index.ts";
+import type { EventRow } from "../process.ts";
+import { toEventView } from "../view.ts";
 
 type Trx = Transaction<Database>;
 

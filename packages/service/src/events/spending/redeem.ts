@@ -15,13 +15,17 @@ import {
 import type { Database } from "@tally/db";
 import type Decimal from "decimal.js";
 import type { Insertable, Transaction } from "kysely";
-import type { Catalog } from "../catalog.ts";
-import type { CustomerRow } from "../customers.ts";
-import { newId } from "../deps.ts";
-import { customerFacts, type EventPayload, eventFacts } from "../events/facts.ts";
-import { redeemableRewards, redeemIdsOf } from "../redemption.ts";
-import { toLineView } from "../views.ts";
-import { balancesOf, type Draw, type LineRow, loadOpenLots } from "./lots.ts";
+import type { Catalog } from "../../catalog/index.ts";
+import type { CustomerRow } from "../../customers/index.ts";
+import {
+  balancesOf,
+  type Draw,
+  type LineRow,
+  loadOpenLots,
+  toLineView,
+} from "../../ledger/index.ts";
+import { customerFacts, type EventPayload, eventFacts, newId } from "../../shared/index.ts";
+import { redeemableRewards, redeemIdsOf } from "../preview.ts";
 
 type Trx = Transaction<Database>;
 

@@ -3,12 +3,11 @@ import type { Database } from "@tally/db";
 import { json } from "@tally/db";
 import type { TEvent } from "@tally/schemas";
 import type { Transaction } from "kysely";
-import { releaseCouponUse } from "../coupons/reverse.ts";
-import { type ServiceDeps, transact } from "../deps.ts";
-import { undoPrograms } from "../programs/undo.ts";
-import { toTransactionView } from "../views.ts";
+import { releaseCouponUse } from "../../coupons/index.ts";
+import { settleHolds, toTransactionView } from "../../ledger/index.ts";
+import { undoPrograms } from "../../programs/index.ts";
+import { type ServiceDeps, transact } from "../../shared/index.ts";
 import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
-import { settleHolds } from "./lots.ts";
 import { type BudgetGiveBack, giveBackBudgets, undoEvent } from "./undo.ts";
 
 type Trx = Transaction<Database>;

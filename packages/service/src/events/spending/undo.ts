@@ -3,14 +3,19 @@ import { applyPurchaseToMetrics, D, DomainError, dec } from "@tally/core";
 import { type Database, json } from "@tally/db";
 import type Decimal from "decimal.js";
 import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
-import type { CustomerRow } from "../customers.ts";
-import { newId } from "../deps.ts";
-import type { EventPayload } from "../events/facts.ts";
-import type { EventRow } from "../events/process.ts";
-import { paidValue } from "../events/process.ts";
-import { expireDueLots } from "../maintenance/expire-lines.ts";
-import { toLineView } from "../views.ts";
-import { availableOf, drawLots, type LineRow, moveRemaining } from "./lots.ts";
+import type { CustomerRow } from "../../customers/index.ts";
+import {
+  availableOf,
+  drawLots,
+  expireDueLots,
+  type LineRow,
+  moveRemaining,
+  toLineView,
+} from "../../ledger/index.ts";
+import type { EventPayload } from "../../shared/index.ts";
+import { newId } from "../../shared/index.ts";
+import type { EventRow } from "../process.ts";
+import { paidValue } from "../process.ts";
 
 type Trx = Transaction<Database>;
 type TxRow = Selectable<Database["transactions"]>;

@@ -1,0 +1,15 @@
+export { applyBudgets, budgetPeriodOf } from "./budget.ts";
+export { type Catalog, catalogVersion, loadCatalog } from "./cache.ts";
+export {
+  type CampaignListQuery,
+  type CampaignWriteOptions,
+  createCampaign,
+  getCampaign,
+  listCampaigns,
+  updateCampaign,
+} from "./campaigns.ts";
+export { MAX_GENERATED_CODES } from "./coupon-codes.ts";
+export { listCampaignCodes, summariseCodes } from "./coupon-summary.ts";
+export { createReward, getReward, isUuid, listRewards } from "./rewards.ts";
+export { createTier, listTiers } from "./tiers.ts";
+export { toRewardView } from "./views.ts";

@@ -1,0 +1,2 @@
+export { COUPON_EVENT_TYPE, redeemCoupon } from "./redeem.ts";
+export { releaseCouponUse } from "./release.ts";

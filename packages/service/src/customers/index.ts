@@ -1,0 +1,21 @@
+export { listCampaignsFor } from "./campaigns.ts";
+export {
+  type CustomerRow,
+  conflictOf,
+  consentsTo,
+  customerWithWallet,
+  deleteDevices,
+  deviceTtlOf,
+  findCustomer,
+  findCustomerAndCatalogVersion,
+  identifyAnonymous,
+  lockCustomer,
+  lockCustomerByUuid,
+  registerDevice,
+  stampDevices,
+  updateConsent,
+  updateCustomer,
+} from "./customers.ts";
+export { createTotp, TOTP_TTL_MS, verifyTotp } from "./totp.ts";
+export { listCustomerTransactions } from "./transactions.ts";
+export { toClientCustomerView, toCustomerView } from "./views.ts";

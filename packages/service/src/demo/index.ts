@@ -1,0 +1,1 @@
+export { type DemoAccount, ensureDemoKey, findDemoAccount, seedDemo } from "./demo.ts";

@@ -1,0 +1,21 @@
+export {
+  addGiftCards,
+  assignGiftCards,
+  type GiftCardPicks,
+  listCustomerGiftCards,
+  listGiftCardPool,
+  pickGiftCards,
+  type SkippedGiftCard,
+} from "./gift-cards.ts";
+export { listPunchCards, loadStamps, recordStamps } from "./punch-cards.ts";
+export {
+  markReferralRewarded,
+  type PreparedReferral,
+  prepareReferral,
+  REFERRAL_EVENT_TYPE,
+  type ReferralOutcome,
+  registerReferral,
+  requestReferralCode,
+} from "./referrals.ts";
+export { writeReferrerEvent } from "./referrer-event.ts";
+export { undoPrograms } from "./undo.ts";
