@@ -32,6 +32,7 @@ const layering = SERVICE_LAYERS.flatMap((modules, level) =>
   })),
 ).filter((rule) => !rule.to.path.endsWith("/()/"));
 
+/** @type {import("dependency-cruiser").IConfiguration} */
 export default {
   forbidden: [
     {
@@ -66,7 +67,10 @@ export default {
       comment: "A service module reaches another only through its index.ts.",
       severity: "error",
       from: { path: `${SERVICE}/([^/]+)/` },
-      to: { path: `${SERVICE}/[^/]+/`, pathNot: [`${SERVICE}/$1/`, `${SERVICE}/[^/]+/index\\.ts$`] },
+      to: {
+        path: `${SERVICE}/[^/]+/`,
+        pathNot: [`${SERVICE}/$1/`, `${SERVICE}/[^/]+/index\\.ts$`],
+      },
     },
     {
       name: "service-root-is-only-a-face",

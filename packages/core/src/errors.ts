@@ -1,59 +1,77 @@
-/** Stable error codes of the wire contract (decisions.md §2), each with its HTTP status and tRPC code. */
+/**
+ * Stable error codes of the wire contract (docs/api-decisions.md#wire-conventions-and-errors).
+ * Transports map each code to their own status (the REST app's HTTP statuses, the internal
+ * API's tRPC codes); the engine knows only the codes.
+ */
 export const ERROR_CODES = {
   /** Malformed or invalid input: wrong type, missing field, bad enum, bad date. */
-  VALIDATION_FAILED: { status: 400, trpc: "BAD_REQUEST" },
+  VALIDATION_FAILED: true,
   /** Missing, bad or expired credentials. */
-  UNAUTHORIZED: { status: 401, trpc: "UNAUTHORIZED" },
+  UNAUTHORIZED: true,
   /** Authenticated, but this key kind or consent does not allow the action. */
-  FORBIDDEN: { status: 403, trpc: "FORBIDDEN" },
+  FORBIDDEN: true,
   /** No such resource in this account (also what another account's resource looks like). */
-  NOT_FOUND: { status: 404, trpc: "NOT_FOUND" },
+  NOT_FOUND: true,
   /** Duplicate id, idempotency-key reuse with another body, or an illegal state change. */
-  CONFLICT: { status: 409, trpc: "CONFLICT" },
+  CONFLICT: true,
   /** Body over the size limit. */
-  PAYLOAD_TOO_LARGE: { status: 413, trpc: "PAYLOAD_TOO_LARGE" },
+  PAYLOAD_TOO_LARGE: true,
   /** Well-formed, but the request asks for something the engine does not do (yet). */
-  UNSUPPORTED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  UNSUPPORTED: true,
   /** The wallet cannot cover the amount asked. */
-  INSUFFICIENT_BALANCE: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  INSUFFICIENT_BALANCE: true,
   /** Redeem items of an event failed for several reasons (details lists each item). */
-  REDEMPTION_FAILED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  REDEMPTION_FAILED: true,
   /** A reward, coupon or campaign condition does not hold. */
-  CONDITION_NOT_MET: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  CONDITION_NOT_MET: true,
   /** No coupon with that code in this account. */
-  COUPON_NOT_FOUND: { status: 404, trpc: "NOT_FOUND" },
+  COUPON_NOT_FOUND: true,
   /** The coupon's uses or its campaign's quantity are used up. */
-  COUPON_EXHAUSTED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  COUPON_EXHAUSTED: true,
   /** This customer has already redeemed this coupon code. */
-  COUPON_ALREADY_REDEEMED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  COUPON_ALREADY_REDEEMED: true,
   /** The coupon's campaign has ended. */
-  COUPON_EXPIRED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  COUPON_EXPIRED: true,
   /** The coupon's campaign has not started yet. */
-  COUPON_NOT_STARTED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  COUPON_NOT_STARTED: true,
   /** The coupon's campaign is paused (stored status INACTIVE). */
-  COUPON_INACTIVE: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  COUPON_INACTIVE: true,
   /** The campaign's budget cannot cover what the action would credit. */
-  BUDGET_EXHAUSTED: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  BUDGET_EXHAUSTED: true,
   /** A GIFT_CARD reward's pool has no unused code left for what the action would give. */
-  GIFT_CARD_UNAVAILABLE: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  GIFT_CARD_UNAVAILABLE: true,
   /** What an event would credit from one campaign exceeds what one credit holds (10^12). */
-  AMOUNT_TOO_LARGE: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  AMOUNT_TOO_LARGE: true,
   /** Migrated transactions do not add up to the customer's migrated balance of a reward. */
-  RECONCILIATION_MISMATCH: { status: 422, trpc: "UNPROCESSABLE_CONTENT" },
+  RECONCILIATION_MISMATCH: true,
   /** Too many requests; see Retry-After. */
-  RATE_LIMITED: { status: 429, trpc: "TOO_MANY_REQUESTS" },
+  RATE_LIMITED: true,
   /** A bug. The body never carries internals. */
-  INTERNAL: { status: 500, trpc: "INTERNAL_SERVER_ERROR" },
+  INTERNAL: true,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** A caller's standing against a rate limit: the limit, what is left, seconds until a slot frees. */
-export interface RateLimitState {
-  limit: number;
-  remaining: number;
-  reset: number;
-}
+/** The codes of a well-formed request that a business rule refused (the request ran). */
+const RULE_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "UNSUPPORTED",
+  "INSUFFICIENT_BALANCE",
+  "REDEMPTION_FAILED",
+  "CONDITION_NOT_MET",
+  "COUPON_EXHAUSTED",
+  "COUPON_ALREADY_REDEEMED",
+  "COUPON_EXPIRED",
+  "COUPON_NOT_STARTED",
+  "COUPON_INACTIVE",
+  "BUDGET_EXHAUSTED",
+  "GIFT_CARD_UNAVAILABLE",
+  "AMOUNT_TOO_LARGE",
+  "RECONCILIATION_MISMATCH",
+]);
+
+/** Whether `error` is a business rule's refusal of a well-formed request. */
+export const isRuleRefusal = (error: unknown): error is DomainError =>
+  error instanceof DomainError && RULE_REFUSALS.has(error.code);
 
 /**
  * The one error type of Tally: a stable code plus a sentence naming the offending field(s);
@@ -62,31 +80,14 @@ export interface RateLimitState {
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly details: string;
-  /** RATE_LIMITED: seconds until a retry can succeed (the transport's Retry-After). */
-  readonly retryAfter: number | undefined;
-  /** RATE_LIMITED: where the caller stands against the limit (the transport's X-RateLimit-*). */
-  readonly rateLimit: RateLimitState | undefined;
   /** Extra wire fields beside error and details (e.g. a failed condition's `requirement`). */
   readonly extra: Record<string, unknown> | undefined;
-  constructor(
-    code: ErrorCode,
-    details: string,
-    opts: {
-      retryAfter?: number;
-      rateLimit?: RateLimitState;
-      extra?: Record<string, unknown>;
-    } = {},
-  ) {
+  constructor(code: ErrorCode, details: string, opts: { extra?: Record<string, unknown> } = {}) {
     super(`${code}: ${details}`);
     this.name = "DomainError";
     this.code = code;
     this.details = details;
-    this.retryAfter = opts.retryAfter;
-    this.rateLimit = opts.rateLimit;
     this.extra = opts.extra;
-  }
-  get status(): number {
-    return ERROR_CODES[this.code].status;
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { MatchedRule } from "../src/campaigns.ts";
 import { dec } from "../src/decimal.ts";
 import { computeAccruals, effectAmount, MAX_CREDIT, rewardCost } from "../src/earning.ts";
-import { DomainError } from "../src/errors.ts";
+import { DomainError, isRuleRefusal } from "../src/errors.ts";
 import type { Effect, RewardFacts } from "../src/types.ts";
 import { campaign, points, purchase, REWARD_ID } from "./fixtures.ts";
 
@@ -170,12 +170,12 @@ describe("credits and their expiries stay storable", () => {
     throw new Error("expected a DomainError");
   };
 
-  it("credits up to 10^12 and refuses more, naming the campaign (422)", () => {
+  it("credits up to 10^12 and refuses more, naming the campaign (a rule's refusal)", () => {
     expect(MAX_CREDIT.toFixed()).toBe("1000000000000");
     expect(accrue({ amount: 100 }, 1e10)[0]!.amount.toFixed()).toBe("1000000000000");
     const error = thrown(() => accrue({ amount: 1e12 }, 1e12));
     expect(error.code).toBe("AMOUNT_TOO_LARGE");
-    expect(error.status).toBe(422);
+    expect(isRuleRefusal(error)).toBe(true);
     expect(error.details).toBe(
       `order: campaign campaign-big (rules[1]) would credit 1000000000000000000000000 of reward ${REWARD_ID} for this order; one credit is at most 1000000000000`,
     );

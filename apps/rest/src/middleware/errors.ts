@@ -1,4 +1,5 @@
-import { DomainError, type RateLimitState } from "@tally/core";
+import { DomainError, type ErrorCode } from "@tally/core";
+import { RateLimitedError, type RateLimitState } from "@tally/service";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { requestIdOf } from "./request-id.ts";
 
@@ -6,6 +7,32 @@ export interface Logger {
   error(message: string, error?: unknown): void;
   info(message: string): void;
 }
+
+/** The HTTP status of each error code (docs/api-decisions.md#wire-conventions-and-errors). */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED: 422,
+  INSUFFICIENT_BALANCE: 422,
+  REDEMPTION_FAILED: 422,
+  CONDITION_NOT_MET: 422,
+  COUPON_NOT_FOUND: 404,
+  COUPON_EXHAUSTED: 422,
+  COUPON_ALREADY_REDEEMED: 422,
+  COUPON_EXPIRED: 422,
+  COUPON_NOT_STARTED: 422,
+  COUPON_INACTIVE: 422,
+  BUDGET_EXHAUSTED: 422,
+  GIFT_CARD_UNAVAILABLE: 422,
+  AMOUNT_TOO_LARGE: 422,
+  RECONCILIATION_MISMATCH: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
 
 /**
  * Maps every failure to `{error, details}` with its status. A request's own bad values are
@@ -15,10 +42,14 @@ export interface Logger {
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    if (error instanceof DomainError && error.status < 500) {
-      if (error.retryAfter !== undefined) res.set("Retry-After", String(error.retryAfter));
-      if (error.rateLimit) res.set(rateLimitHeaders(error.rateLimit));
-      res.status(error.status).json({ ...error.extra, error: error.code, details: error.details });
+    if (error instanceof DomainError && HTTP_STATUS[error.code] < 500) {
+      if (error instanceof RateLimitedError) {
+        res.set("Retry-After", String(error.retryAfter));
+        res.set(rateLimitHeaders(error.state));
+      }
+      res
+        .status(HTTP_STATUS[error.code])
+        .json({ ...error.extra, error: error.code, details: error.details });
       return;
     }
     const type = (error as { type?: string }).type;

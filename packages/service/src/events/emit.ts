@@ -1,4 +1,4 @@
-import { CLOCK_SKEW_MS, DomainError, notFound } from "@tally/core";
+import { CLOCK_SKEW_MS, DomainError, isRuleRefusal, notFound } from "@tally/core";
 import { EVENT_TYPES_SERVER_ONLY, type TEvent, type TEventCreate } from "@tally/schemas";
 import { catalogVersion, loadCatalog } from "../catalog/index.ts";
 import {
@@ -158,7 +158,7 @@ export async function emitEvent(
     const duplicate = pgCode(error) === "23505";
     // A retried purchase that redeems fails its spending first (the original spent the units):
     // it is still a replay, answered from the original.
-    if (!duplicate && !(error instanceof DomainError && error.status === 422)) throw error;
+    if (!duplicate && !isRuleRefusal(error)) throw error;
     const replay = await replayPurchase(deps, { accountId, input, purchaseId, payloadHash, now });
     if (replay) return replay;
     throw duplicate ? duplicatePurchase(purchaseId) : error;

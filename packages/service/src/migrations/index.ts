@@ -21,6 +21,5 @@ export {
   checkMigrationRate,
   type MigrationRateLimit,
   parseMigrationRateLimit,
-  type RateLimitState,
 } from "./rate-limit.ts";
 export { type RunJobOptions, runMigrationJob } from "./run.ts";

@@ -1,14 +1,12 @@
-import { DomainError, type RateLimitState } from "@tally/core";
 import type { Database } from "@tally/db";
 import { sql, type Transaction } from "kysely";
+import { RateLimitedError, type RateLimitState } from "../shared/index.ts";
 
 /** Masivo's migration limiter: at most one batch per `intervalMs`, `perHour` batches an hour. */
 export interface MigrationRateLimit {
   intervalMs: number;
   perHour: number;
 }
-
-export type { RateLimitState };
 
 const HOUR_MS = 3600_000;
 
@@ -53,20 +51,17 @@ export async function checkMigrationRate(
   const reset = oldest === null ? 0 : Math.ceil((oldest + HOUR_MS - now.getTime()) / 1000);
   const gap = latest === null ? 0 : Math.ceil((latest + limit.intervalMs - now.getTime()) / 1000);
   if (used >= limit.perHour) {
-    throw new DomainError(
-      "RATE_LIMITED",
+    throw new RateLimitedError(
       `migrations: at most ${limit.perHour} batches an hour; retry in ${reset} s`,
-      { retryAfter: Math.max(reset, 1), rateLimit: { limit: limit.perHour, remaining: 0, reset } },
+      Math.max(reset, 1),
+      { limit: limit.perHour, remaining: 0, reset },
     );
   }
   if (gap > 0) {
-    throw new DomainError(
-      "RATE_LIMITED",
+    throw new RateLimitedError(
       `migrations: at most one batch every ${limit.intervalMs / 1000} s; retry in ${gap} s`,
-      {
-        retryAfter: gap,
-        rateLimit: { limit: limit.perHour, remaining: limit.perHour - used, reset: reset || 3600 },
-      },
+      gap,
+      { limit: limit.perHour, remaining: limit.perHour - used, reset: reset || 3600 },
     );
   }
   return { limit: limit.perHour, remaining: limit.perHour - used - 1, reset: reset || 3600 };

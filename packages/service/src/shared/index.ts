@@ -42,5 +42,6 @@ export {
   runUnderClaim,
 } from "./idempotency-claim.ts";
 export { listPage, pageOf } from "./paging.ts";
+export { RateLimitedError, type RateLimitState } from "./rate-limit.ts";
 export { parseOrThrow } from "./validation.ts";
 export { iso, obj } from "./wire.ts";
