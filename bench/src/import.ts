@@ -13,7 +13,7 @@ import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { scratchDatabase } from "./pg.ts";
 
-// The importer CLI on 1M migrated transactions (decisions §9), against raw COPY of the same rows.
+// The importer CLI on 1M migrated transactions (docs/api-decisions.md#migrations-and-imports), against raw COPY of the same rows.
 const BASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const CUSTOMERS = Number(process.env.BENCH_IMPORT_CUSTOMERS ?? Math.max(1, Math.round(ROWS / 10)));

@@ -5,7 +5,7 @@
 
 /** The service layer's domain modules, lowest first: a module imports only lower ones. */
 export const SERVICE_LAYERS = [
-  ["shared"],
+  ["kernel"],
   ["accounts"],
   ["catalog"],
   ["ledger"],

@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(authorizeRouter(deps));
   // Who is calling first: a request without a valid token is a 401 before its body is read.
   api.use(bearer(deps.jwtSecret, deps.now));
-  api.use("/customers/migrate", express.json({ limit: "10mb" })); // decisions §2: migrate bodies ≤10 MB
+  api.use("/customers/migrate", express.json({ limit: "10mb" })); // docs/api-decisions.md#limits: migrate bodies ≤10 MB
   api.use(express.json({ limit: "1mb" }));
   api.use(inputSafety);
   api.use(idempotency(deps, { renewMs: deps.claimRenewMs, logger }));

@@ -10,5 +10,5 @@ export interface AppDeps extends ServiceDeps {
   claimRenewMs?: number;
 }
 
-/** Masivo's production migration limiter (api.md: 1 request / 5 s, ≤ 1000 / h). */
+/** Masivo's production migration limiter (Masivo: 1 request / 5 s, ≤ 1000 / h). */
 export const DEFAULT_MIGRATION_RATE_LIMIT: MigrationRateLimit = { intervalMs: 5000, perHour: 1000 };

@@ -214,7 +214,7 @@ describe("COUPONS campaigns", () => {
     expect((await codesOf(tenant, gen.campaignId)).map((c) => c.code)).toEqual(["ONLY"]);
   });
 
-  it("lists COUPONS campaigns with the api.md filters and include=CODES_SUMMARY", async () => {
+  it("lists COUPONS campaigns with Masivo's filters and include=CODES_SUMMARY", async () => {
     const tenant = await newTenant(ctx);
     const a = await couponProgram(tenant, {
       extra: { quantity: 2, funded_by: "MARKETING", labels: ["spring"], brand_id: "0001" },

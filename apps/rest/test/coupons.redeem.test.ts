@@ -239,7 +239,7 @@ describe("POST /coupons/redeem", () => {
     expect((await ledgerOf(tenant, customerId)).events).toEqual([]);
   });
 
-  it("403 without coupon consent; 422 CONDITION_NOT_MET with the requirement; checks run in the order of decisions §8", async () => {
+  it("403 without coupon consent; 422 CONDITION_NOT_MET with the requirement; checks run in the order of docs/api-decisions.md#coupon-redeem", async () => {
     const tenant = await newTenant(ctx);
     const platformOnly = [
       [

@@ -184,7 +184,7 @@ describe("customer updates", () => {
 
   it("identifies an anonymous customer under a new id, once", async () => {
     const tenant = await newTenant(ctx);
-    // An anonymous customer may carry placeholders (api.md: "placeholder while anonymous").
+    // An anonymous customer may carry placeholders (Masivo: "placeholder while anonymous").
     const placeholder = await tenant.server
       .post("/customers", { id: "anon-0", is_anonymous: true, name: "Guest" })
       .expect(201);

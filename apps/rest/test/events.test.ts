@@ -101,7 +101,7 @@ describe("POST /behavior/events — earning", () => {
     const first = await tenant.server
       .post("/behavior/events", purchase(customerId, 30))
       .expect(201);
-    // The budget use a credit records for its reversal stays off the wire (api.md: attributes
+    // The budget use a credit records for its reversal stays off the wire (Masivo: attributes
     // {line, campaign_name}), in the event and in the customer's ledger.
     const listed = await tenant.server.get(`/customers/${customerId}/transactions`).expect(200);
     for (const t of [...first.body.data.result.transactions, ...listed.body.data]) {

@@ -165,7 +165,7 @@ export function expectError(
   return res.body.details;
 }
 
-/** The ledger invariant (decisions §6) must hold after every test. */
+/** The ledger invariant (docs/api-decisions.md#ledger-invariant) must hold after every test. */
 export async function expectLedgerBalanced(ctx: TestContext) {
   expect(await auditLedger(ctx.t.db)).toEqual([]);
 }

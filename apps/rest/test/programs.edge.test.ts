@@ -78,7 +78,7 @@ describe("programs edge cases", () => {
 
   // gift-card codes are unique only per reward and case-sensitively (unique (account_id,
   // reward_id, code); the in-request duplicate check is case-sensitive too). Codes meant to be
-  // typed at a till, like coupon and referral codes (decisions §8: unique per account,
+  // typed at a till, like coupon and referral codes (docs/api-decisions.md#coupons: unique per account,
   // case-insensitive), can then name two different cards held by two different customers.
   it("a gift-card code that differs only in case is refused (409 against the pool, 400 within a request)", async () => {
     const tenant = await newTenant(ctx);
@@ -114,7 +114,7 @@ describe.skipIf(!onPostgres)("programs: lock order on real PostgreSQL", () => {
 
   // Reversing a referee's rewarding purchase also reverses the referrer's REFERRAL event; the
   // budget rows of both (behaviour campaign B, referral campaign R) must be taken once, in
-  // ascending id as every earner takes them (decisions §6: one lock order everywhere), or an
+  // ascending id as every earner takes them (docs/api-decisions.md#lock-order: one lock order everywhere), or an
   // earner holding B and wanting R deadlocks with the reversal.
   it("reversing a referral purchase takes budget rows in ascending campaign id (no deadlock with an earner)", async () => {
     const tenant = await newTenant(ctx);

@@ -48,7 +48,7 @@ export function compileCampaign(c: CampaignFacts): CompiledCampaign {
 }
 
 /**
- * Whether the customer could earn from the campaign (api.md's "campaigns a customer can take
+ * Whether the customer could earn from the campaign (Masivo's "campaigns a customer can take
  * part in"): some rule gives effects for the customer's tier and its conditions on the customer
  * hold now; its conditions on the event are left open.
  */
@@ -67,7 +67,7 @@ export interface MatchedRule {
 }
 
 /**
- * The rules an event earns (decisions.md §5): campaigns running at `issued_at` whose trigger is the
+ * The rules an event earns (docs/api-decisions.md#campaign-matching): campaigns running at `issued_at` whose trigger is the
  * event type, brand is null or the event's, platforms empty or holding the event's; each rule whose
  * conditions hold gives its effects for all tiers (tier_id null) or the customer's tier.
  */

@@ -38,7 +38,7 @@ export interface PunchOutcome {
 }
 
 /**
- * Punches the cards an event qualifies for (decisions §5): a PUNCH_CARDS campaign running at
+ * Punches the cards an event qualifies for (docs/api-decisions.md#punch-cards): a PUNCH_CARDS campaign running at
  * issued_at whose trigger is the event type (brand and platforms as BEHAVIOR) takes a stamp when
  * one of its rules' conditions holds. The stamp that brings the card to `punches` completes it:
  * the event earns the effects (for the customer's tier) of the rules that held, and the card
@@ -83,7 +83,7 @@ const fixedByDefault = (effects: Effect[]): Effect[] =>
   effects.map((e) => ({ ...e, calculation: e.calculation ?? "FIXED" }));
 
 /**
- * The rules a referee's first PURCHASE earns in a REFERRALS campaign (decisions §5), for one
+ * The rules a referee's first PURCHASE earns in a REFERRALS campaign (docs/api-decisions.md#referrals), for one
  * side: the campaign must take the event (running at issued_at, brand, platforms); each rule
  * whose conditions hold for the purchase and `customer` (the referrer for `rules`, the referee
  * for `referee_rules`) gives its effects for that customer's tier, FIXED unless stated.

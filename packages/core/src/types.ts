@@ -1,6 +1,6 @@
 import type Decimal from "decimal.js";
 
-/** One condition as stored and sent on the wire (decisions.md §4). */
+/** One condition as stored and sent on the wire (docs/api-decisions.md#conditions). */
 export interface Condition {
   type: string;
   operator: string;

@@ -100,7 +100,7 @@ export const ZCampaignListQuerySchema = ZRangeQuerySchema.and(
     labels: z.string().max(1000).optional(),
     funded_by: z.string().max(64).optional(),
     include: z.enum(["CODES_SUMMARY"]).optional(),
-    /** The campaigns this customer can take part in (api.md's customer filter). */
+    /** The campaigns this customer can take part in (Masivo's customer filter). */
     customer_id: ZIdSchema.optional(),
   }),
 );
@@ -121,7 +121,7 @@ export const ZPointsAttributesSchema = z.looseObject({
   decimals: z.number().int().min(0).max(8).default(0),
 });
 
-/** DISCOUNT (decisions §7): PERCENTAGE value is a percent (0–100]; FIXED value is money. */
+/** DISCOUNT (docs/api-decisions.md#rewards): PERCENTAGE value is a percent (0–100]; FIXED value is money. */
 export const ZDiscountAttributesSchema = z
   .looseObject({
     discount_type: z.enum(["PERCENTAGE", "FIXED"]),
@@ -134,7 +134,7 @@ export const ZDiscountAttributesSchema = z
     path: ["value"],
   });
 
-/** PRODUCT (decisions §7): ADD a free product, or REPLACE `replaces_sku` with `sku`. */
+/** PRODUCT (docs/api-decisions.md#rewards): ADD a free product, or REPLACE `replaces_sku` with `sku`. */
 export const ZProductAttributesSchema = z
   .looseObject({
     mode: z.enum(["ADD", "REPLACE"]),

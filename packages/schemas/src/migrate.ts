@@ -13,7 +13,7 @@ import { ZCustomerCreateSchema } from "./customer.ts";
 import { formatIssues } from "./format.ts";
 import { ZOrderSchema } from "./order.ts";
 
-/** Most records one migrate request may carry (decisions §9): customers, events or transactions. */
+/** Most records one migrate request may carry (docs/api-decisions.md#migrations-and-imports): customers, events or transactions. */
 export const MIGRATION_BATCH_LIMIT = 1000;
 export const MIGRATION_TYPES = ["CUSTOMERS", "EVENTS", "TRANSACTIONS"] as const;
 export type TMigrationType = (typeof MIGRATION_TYPES)[number];

@@ -32,7 +32,7 @@ export const ZGiftCardPoolAddSchema = z.object({
 });
 export type TGiftCardPoolAdd = z.infer<typeof ZGiftCardPoolAddSchema>;
 
-/** A customer's gift card (api.md GiftCard), exactly Masivo's fields. */
+/** A customer's gift card (Masivo's GiftCard), exactly Masivo's fields. */
 export const ZGiftCardSchema = z.object({
   code: z.string(),
   reward_id: z.uuid(),
@@ -80,14 +80,14 @@ export const ZGiftCardPoolQuerySchema = z
     path: ["to"],
   });
 
-/** Body of POST /customers/{id}/referrals/request-code (api.md). */
+/** Body of POST /customers/{id}/referrals/request-code (Masivo). */
 export const ZReferralCodeRequestSchema = z.object({
   campaign_id: ZUuidSchema,
   brand_id: ZIdSchema.nullish(),
 });
 export type TReferralCodeRequest = z.infer<typeof ZReferralCodeRequestSchema>;
 
-/** A customer's referral code (api.md). */
+/** A customer's referral code (Masivo). */
 export const ZReferralCodeSchema = z.object({
   id: z.uuid(),
   code: z.string(),

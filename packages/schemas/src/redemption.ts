@@ -31,7 +31,7 @@ export const ZRedeemedItemSchema = z.object({
   requirement: z.string().optional(),
 });
 
-/** `redemptions_result` of an order, product line or shipping (api.md: RedemptionsResult). */
+/** `redemptions_result` of an order, product line or shipping (Masivo: RedemptionsResult). */
 export const ZRedemptionsResultSchema = z.object({
   redeemed: z.array(ZRedeemedItemSchema),
   amount: z.number().finite().nonnegative(),

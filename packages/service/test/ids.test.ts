@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newId } from "../src/shared/deps.ts";
+import { newId } from "../src/kernel/deps.ts";
 
 describe("newId", () => {
   it("makes RFC 9562 version-7 UUIDs that sort in creation order, even within one millisecond", () => {

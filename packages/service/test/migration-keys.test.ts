@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { canonical } from "../src/kernel/canonical.ts";
 import {
   canonicalRecord,
   eventKeys,
@@ -7,7 +8,6 @@ import {
   recordKeys,
   replacementKey,
 } from "../src/migrations/keys.ts";
-import { canonical } from "../src/shared/canonical.ts";
 
 describe("migration keys", () => {
   it("do not depend on key order or position, and keep identical rows of one item apart", () => {

@@ -5,7 +5,7 @@ import { isRecord } from "./shared.ts";
 /** What a fact is: it decides the primitives a condition on it may use. */
 export type FactKind = "number" | "string" | "date" | "tags";
 
-/** One condition type of the catalogue (decisions.md §4). */
+/** One condition type of the catalogue (docs/api-decisions.md#conditions). */
 export interface FactEntry {
   /** Canonical label, used in generated requirement sentences. */
   label: string;

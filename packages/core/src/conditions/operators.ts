@@ -1,4 +1,4 @@
-/** Operator and primitive vocabulary of conditions (decisions.md §4). */
+/** Operator and primitive vocabulary of conditions (docs/api-decisions.md#conditions). */
 
 export type Operator =
   | "eq"
@@ -56,7 +56,7 @@ export const OPERATOR_TEXT: Record<Operator, string> = {
   nin: "is not one of",
 };
 
-/** Every primitive of decisions §4. */
+/** Every primitive of docs/api-decisions.md#conditions. */
 export const PRIMITIVES: ReadonlySet<Primitive> = new Set<Primitive>([
   "string",
   "number",

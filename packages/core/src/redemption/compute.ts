@@ -70,7 +70,7 @@ function applyAll(
 }
 
 /**
- * Computes what the order's `redeem` arrays do (decisions §7), without IO: product lines in
+ * Computes what the order's `redeem` arrays do (docs/api-decisions.md#redemption-and-preview), without IO: product lines in
  * request order, then shipping, then the order, whose discounts apply to the merchandise left
  * after line discounts and are split over the live lines by largest remainder. Invalid items are
  * reported per item and never applied; valid ones are. Balances are per reward id, available

@@ -104,7 +104,7 @@ function conditionsOf(s: RedemptionState, reward: RedeemableReward): CompiledCon
 }
 
 /**
- * Checks an item in the order of decisions §7: reward exists, is not a gift card, fits the
+ * Checks an item in the order of docs/api-decisions.md#redemption-and-preview: reward exists, is not a gift card, fits the
  * order's brand, sits on the right level (and SKU), asks a valid amount, meets its conditions.
  */
 export function checkItem(

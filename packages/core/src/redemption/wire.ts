@@ -23,7 +23,7 @@ export interface RedemptionsResultWire {
 
 type Shipping = NonNullable<Order["shipping"]>;
 
-/** The order echoed with its results (decisions §7; api.md 1.6). */
+/** The order echoed with its results (docs/api-decisions.md#redemption-and-preview; Masivo's order). */
 export interface RenderedOrder extends Omit<Order, "products" | "shipping"> {
   products?: (OrderProduct & { redemptions_result?: RedemptionsResultWire })[] | null;
   shipping?: (Shipping & { redemptions_result?: RedemptionsResultWire }) | null;

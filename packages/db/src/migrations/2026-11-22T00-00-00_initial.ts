@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * The whole model of decisions.md §1–§9. Every primary and unique key leads with
+ * The whole model of docs/api-decisions.md. Every primary and unique key leads with
  * account_id (the tenant and future shard key); the one exception is the API-key
  * hash, which is how a request finds its account in the first place.
  */

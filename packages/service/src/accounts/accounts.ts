@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DomainError } from "@tally/core";
 import type { Db } from "@tally/db";
-import { newId, sha256Hex } from "../shared/index.ts";
+import { newId, sha256Hex } from "../kernel/index.ts";
 
 /** SHA-256 of an API key; only this is stored. */
 export const hashKey = sha256Hex;

@@ -1,7 +1,7 @@
 import { DomainError } from "@tally/core";
 import type { Db } from "@tally/db";
 import { jwtVerify, SignJWT } from "jose";
-import type { Principal } from "../shared/index.ts";
+import type { Principal } from "../kernel/index.ts";
 import { hashKey } from "./accounts.ts";
 
 const TOKEN_TTL_SECONDS = 3600;

@@ -1,8 +1,8 @@
 import { type CompiledCampaign, compileCampaign, storedPunches } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { Selectable } from "kysely";
-import type { Executor } from "../shared/index.ts";
-import { campaignFacts, refereeFacts } from "../shared/index.ts";
+import type { Executor } from "../kernel/index.ts";
+import { campaignFacts, refereeFacts } from "../kernel/index.ts";
 
 type CampaignRow = Selectable<Database["campaigns"]>;
 

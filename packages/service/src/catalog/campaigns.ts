@@ -22,7 +22,7 @@ import {
   refereeFacts,
   type ServiceDeps,
   transact,
-} from "../shared/index.ts";
+} from "../kernel/index.ts";
 import { type CodePlan, planCodes, syncCampaignCodes } from "./coupon-codes.ts";
 import { listCampaignCodes, summariseCodes } from "./coupon-summary.ts";
 import { isUuid } from "./rewards.ts";
@@ -270,7 +270,7 @@ export interface CampaignWriteOptions {
 
 /**
  * Creates a campaign (SERVER keys only; the route checks). A COUPONS campaign gets its
- * codes in the same transaction: `quantity` generated ones or `customCodes` (decisions §8).
+ * codes in the same transaction: `quantity` generated ones or `customCodes` (docs/api-decisions.md#coupons).
  */
 export async function createCampaign(
   deps: ServiceDeps,
@@ -463,8 +463,8 @@ async function pageOpenTo(
 }
 
 /**
- * Campaigns by index range with the list filters of api.md; status is derived from the dates.
- * With an `audience`, only those it can take part in (api.md's `customer_id` filter).
+ * Campaigns by index range with the list filters of Masivo's API; status is derived from the dates.
+ * With an `audience`, only those it can take part in (Masivo's `customer_id` filter).
  */
 export async function listCampaigns(
   deps: ServiceDeps,

@@ -10,7 +10,7 @@ import {
 import type { Database } from "@tally/db";
 import type { TCampaignWrite } from "@tally/schemas";
 import type { Transaction } from "kysely";
-import { newId } from "../shared/index.ts";
+import { newId } from "../kernel/index.ts";
 
 type Trx = Transaction<Database>;
 
@@ -32,7 +32,7 @@ export interface CodePlan {
 }
 
 /**
- * Reads the code fields of a COUPONS campaign write (decisions §8): `useCustomCodes` +
+ * Reads the code fields of a COUPONS campaign write (docs/api-decisions.md#coupons): `useCustomCodes` +
  * `customCodes`, else `quantity` generated codes. An update may omit them to keep the codes.
  */
 export function planCodes(

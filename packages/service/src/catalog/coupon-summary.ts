@@ -1,7 +1,7 @@
 import type { Database } from "@tally/db";
 import type { TCodesSummary, TCouponCode } from "@tally/schemas";
 import { type Selectable, sql } from "kysely";
-import type { Executor } from "../shared/index.ts";
+import type { Executor } from "../kernel/index.ts";
 
 /** A COUPONS campaign's codes, oldest first (the `include=CODES` extension). */
 export async function listCampaignCodes(

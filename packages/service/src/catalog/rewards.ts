@@ -2,7 +2,7 @@ import { notFound, validateConditions } from "@tally/core";
 import { json } from "@tally/db";
 import { REWARD_ATTRIBUTE_SCHEMAS, type TReward, type TRewardInsert } from "@tally/schemas";
 import { assertBrand } from "../accounts/index.ts";
-import { listPage, newId, parseOrThrow, type ServiceDeps, transact } from "../shared/index.ts";
+import { listPage, newId, parseOrThrow, type ServiceDeps, transact } from "../kernel/index.ts";
 import { toRewardView } from "./views.ts";
 
 /** Creates a reward after checking its brand, its conditions and its type's attributes. */

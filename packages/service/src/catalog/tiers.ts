@@ -1,7 +1,7 @@
 import { DomainError, validateConditions } from "@tally/core";
 import { json } from "@tally/db";
 import type { TTier, TTierWrite } from "@tally/schemas";
-import { newId, pgCode, type ServiceDeps } from "../shared/index.ts";
+import { newId, pgCode, type ServiceDeps } from "../kernel/index.ts";
 import { toTierView } from "./views.ts";
 
 /** The account's tiers by level. */

@@ -2,7 +2,7 @@ import { campaignReadStatus, toWireNumber } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TCampaign, TReward, TTier } from "@tally/schemas";
 import type { Selectable } from "kysely";
-import { iso, obj } from "../shared/index.ts";
+import { iso, obj } from "../kernel/index.ts";
 
 type Row<T extends keyof Database> = Selectable<Database[T]>;
 

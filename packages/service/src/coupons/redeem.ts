@@ -13,8 +13,6 @@ import type { TCouponRedeem, TCouponRedeemResult } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
 import { applyBudgets, catalogVersion, loadCatalog } from "../catalog/index.ts";
 import { consentsTo, lockCustomer, toCustomerView } from "../customers/index.ts";
-import { walletView } from "../ledger/index.ts";
-import { pickGiftCards } from "../programs/index.ts";
 import {
   campaignFacts,
   canonicalHash,
@@ -22,7 +20,9 @@ import {
   rewardFacts,
   type ServiceDeps,
   transact,
-} from "../shared/index.ts";
+} from "../kernel/index.ts";
+import { walletView } from "../ledger/index.ts";
+import { pickGiftCards } from "../programs/index.ts";
 import { writeCouponRedemption } from "./write.ts";
 
 type Trx = Transaction<Database>;
@@ -73,7 +73,7 @@ const exhausted = (code: string) =>
   new DomainError("COUPON_EXHAUSTED", `code: coupon ${JSON.stringify(code)} has no uses left`);
 
 /**
- * Redeems a coupon code for a customer (decisions §8) in one transaction: wallet locked
+ * Redeems a coupon code for a customer (docs/api-decisions.md#coupon-redeem) in one transaction: wallet locked
  * first, then the code row, then the campaign's quantity counter, then its budget.
  * Checks in order: code exists (404), campaign running (422), consent (403), conditions
  * (422 with `requirement`), limits (422), budget (422); then credits the campaign's

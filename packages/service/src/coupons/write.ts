@@ -2,9 +2,9 @@ import type { Accrual } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TCouponRedeem, TWalletLine } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
+import { newId } from "../kernel/index.ts";
 import { accrualRows, insertEventRows, loadOpenLines } from "../ledger/index.ts";
 import { assignGiftCards, type GiftCardPicks } from "../programs/index.ts";
-import { newId } from "../shared/index.ts";
 
 type Trx = Transaction<Database>;
 type Row<T extends keyof Database> = Selectable<Database[T]>;

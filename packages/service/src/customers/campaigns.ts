@@ -1,6 +1,6 @@
 import { type CampaignListQuery, listCampaigns } from "../catalog/index.ts";
-import type { ServiceDeps } from "../shared/index.ts";
-import { customerFacts } from "../shared/index.ts";
+import type { ServiceDeps } from "../kernel/index.ts";
+import { customerFacts } from "../kernel/index.ts";
 import { consentsTo, findCustomer } from "./customers.ts";
 
 /**

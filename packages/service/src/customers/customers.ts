@@ -3,8 +3,8 @@ import { type Database, json } from "@tally/db";
 import type { TConsent, TCustomerUpdate, TIdentifyAnonymous } from "@tally/schemas";
 import type { Selectable, Transaction, Updateable } from "kysely";
 import type { Catalog } from "../catalog/index.ts";
+import { type Executor, pgCode, type ServiceDeps, transact } from "../kernel/index.ts";
 import { loadWalletView } from "../ledger/index.ts";
-import { type Executor, pgCode, type ServiceDeps, transact } from "../shared/index.ts";
 import { toCustomerView } from "./views.ts";
 
 type Trx = Transaction<Database>;

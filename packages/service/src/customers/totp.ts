@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { DomainError } from "@tally/core";
 import { json } from "@tally/db";
-import { newId, pgCode, type ServiceDeps, transact } from "../shared/index.ts";
+import { newId, pgCode, type ServiceDeps, transact } from "../kernel/index.ts";
 import { customerWithWallet, findCustomer } from "./customers.ts";
 
 /** How long a one-time customer code lives. */

@@ -1,7 +1,7 @@
 import { addUnits, startOfUtcDay } from "@tally/core";
 import type { TTransaction } from "@tally/schemas";
+import type { ServiceDeps } from "../kernel/index.ts";
 import { listTransactionsOfCustomer, type TransactionFilters } from "../ledger/index.ts";
-import type { ServiceDeps } from "../shared/index.ts";
 import { findCustomer } from "./customers.ts";
 
 /**

@@ -2,7 +2,7 @@ import type { Db } from "@tally/db";
 import { createAccount, createApiKey, createBrand, hashKey } from "../accounts/index.ts";
 import { createCampaign, createReward } from "../catalog/index.ts";
 import { createCustomer } from "../events/index.ts";
-import type { ServiceDeps } from "../shared/index.ts";
+import type { ServiceDeps } from "../kernel/index.ts";
 
 export interface DemoAccount {
   accountId: string;

@@ -12,6 +12,7 @@ import type { Selectable, Transaction } from "kysely";
 import type { Catalog } from "../catalog/index.ts";
 import { applyBudgets } from "../catalog/index.ts";
 import { consentsTo } from "../customers/index.ts";
+import { customerFacts, type EventPayload, rewardFacts } from "../kernel/index.ts";
 import {
   type GiftCardPicks,
   loadStamps,
@@ -21,7 +22,6 @@ import {
   type ReferralOutcome,
   type SkippedGiftCard,
 } from "../programs/index.ts";
-import { customerFacts, type EventPayload, rewardFacts } from "../shared/index.ts";
 
 type Trx = Transaction<Database>;
 type CampaignRow = Selectable<Database["campaigns"]>;

@@ -7,14 +7,14 @@ import {
   lockCustomer,
   toCustomerView,
 } from "../customers/index.ts";
-import { walletView } from "../ledger/index.ts";
 import {
   canonicalHash,
   type Principal,
   pgCode,
   type ServiceDeps,
   transact,
-} from "../shared/index.ts";
+} from "../kernel/index.ts";
+import { walletView } from "../ledger/index.ts";
 import { processEvent } from "./process.ts";
 import { spendForEvent } from "./spending/event.ts";
 import { redeemArraysOf } from "./spending/redeem.ts";

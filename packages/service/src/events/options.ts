@@ -2,7 +2,7 @@ import type { Database } from "@tally/db";
 import type { TWalletLine } from "@tally/schemas";
 import type { Insertable, Selectable } from "kysely";
 import type { Catalog } from "../catalog/index.ts";
-import type { EventPayload } from "../shared/index.ts";
+import type { EventPayload } from "../kernel/index.ts";
 
 type CustomerRow = Selectable<Database["customers"]>;
 

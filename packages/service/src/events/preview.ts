@@ -14,9 +14,9 @@ import type Decimal from "decimal.js";
 import { sql } from "kysely";
 import { type Catalog, loadCatalog, toRewardView } from "../catalog/index.ts";
 import { type CustomerRow, findCustomerAndCatalogVersion } from "../customers/index.ts";
+import type { Executor, ServiceDeps } from "../kernel/index.ts";
+import { customerFacts, eventFacts, rewardFacts } from "../kernel/index.ts";
 import { liveReservedOf } from "../ledger/index.ts";
-import type { Executor, ServiceDeps } from "../shared/index.ts";
-import { customerFacts, eventFacts, rewardFacts } from "../shared/index.ts";
 
 /** Every reward id named by a redeem array of the order (products, shipping, order). */
 export function redeemIdsOf(order: Order): string[] {
@@ -122,7 +122,7 @@ async function computeOrderRedemption(
 
 /**
  * PUT /events/redeem/preview: the order echoed with `redemptions_result` where it carried redeem
- * arrays (decisions §7). Read-only: nothing is locked, reserved or written. Its two reads (the
+ * arrays (docs/api-decisions.md#preview). Read-only: nothing is locked, reserved or written. Its two reads (the
  * customer with the catalog version, then the balances) run outside a transaction: a preview is
  * advisory, and an event committed between them is one the preview could as well have followed.
  */

@@ -1,8 +1,8 @@
 import { applyPurchaseToMetrics, type CustomerMetrics, dec, tierToPromote } from "@tally/core";
 import { type Database, json } from "@tally/db";
 import type { Insertable, Selectable, Transaction } from "kysely";
+import { customerFacts, eventFacts, newId, tierFacts } from "../kernel/index.ts";
 import { accrualRows, toTransactionView, writeEvent } from "../ledger/index.ts";
-import { customerFacts, eventFacts, newId, tierFacts } from "../shared/index.ts";
 import { earnEvent } from "./earn.ts";
 import { DEFAULT_RESERVE_DAYS, type ProcessOptions } from "./options.ts";
 import { writePrograms } from "./write-programs.ts";

@@ -9,9 +9,9 @@ import {
   stampDevices,
   toCustomerView,
 } from "../customers/index.ts";
+import { newId, type ServiceDeps, transact } from "../kernel/index.ts";
 import { walletView } from "../ledger/index.ts";
 import { registerReferral } from "../programs/index.ts";
-import { newId, type ServiceDeps, transact } from "../shared/index.ts";
 import { processEvent } from "./process.ts";
 
 /** Registers a customer with an empty wallet in the Base tier and emits its REGISTRATION event. */

@@ -2,11 +2,11 @@ import { codeKey, DomainError, notFound } from "@tally/core";
 import type { TCouponReverse, TEvent } from "@tally/schemas";
 import { sql } from "kysely";
 import { customerWithWallet } from "../customers/index.ts";
-import { type ServiceDeps, transact } from "../shared/index.ts";
+import { type ServiceDeps, transact } from "../kernel/index.ts";
 import { reverseEventIn } from "./spending/reverse.ts";
 
 /**
- * POST /coupons/reverse {customer_id, code} (decisions §8): undoes that customer's redemption of
+ * POST /coupons/reverse {customer_id, code} (docs/api-decisions.md#coupon-reverse): undoes that customer's redemption of
  * the code by the §6 reversal rules (its credits taken back, the spent part from other lots, else
  * 422 and nothing changes; budget use given back) and frees the use. Unknown code → 404
  * COUPON_NOT_FOUND; never redeemed by the customer → 404; already reversed → 409.

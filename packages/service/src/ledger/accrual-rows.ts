@@ -3,7 +3,7 @@ import type { Database } from "@tally/db";
 import type { TTransaction, TWalletLine } from "@tally/schemas";
 import type { Insertable, Selectable } from "kysely";
 import { budgetPeriodOf } from "../catalog/index.ts";
-import { newId } from "../shared/index.ts";
+import { newId } from "../kernel/index.ts";
 import { toLineView, toTransactionView } from "./views.ts";
 
 type CampaignRow = Selectable<Database["campaigns"]>;

@@ -1,7 +1,7 @@
 import { dec } from "@tally/core";
 import { type Database, json } from "@tally/db";
 import { sql, type Transaction } from "kysely";
-import { newId } from "../shared/index.ts";
+import { newId } from "../kernel/index.ts";
 import { toLineView } from "./views.ts";
 
 type Trx = Transaction<Database>;

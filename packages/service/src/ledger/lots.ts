@@ -23,7 +23,7 @@ export function availableOf(line: LineRow, now: Date): Decimal {
 }
 
 /**
- * The wallet's open lots of `rewardIds` in the spending order of decisions §6: earliest
+ * The wallet's open lots of `rewardIds` in the spending order of docs/api-decisions.md#spending-order: earliest
  * expiration first, never-expiring last, then issued_at (and id, for a total order). Expired
  * lots never count. Read under the wallet lock.
  */

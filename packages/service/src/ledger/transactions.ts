@@ -2,10 +2,10 @@ import { DomainError } from "@tally/core";
 import type { Database, TransactionType } from "@tally/db";
 import type { TTransaction } from "@tally/schemas";
 import { type SelectQueryBuilder, sql } from "kysely";
-import type { ServiceDeps } from "../shared/index.ts";
+import type { ServiceDeps } from "../kernel/index.ts";
 import { toTransactionView } from "./views.ts";
 
-/** The transaction lists' filters (api.md's query parameters). */
+/** The transaction lists' filters (Masivo's query parameters). */
 export interface TransactionFilters {
   brand_id?: string | undefined;
   reward_id?: string | undefined;

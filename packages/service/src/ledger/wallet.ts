@@ -3,7 +3,7 @@ import type { Database } from "@tally/db";
 import type { TWallet } from "@tally/schemas";
 import { type Selectable, sql } from "kysely";
 import { toRewardView } from "../catalog/index.ts";
-import type { Executor } from "../shared/index.ts";
+import type { Executor } from "../kernel/index.ts";
 import { toLineView } from "./views.ts";
 
 type RewardRow = Selectable<Database["rewards"]>;

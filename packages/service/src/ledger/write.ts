@@ -6,7 +6,7 @@ import {
   LINE_COLUMNS,
   selectRows,
   TRANSACTION_COLUMNS,
-} from "../shared/index.ts";
+} from "../kernel/index.ts";
 import { liveReservedOf } from "./wallet.ts";
 
 type Trx = Transaction<Database>;

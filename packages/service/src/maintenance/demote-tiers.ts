@@ -1,7 +1,7 @@
 import { tierToDemote } from "@tally/core";
 import { sql } from "kysely";
 import { lockCustomerByUuid } from "../customers/index.ts";
-import { customerFacts, tierFacts } from "../shared/index.ts";
+import { customerFacts, tierFacts } from "../kernel/index.ts";
 import { DEFAULT_BATCH_SIZE, type MaintenanceOptions } from "./shared.ts";
 
 /** What one demoteTiers run changed. */

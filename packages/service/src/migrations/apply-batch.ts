@@ -1,7 +1,7 @@
 import type { Database, Db } from "@tally/db";
 import type { TMigrateCustomer, TMigrateTransactions, TMigrationType } from "@tally/schemas";
 import { sql, type Transaction } from "kysely";
-import { retryTransient } from "../shared/index.ts";
+import { retryTransient } from "../kernel/index.ts";
 import type { AppliedItem } from "./apply-item.ts";
 import { applyCustomersBatch, BulkNotApplicable } from "./bulk-customers.ts";
 import { applyTransactionsBatch } from "./bulk-transactions.ts";

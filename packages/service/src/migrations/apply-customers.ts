@@ -3,8 +3,8 @@ import { type Database, json } from "@tally/db";
 import type { TMigrateCustomer } from "@tally/schemas";
 import type { Insertable, Transaction, Updateable } from "kysely";
 import { type CustomerRow, lockCustomer } from "../customers/index.ts";
+import { newId, pgCode } from "../kernel/index.ts";
 import { toLineView } from "../ledger/index.ts";
-import { newId, pgCode } from "../shared/index.ts";
 import { balanceKeys } from "./keys.ts";
 import {
   existingTransactionKeys,

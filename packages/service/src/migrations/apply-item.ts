@@ -7,7 +7,7 @@ import type {
   TMigrationType,
 } from "@tally/schemas";
 import type { Transaction } from "kysely";
-import { pgCode, retryTransient } from "../shared/index.ts";
+import { pgCode, retryTransient } from "../kernel/index.ts";
 import { applyCustomerItem } from "./apply-customers.ts";
 import { applyEventsItem } from "./apply-events.ts";
 import { applyTransactionsItem } from "./apply-transactions.ts";

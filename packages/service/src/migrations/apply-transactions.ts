@@ -20,7 +20,7 @@ import {
 type Trx = Transaction<Database>;
 
 /**
- * How migrated history enters the ledger (decisions §6 invariant: per customer and
+ * How migrated history enters the ledger (docs/api-decisions.md#ledger-invariant invariant: per customer and
  * reward, Σ transactions = Σ remaining lots). The customers migration already put
  * the balance B in as MIGRATION lots with MIGRATION transactions (+B). The history
  * explains B, so it must not count a second time: for each reconciled reward we

@@ -8,7 +8,7 @@ import {
   LINE_COLUMNS,
   newId,
   TRANSACTION_COLUMNS,
-} from "../shared/index.ts";
+} from "../kernel/index.ts";
 import { applyCustomerItem, balanceRows, mergeMetrics, profileOf } from "./apply-customers.ts";
 import { type AppliedItem, failed } from "./apply-item.ts";
 import { balanceKeys } from "./keys.ts";

@@ -3,7 +3,7 @@ import type { Database } from "@tally/db";
 import type { TMigrateTransaction } from "@tally/schemas";
 import type Decimal from "decimal.js";
 import { type Selectable, sql, type Transaction } from "kysely";
-import { insertRows, TRANSACTION_COLUMNS } from "../shared/index.ts";
+import { insertRows, TRANSACTION_COLUMNS } from "../kernel/index.ts";
 import { type AppliedItem, failed } from "./apply-item.ts";
 import { recordKeys } from "./keys.ts";
 import {

@@ -9,7 +9,7 @@ import {
 } from "@tally/schemas";
 import type { Selectable } from "kysely";
 import { isUuid } from "../catalog/index.ts";
-import { newId, type ServiceDeps, transact } from "../shared/index.ts";
+import { newId, type ServiceDeps, transact } from "../kernel/index.ts";
 import { checkMigrationRate, type MigrationRateLimit } from "./rate-limit.ts";
 import { checkReferences } from "./references.ts";
 

@@ -1,5 +1,5 @@
 import { dec } from "@tally/core";
-import { sha256Hex as sha256 } from "../shared/index.ts";
+import { sha256Hex as sha256 } from "../kernel/index.ts";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
 

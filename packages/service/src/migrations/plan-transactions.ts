@@ -3,7 +3,7 @@ import { type Database, json } from "@tally/db";
 import type { TMigrateTransaction } from "@tally/schemas";
 import type Decimal from "decimal.js";
 import type { Insertable, Selectable } from "kysely";
-import { newId } from "../shared/index.ts";
+import { newId } from "../kernel/index.ts";
 import { replacementKey } from "./keys.ts";
 import type { ItemContext, ItemOutcome } from "./shared.ts";
 

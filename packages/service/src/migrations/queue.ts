@@ -2,7 +2,7 @@ import type { Db } from "@tally/db";
 import { json } from "@tally/db";
 import type { TMigrationError } from "@tally/schemas";
 import { sql } from "kysely";
-import type { Executor } from "../shared/index.ts";
+import type { Executor } from "../kernel/index.ts";
 import type { JobRow } from "./jobs.ts";
 
 /** A claimed job: who holds it and for how long each renewal extends the lease. */

@@ -1,6 +1,6 @@
 import type { Database } from "@tally/db";
 import { sql, type Transaction } from "kysely";
-import { RateLimitedError, type RateLimitState } from "../shared/index.ts";
+import { RateLimitedError, type RateLimitState } from "../kernel/index.ts";
 
 /** Masivo's migration limiter: at most one batch per `intervalMs`, `perHour` batches an hour. */
 export interface MigrationRateLimit {

@@ -1,7 +1,7 @@
 import { DomainError } from "@tally/core";
 import type { Db } from "@tally/db";
 import { MIGRATION_SCHEMAS, type TMigrationError, type TMigrationType } from "@tally/schemas";
-import { pgCode, TRANSIENT_PG_CODES } from "../shared/index.ts";
+import { pgCode, TRANSIENT_PG_CODES } from "../kernel/index.ts";
 import { APPLY } from "./apply-item.ts";
 import type { JobRow } from "./jobs.ts";
 import {

@@ -4,7 +4,7 @@ import type { TGiftCard, TGiftCardPool, TGiftCardPoolAdd } from "@tally/schemas"
 import { type Selectable, sql, type Transaction } from "kysely";
 import { isUuid } from "../catalog/index.ts";
 import { findCustomer } from "../customers/index.ts";
-import { type Executor, newId, pgCode, type ServiceDeps, transact } from "../shared/index.ts";
+import { type Executor, newId, pgCode, type ServiceDeps, transact } from "../kernel/index.ts";
 
 type Trx = Transaction<Database>;
 type RewardRow = Selectable<Database["rewards"]>;
@@ -134,7 +134,7 @@ export async function assignGiftCards(
   return assigned.map((x) => toGiftCardView({ ...x.card, rewarded_at: o.now }, o.customer.id));
 }
 
-/** A card → api.md GiftCard. */
+/** A card → Masivo's GiftCard. */
 export function toGiftCardView(c: CardRow, customerId: string): TGiftCard {
   return {
     code: c.code,

@@ -3,7 +3,7 @@ import type { Database } from "@tally/db";
 import type { TPunchCard } from "@tally/schemas";
 import { sql, type Transaction } from "kysely";
 import { findCustomer } from "../customers/index.ts";
-import type { ServiceDeps } from "../shared/index.ts";
+import type { ServiceDeps } from "../kernel/index.ts";
 
 type Trx = Transaction<Database>;
 

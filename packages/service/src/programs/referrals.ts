@@ -30,7 +30,7 @@ import {
   rewardFacts,
   type ServiceDeps,
   transact,
-} from "../shared/index.ts";
+} from "../kernel/index.ts";
 
 type Trx = Transaction<Database>;
 type CodeRow = Selectable<Database["referral_codes"]>;
@@ -63,7 +63,7 @@ const purchasesOf = (c: CustomerRow) =>
   Number((c.metrics as { lifetime?: PeriodMetrics } | null)?.lifetime?.number_of_purchases ?? 0);
 
 /**
- * The referral a PURCHASE settles (decisions §5), checked under the referee's wallet lock: the
+ * The referral a PURCHASE settles (docs/api-decisions.md#referrals), checked under the referee's wallet lock: the
  * referral recorded at registration, else the event's `referral_code`. It rewards only the
  * referee's first purchase (lifetime number_of_purchases 0 before it), once per referee, never a
  * customer's own code, while the code's REFERRALS campaign takes the event. Locks the referrer's
@@ -132,7 +132,7 @@ export async function prepareReferral(
       rewards,
       event: issuedAt === o.event.issued_at ? o.event : { ...o.event, issued_at: issuedAt },
     });
-  // A referrer who withdrew consent to behavioural campaigns is not rewarded (decisions §5);
+  // A referrer who withdrew consent to behavioural campaigns is not rewarded (docs/api-decisions.md#referrals);
   // the referee still is.
   const referrerConsents = consentsTo(referrer.customer, "behavioral_campaigns");
   let refereeAccruals: Accrual[];
@@ -284,7 +284,7 @@ export async function undoReferral(
   if (referral.referrer_event_id) await o.reverseLinked(referral.referrer_event_id);
 }
 
-/** A code row → api.md's referral code. */
+/** A code row → Masivo's referral code. */
 function toReferralCodeView(c: CodeRow, customerId: string): TReferralCode {
   return {
     id: c.id,

@@ -1,8 +1,8 @@
 import type { Accrual } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { Transaction } from "kysely";
+import { newId } from "../kernel/index.ts";
 import { accrualRows, insertEventRows } from "../ledger/index.ts";
-import { newId } from "../shared/index.ts";
 import { assignGiftCards, type GiftCardPicks, type SkippedGiftCard } from "./gift-cards.ts";
 import { type PreparedReferral, REFERRAL_EVENT_TYPE } from "./referrals.ts";
 

@@ -3,9 +3,9 @@ import type { Database } from "@tally/db";
 import type { Transaction } from "kysely";
 import type { Catalog } from "../../catalog/index.ts";
 import type { CustomerRow } from "../../customers/index.ts";
+import type { EventPayload } from "../../kernel/index.ts";
+import { newId } from "../../kernel/index.ts";
 import { type Draw, holdDraws, moveRemaining, pickDraws, toLineView } from "../../ledger/index.ts";
-import type { EventPayload } from "../../shared/index.ts";
-import { newId } from "../../shared/index.ts";
 import { DEFAULT_RESERVE_DAYS, type ProcessOptions } from "../options.ts";
 import { checkRedemption, type EventRedemption, hasRedeem, redemptionRecords } from "./redeem.ts";
 

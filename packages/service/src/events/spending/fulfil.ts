@@ -4,9 +4,9 @@ import type { TEvent } from "@tally/schemas";
 import type Decimal from "decimal.js";
 import type { Transaction } from "kysely";
 import { loadCatalog } from "../../catalog/index.ts";
+import type { EventPayload } from "../../kernel/index.ts";
+import { type ServiceDeps, transact } from "../../kernel/index.ts";
 import { type Draw, moveRemaining, pickDraws, settleHolds } from "../../ledger/index.ts";
-import type { EventPayload } from "../../shared/index.ts";
-import { type ServiceDeps, transact } from "../../shared/index.ts";
 import { processEvent } from "../process.ts";
 import { recordSpend, type SpendContext } from "./event.ts";
 import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
@@ -15,7 +15,7 @@ import { checkRedemption, hasRedeem } from "./redeem.ts";
 type Trx = Transaction<Database>;
 
 /**
- * PATCH /behavior/events/{id}/fulfill (decisions §6): a PENDING event spends what it holds and
+ * PATCH /behavior/events/{id}/fulfill (docs/api-decisions.md#reservations): a PENDING event spends what it holds and
  * is credited, becoming RESOLVED. An EXPIRED one (its holds released), or one holding a lot
  * that has expired since, is re-checked against the wallet as it is now and proceeds if it can
  * (422 listing each failing item otherwise). Any other status → 409. One transaction, wallet

@@ -17,6 +17,7 @@ import type Decimal from "decimal.js";
 import type { Insertable, Transaction } from "kysely";
 import type { Catalog } from "../../catalog/index.ts";
 import type { CustomerRow } from "../../customers/index.ts";
+import { customerFacts, type EventPayload, eventFacts, newId } from "../../kernel/index.ts";
 import {
   balancesOf,
   type Draw,
@@ -24,7 +25,6 @@ import {
   loadOpenLots,
   toLineView,
 } from "../../ledger/index.ts";
-import { customerFacts, type EventPayload, eventFacts, newId } from "../../shared/index.ts";
 import { redeemableRewards, redeemIdsOf } from "../preview.ts";
 
 type Trx = Transaction<Database>;
@@ -63,7 +63,7 @@ export function redeemArraysOf(payload: RedeemCarrier): (unknown[] | null | unde
 }
 
 /**
- * A commit's failing items → one 422 listing each (decisions §7: all or nothing). The code is
+ * A commit's failing items → one 422 listing each (docs/api-decisions.md#redemption-in-events: all or nothing). The code is
  * the items' own code when they all share one the API knows (INSUFFICIENT_BALANCE,
  * CONDITION_NOT_MET), else REDEMPTION_FAILED.
  */

@@ -4,16 +4,16 @@ import { json } from "@tally/db";
 import type { TEvent } from "@tally/schemas";
 import type { Transaction } from "kysely";
 import { releaseCouponUse } from "../../coupons/index.ts";
+import { type ServiceDeps, transact } from "../../kernel/index.ts";
 import { settleHolds, toTransactionView } from "../../ledger/index.ts";
 import { undoPrograms } from "../../programs/index.ts";
-import { type ServiceDeps, transact } from "../../shared/index.ts";
 import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
 import { type BudgetGiveBack, giveBackBudgets, undoEvent } from "./undo.ts";
 
 type Trx = Transaction<Database>;
 
 /**
- * POST /behavior/events/{id}/reverse (decisions §6): PENDING → CANCELLED (its holds released);
+ * POST /behavior/events/{id}/reverse (docs/api-decisions.md#reversal): PENDING → CANCELLED (its holds released);
  * RESOLVED → REVERSED (REVERSAL transactions undo its accumulations and redemptions, metrics and
  * budget use); anything else → 409. One transaction, wallet locked first, then the event.
  */

@@ -4,6 +4,8 @@ import { type Database, json } from "@tally/db";
 import type Decimal from "decimal.js";
 import { type Insertable, type Selectable, sql, type Transaction } from "kysely";
 import type { CustomerRow } from "../../customers/index.ts";
+import type { EventPayload } from "../../kernel/index.ts";
+import { newId } from "../../kernel/index.ts";
 import {
   availableOf,
   drawLots,
@@ -12,8 +14,6 @@ import {
   moveRemaining,
   toLineView,
 } from "../../ledger/index.ts";
-import type { EventPayload } from "../../shared/index.ts";
-import { newId } from "../../shared/index.ts";
 import type { EventRow } from "../process.ts";
 import { paidValue } from "../process.ts";
 
@@ -54,7 +54,7 @@ function undoRow(
 }
 
 /**
- * Undoes a RESOLVED event under its wallet lock (decisions §6): every REDEMPTION lot is restored
+ * Undoes a RESOLVED event under its wallet lock (docs/api-decisions.md#reversal): every REDEMPTION lot is restored
  * (a lot that expired since is restored and expired again, both in the ledger), then every
  * ACCUMULATION is taken back from its own lot; what the customer already spent of it is taken
  * from other lots of the same reward, and if the wallet cannot cover that → 422, nothing
