@@ -66,7 +66,10 @@ export default {
       comment: "A service module reaches another only through its index.ts.",
       severity: "error",
       from: { path: `${SERVICE}/([^/]+)/` },
-      to: { path: `${SERVICE}/[^/]+/`, pathNot: [`${SERVICE}/$1/`, `${SERVICE}/[^/]+/index\\.ts$`] },
+      to: {
+        path: `${SERVICE}/[^/]+/`,
+        pathNot: [`${SERVICE}/$1/`, `${SERVICE}/[^/]+/index\\.ts$`],
+      },
     },
     {
       name: "service-root-is-only-a-face",
