@@ -1,7 +1,12 @@
-import { auditLedger, expireLines } from "@tally/service";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, newAccount, type TestDatabase } from "./helpers.ts";
-import { createCustomers, grantLine } from "./maintenance-helpers.ts";
+import { auditLedger, expireLines } from "../../src/index.ts";
+import {
+  createCustomers,
+  createTestDatabase,
+  grantLine,
+  newAccount,
+  type TestDatabase,
+} from "../../testing/index.ts";
 
 // Separate connections only race on real PostgreSQL.
 const onPostgres = Boolean(process.env.DATABASE_URL);

@@ -1,7 +1,4 @@
-import type { Db } from "@tally/db";
-import { json } from "@tally/db";
-import { drainJobs } from "../src/index.ts";
-import { enqueue } from "./helpers.ts";
+import { type Db, json } from "@tally/db";
 
 let seq = 0;
 const nextId = () => {
@@ -10,12 +7,44 @@ const nextId = () => {
   return `00000000-0000-4000-8000-${hex}`;
 };
 
-/** Creates customers (empty wallets) through a CUSTOMERS migration job. */
-export async function createCustomers(db: Db, accountId: string, ids: string[]) {
-  await enqueue(db, () => new Date(), accountId, "CUSTOMERS", {
-    customers: ids.map((id) => ({ id })),
-  });
-  await drainJobs({ db, now: () => new Date() });
+/** Sum of remaining lot amounts per customer id (as text, exact). */
+export async function balances(db: Db, accountId: string): Promise<Record<string, string>> {
+  const rows = await db
+    .selectFrom("wallet_lines as l")
+    .innerJoin("wallets as w", (j) =>
+      j.onRef("w.account_id", "=", "l.account_id").onRef("w.id", "=", "l.wallet_id"),
+    )
+    .innerJoin("customers as c", (j) =>
+      j.onRef("c.account_id", "=", "w.account_id").onRef("c.uuid", "=", "w.customer_uuid"),
+    )
+    .select(["c.id", (eb) => eb.fn.sum<string>("l.remaining").as("total")])
+    .where("l.account_id", "=", accountId)
+    .groupBy("c.id")
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.id, String(Number(r.total))]));
+}
+
+/** Rows of the account's ledger: count and exact sum per type. */
+export async function ledgerOf(db: Db, accountId: string) {
+  const rows = await db
+    .selectFrom("transactions")
+    .select(["type", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("account_id", "=", accountId)
+    .groupBy("type")
+    .orderBy("type")
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.type, Number(r.n)]));
+}
+
+/** The lifetime metrics of a customer. */
+export async function lifetimeOf(db: Db, accountId: string, id: string) {
+  const row = await db
+    .selectFrom("customers")
+    .select("metrics")
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  return (row.metrics as { lifetime: Record<string, unknown> }).lifetime;
 }
 
 /** The wallet and customer uuid of a customer id. */

@@ -1,11 +1,15 @@
 import { json } from "@tally/db";
 import { holdLocks, waitForLockWaiters } from "@tally/db/testing";
 import { ZTierWriteSchema } from "@tally/schemas";
-import { createTier, demoteTiers, identifyAnonymous } from "@tally/service";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, newAccount, type TestDatabase } from "./helpers.ts";
-import { createCustomers } from "./maintenance-helpers.ts";
+import { createTier, demoteTiers, identifyAnonymous } from "../../src/index.ts";
+import {
+  createCustomers,
+  createTestDatabase,
+  newAccount,
+  type TestDatabase,
+} from "../../testing/index.ts";
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 

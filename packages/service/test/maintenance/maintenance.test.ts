@@ -1,21 +1,24 @@
 import { json } from "@tally/db";
 import { ZTierWriteSchema } from "@tally/schemas";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createTier,
   demoteTiers,
   expireLines,
   expireReservations,
   loadWalletView,
-} from "@tally/service";
-import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+} from "../../src/index.ts";
 import {
+  createCustomers,
   createTestDatabase,
   expectLedgerBalanced,
+  grantLine,
+  holdReservation,
   newAccount,
   type TestDatabase,
-} from "./helpers.ts";
-import { createCustomers, grantLine, holdReservation, walletOf } from "./maintenance-helpers.ts";
+  walletOf,
+} from "../../testing/index.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
