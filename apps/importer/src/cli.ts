@@ -2,9 +2,13 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createDb, migrateToLatest, orExit } from "@tally/db";
-import { readEnv } from "../env.ts";
-import { defaultReportFile, importFile, type TImportProgress } from "./import-file.ts";
-import { createProgressReporter } from "./progress.ts";
+import {
+  createProgressReporter,
+  defaultReportFile,
+  importFile,
+  type TImportProgress,
+} from "@tally/import";
+import { readEnv } from "./env.ts";
 
 const USAGE = `usage: pnpm run import <file> --account <id> [--type customers|events|transactions]
        [--format ndjson|csv] [--dry-run] [--report <path>] [--batch-size N] [--concurrency N]
@@ -64,7 +68,7 @@ async function main(): Promise<number> {
   }
   const env = orExit(() => readEnv(), 2);
   // pnpm runs the script inside apps/importer; paths are meant from where the user typed them.
-  const base = process.env.INIT_CWD ?? process.cwd();
+  const base = env.INIT_CWD ?? process.cwd();
   const file = resolve(base, args.file);
   const reportFile = args.report ? resolve(base, args.report) : undefined;
   if (!(await stat(file).catch(() => undefined))?.isFile()) {
@@ -120,7 +124,7 @@ async function main(): Promise<number> {
     console.error(`import failed: ${(error as Error).message}`);
     return 2;
   } finally {
-    if (process.env.IMPORT_PRINT_USAGE === "1") {
+    if (env.IMPORT_PRINT_USAGE === "1") {
       const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
       console.error(`maxRSS_kb=${maxRSS} cpu_us=${userCPUTime + systemCPUTime}`);
     }

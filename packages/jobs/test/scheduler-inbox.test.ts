@@ -1,11 +1,11 @@
 import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { tempDir, writeNdjson } from "@tally/import/testing";
+import { balances, newAccount, useTestDatabase } from "@tally/service/testing";
 import { describe, expect, it } from "vitest";
+import { schedulerConfig } from "../src/env.ts";
 import { startScheduler } from "../src/scheduler.ts";
-import { schedulerConfig } from "../src/scheduler-env.ts";
-import { balances, newAccount, useTestDatabase } from "./helpers.ts";
-import { tempDir, writeNdjson } from "./import-helpers.ts";
-import { manualTrigger } from "./manual-trigger.ts";
+import { manualTrigger } from "../testing/index.ts";
 
 const t = useTestDatabase();
 

@@ -2,10 +2,10 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir, readdir, utimes } from "node:fs/promises";
 import { join } from "node:path";
+import { balances, ledgerOf, newAccount, useTestDatabase } from "@tally/service/testing";
 import { describe, expect, it } from "vitest";
 import { processInbox } from "../src/index.ts";
-import { balances, newAccount, useTestDatabase } from "./helpers.ts";
-import { ledgerOf, readReport, tempDir, writeNdjson } from "./import-helpers.ts";
+import { readReport, tempDir, writeNdjson } from "../testing/index.ts";
 
 const t = useTestDatabase();
 

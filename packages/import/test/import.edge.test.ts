@@ -1,9 +1,9 @@
 import { mkdir, readdir, readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { newAccount, useTestDatabase } from "@tally/service/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { importFile, processInbox } from "../src/index.ts";
-import { newAccount, useTestDatabase } from "./helpers.ts";
-import { readReport, tempDir, writeNdjson } from "./import-helpers.ts";
+import { readReport, tempDir, writeNdjson } from "../testing/index.ts";
 
 const t = useTestDatabase();
 let dir: string;

@@ -1,5 +1,3 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { drainJobs, runWorker } from "../src/index.ts";
 import {
   createTestDatabase,
   enqueue,
@@ -7,7 +5,9 @@ import {
   jobOf,
   newAccount,
   type TestDatabase,
-} from "./helpers.ts";
+} from "@tally/service/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { drainJobs, runWorker } from "../src/index.ts";
 
 // Claims only mean something with separate connections: real PostgreSQL only.
 const onPostgres = Boolean(process.env.DATABASE_URL);

@@ -1,9 +1,9 @@
 import type { Db } from "@tally/db";
+import { processInbox } from "@tally/import";
 import { demoteTiers, expireLines, expireReservations } from "@tally/service";
 import { Cron } from "croner";
-import { processInbox } from "./import/inbox.ts";
 
-/** The scheduled maintenance jobs of decisions §9. */
+/** The scheduled maintenance jobs. */
 export type TJobName = "expireLines" | "expireReservations" | "demoteTiers" | "importInbox";
 
 /** A cron expression per job (5 fields, or 6 with seconds), read in UTC; "off" disables one. */

@@ -1,4 +1,4 @@
-import type { TTrigger } from "../src/scheduler.ts";
+import type { TTrigger } from "../src/index.ts";
 
 /** A trigger fired by hand: tick(pattern) runs every job scheduled on it. */
 export function manualTrigger() {

@@ -1,7 +1,7 @@
 import type { Db } from "@tally/db";
 import { describe, expect, it } from "vitest";
 import { startScheduler } from "../src/scheduler.ts";
-import { manualTrigger } from "./manual-trigger.ts";
+import { manualTrigger } from "../testing/index.ts";
 
 const db = {} as Db; // the jobs below are fakes and never touch it
 const quiet = { info: () => {}, error: () => {} };

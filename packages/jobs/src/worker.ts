@@ -5,6 +5,9 @@ import { abandonMigrationJob, claimMigrationJob, runMigrationJob } from "@tally/
 /** How long a claimed job stays ours without a sign of life; every processed item renews it. */
 export const DEFAULT_LEASE_MS = 5 * 60_000;
 
+/** How long the worker loop waits before looking again when the queue is empty (WORKER_POLL_MS). */
+export const DEFAULT_POLL_MS = 1000;
+
 export interface WorkerOptions {
   db: Db;
   now: () => Date;
@@ -68,7 +71,7 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * The importer's worker loop: claims queued migration jobs (and RUNNING ones whose
+ * The worker loop: claims queued migration jobs (and RUNNING ones whose
  * worker's lease ran out) and runs them until `signal` aborts, polling every
  * `pollMs` while the queue is empty. Any number of loops may share one database.
  */
@@ -76,7 +79,7 @@ export async function runWorker(
   opts: WorkerOptions & { signal: AbortSignal; pollMs?: number },
 ): Promise<void> {
   const workerId = opts.workerId ?? `worker-${randomUUID()}`;
-  const pollMs = opts.pollMs ?? 1000;
+  const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
   const onError = opts.onError ?? logError;
   while (!opts.signal.aborted) {
     let busy = false;

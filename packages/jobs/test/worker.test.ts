@@ -1,7 +1,7 @@
 import { claimMigrationJob, runMigrationJob } from "@tally/service";
+import { balances, enqueue, jobOf, newAccount, useTestDatabase } from "@tally/service/testing";
 import { describe, expect, it } from "vitest";
 import { drainJobs, runWorker } from "../src/index.ts";
-import { balances, enqueue, jobOf, newAccount, useTestDatabase } from "./helpers.ts";
 
 const t = useTestDatabase();
 

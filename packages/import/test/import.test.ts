@@ -1,8 +1,14 @@
 import { join } from "node:path";
+import {
+  balances,
+  ledgerOf,
+  lifetimeOf,
+  newAccount,
+  useTestDatabase,
+} from "@tally/service/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { importFile } from "../src/index.ts";
-import { balances, newAccount, useTestDatabase } from "./helpers.ts";
-import { ledgerOf, lifetimeOf, readReport, tempDir, writeNdjson } from "./import-helpers.ts";
+import { readReport, tempDir, writeNdjson } from "../testing/index.ts";
 
 const t = useTestDatabase();
 let dir: string;

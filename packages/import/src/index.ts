@@ -7,4 +7,10 @@ export {
   type TImportProgress,
   type TImportResult,
 } from "./import-file.ts";
-export { processInbox, type TInboxOutcome } from "./inbox.ts";
+export {
+  DEFAULT_QUIET_MS,
+  type ProcessInboxOptions,
+  processInbox,
+  type TInboxOutcome,
+} from "./inbox.ts";
+export { createProgressReporter } from "./progress.ts";

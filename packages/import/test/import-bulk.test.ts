@@ -2,11 +2,11 @@ import { join } from "node:path";
 import type { Db } from "@tally/db";
 import { ZRewardInsertSchema } from "@tally/schemas";
 import { createReward } from "@tally/service";
+import { newAccount, useTestDatabase } from "@tally/service/testing";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultReportFile, importFile } from "../src/index.ts";
-import { newAccount, useTestDatabase } from "./helpers.ts";
-import { readReport, tempDir, writeNdjson } from "./import-helpers.ts";
+import { readReport, tempDir, writeNdjson } from "../testing/index.ts";
 
 const t = useTestDatabase();
 let dir: string;
