@@ -42,6 +42,7 @@ export const ZJobsEnvSchema = z.object({
   SCHEDULE_DEMOTE_TIERS: schedule(DEFAULT_SCHEDULES.demoteTiers),
   /** Applies only with INBOX_DIR (without it there is no inbox job). */
   SCHEDULE_IMPORT_INBOX: schedule("* * * * *"),
+  SCHEDULE_SWEEP_IDEMPOTENCY_KEYS: schedule(DEFAULT_SCHEDULES.sweepIdempotencyKeys),
   /** Files dropped in `<INBOX_DIR>/<accountId>/` are imported; unset = no inbox job. */
   INBOX_DIR: z.string().min(1).optional(),
   /** Seconds a dropped file must have been unchanged before it is imported. */
@@ -57,7 +58,8 @@ type TScheduleVariable =
   | "SCHEDULE_EXPIRE_LINES"
   | "SCHEDULE_EXPIRE_RESERVATIONS"
   | "SCHEDULE_DEMOTE_TIERS"
-  | "SCHEDULE_IMPORT_INBOX";
+  | "SCHEDULE_IMPORT_INBOX"
+  | "SCHEDULE_SWEEP_IDEMPOTENCY_KEYS";
 
 /** The scheduler's variables of a validated environment (the inbox ones may be absent). */
 export type TSchedulerEnv = Pick<TJobsEnv, TScheduleVariable> &
@@ -75,6 +77,7 @@ export function schedulerConfig(env: TSchedulerEnv): {
       expireReservations: env.SCHEDULE_EXPIRE_RESERVATIONS,
       demoteTiers: env.SCHEDULE_DEMOTE_TIERS,
       importInbox: env.INBOX_DIR ? env.SCHEDULE_IMPORT_INBOX : "off",
+      sweepIdempotencyKeys: env.SCHEDULE_SWEEP_IDEMPOTENCY_KEYS,
     },
     inboxDir: env.INBOX_DIR,
     inboxQuietMs: (env.INBOX_QUIET_SECONDS ?? DEFAULT_QUIET_MS / 1000) * 1000,

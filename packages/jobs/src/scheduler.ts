@@ -1,21 +1,30 @@
 import type { Db } from "@tally/db";
 import { processInbox } from "@tally/import";
-import { demoteTiers, expireLines, expireReservations } from "@tally/service";
+import { demoteTiers, expireLines, expireReservations, sweepIdempotencyKeys } from "@tally/service";
 import { Cron } from "croner";
 
 /** The scheduled maintenance jobs. */
-export type TJobName = "expireLines" | "expireReservations" | "demoteTiers" | "importInbox";
+export type TJobName =
+  | "expireLines"
+  | "expireReservations"
+  | "demoteTiers"
+  | "importInbox"
+  | "sweepIdempotencyKeys";
 
 /** A cron expression per job (5 fields, or 6 with seconds), read in UTC; "off" disables one. */
 export type TSchedules = Record<TJobName, string>;
 
-/** Every minute for expiry; hourly for demotion, which itself waits for a tier period to start. */
+/**
+ * Every minute for expiry; hourly for demotion, which itself waits for a tier period to start,
+ * and for the sweep of Idempotency-Key rows past their 24 hours.
+ */
 export const DEFAULT_SCHEDULES: TSchedules = {
   expireLines: "* * * * *",
   expireReservations: "* * * * *",
   demoteTiers: "0 * * * *",
   // Only with an inbox directory (INBOX_DIR).
   importInbox: "off",
+  sweepIdempotencyKeys: "30 * * * *",
 };
 
 /** Calls `tick` on every occurrence of `pattern` until the returned function is called. */
@@ -65,6 +74,7 @@ const JOBS: Record<TJobName, TJob> = {
     const files = await processInbox({ db, now: () => now, dir: inboxDir, quietMs: inboxQuietMs });
     return { files: files.length };
   },
+  sweepIdempotencyKeys: ({ db, now }) => sweepIdempotencyKeys({ db, now }),
 };
 
 const consoleLogger: SchedulerLogger = {

@@ -18,6 +18,7 @@ describe("the inbox job", () => {
       SCHEDULE_EXPIRE_RESERVATIONS: "b",
       SCHEDULE_DEMOTE_TIERS: "c",
       SCHEDULE_IMPORT_INBOX: "I",
+      SCHEDULE_SWEEP_IDEMPOTENCY_KEYS: "s",
     };
     expect(schedulerConfig(base).schedules.importInbox).toBe("off");
     const { accountId, rewardId } = await newAccount(t.db, now);
