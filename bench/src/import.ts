@@ -18,7 +18,7 @@ const BASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const CUSTOMERS = Number(process.env.BENCH_IMPORT_CUSTOMERS ?? Math.max(1, Math.round(ROWS / 10)));
 const CONCURRENCY = process.env.BENCH_IMPORT_CONCURRENCY ?? "8";
-const CLI = fileURLToPath(new URL("../../apps/importer/src/import/cli.ts", import.meta.url));
+const CLI = fileURLToPath(new URL("../../apps/importer/src/cli.ts", import.meta.url));
 const IMPORTER_DIR = fileURLToPath(new URL("../../apps/importer", import.meta.url));
 // The heap limits of the importer's `import` script (apps/importer/package.json): V8 otherwise
 // lets a streaming process's heap grow far past what it holds live.

@@ -1,27 +1,28 @@
-import { fileURLToPath } from "node:url";
+import { parseEnv, ZDbEnvSchema } from "@tally/db";
+import { ZJobsEnvSchema } from "@tally/jobs";
 import { z } from "zod";
-import { ZSchedulerEnvShape } from "./scheduler-env.ts";
 
-/** Everything the standalone importer worker reads from the environment, validated once. */
-export const ZEnvSchema = z.object({
-  DATABASE_URL: z.string().url().optional(),
-  TALLY_DATA_DIR: z
-    .string()
-    .default(fileURLToPath(new URL("../../../.data/pglite", import.meta.url))),
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(5),
-  /** `off` behind a pooler that cannot keep server-side prepared statements (see README). */
-  DB_PREPARED_STATEMENTS: z.enum(["on", "off"]).default("on"),
-  WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
-  // Cron expressions (UTC) of the maintenance jobs; "off" disables one.
-  ...ZSchedulerEnvShape,
+/** The importer's own variables. */
+const ZImporterEnvSchema = z.object({
+  /** The directory `pnpm run import` was typed in (pnpm sets it): file paths are read from it. */
+  INIT_CWD: z.string().optional(),
+  /** `1`: the CLI prints its peak RSS and CPU time on stderr at the end (the import benchmark). */
+  IMPORT_PRINT_USAGE: z.enum(["0", "1"]).optional(),
 });
 
+/**
+ * Everything the importer (the standalone worker and the file import CLI) reads from the
+ * environment, validated once: the database's and the jobs' fragments and its own. WORKER is the
+ * REST app's switch for its in-process jobs; this process is the worker, so it runs them always.
+ */
+export const ZEnvSchema = z.object({
+  ...ZDbEnvSchema.shape,
+  ...ZJobsEnvSchema.omit({ WORKER: true }).shape,
+  ...ZImporterEnvSchema.shape,
+});
+export type TEnv = z.infer<typeof ZEnvSchema>;
+
 /** Parses the environment or throws naming every bad variable. */
-export function readEnv(env: NodeJS.ProcessEnv = process.env) {
-  const parsed = ZEnvSchema.safeParse(env);
-  if (!parsed.success)
-    throw new Error(
-      `invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-    );
-  return parsed.data;
+export function readEnv(env: NodeJS.ProcessEnv = process.env): TEnv {
+  return parseEnv(ZEnvSchema, env);
 }

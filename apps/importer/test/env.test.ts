@@ -3,6 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ZDbEnvSchema } from "@tally/db";
+import { ZJobsEnvSchema } from "@tally/jobs";
 import { describe, expect, it } from "vitest";
 import { readEnv } from "../src/env.ts";
 
@@ -60,4 +62,15 @@ describe("schedules in the environment", () => {
     expect(r.stderr.length).toBeLessThan(2_000);
     expect(r.stdout).toBe("");
   }, 60_000);
+});
+
+describe("defaults", () => {
+  it("are the database's and the jobs' own, the same as in the REST app", () => {
+    const env = readEnv({});
+    expect(env).toMatchObject(ZDbEnvSchema.parse({}));
+    expect(env).toMatchObject(ZJobsEnvSchema.omit({ WORKER: true }).parse({}));
+    expect([env.DB_POOL_SIZE, env.WORKER_POLL_MS]).toEqual([10, 1000]);
+    // The standalone worker always runs the jobs: WORKER is the REST app's switch.
+    expect(readEnv({ WORKER: "off" })).not.toHaveProperty("WORKER");
+  });
 });

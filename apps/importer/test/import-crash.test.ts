@@ -3,14 +3,14 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "@tally/db";
+import { importFile } from "@tally/import";
+import { tempDir, writeNdjson } from "@tally/import/testing";
 import { auditLedger } from "@tally/service";
+import { createTestDatabase, newAccount, type TestDatabase } from "@tally/service/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importFile } from "../src/index.ts";
-import { createTestDatabase, newAccount, type TestDatabase } from "./helpers.ts";
-import { tempDir, writeNdjson } from "./import-helpers.ts";
 
-const CLI = fileURLToPath(new URL("../src/import/cli.ts", import.meta.url));
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const CWD = fileURLToPath(new URL("..", import.meta.url));
 const now = () => new Date();
 

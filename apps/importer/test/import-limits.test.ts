@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb, migrateToLatest } from "@tally/db";
+import { readReport } from "@tally/import/testing";
 import { createAccount } from "@tally/service";
 import { describe, expect, it } from "vitest";
-import { readReport } from "./import-helpers.ts";
 
-const CLI = fileURLToPath(new URL("../src/import/cli.ts", import.meta.url));
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const CWD = fileURLToPath(new URL("..", import.meta.url));
 
 describe("import CLI: line length", () => {

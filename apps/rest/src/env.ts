@@ -1,5 +1,5 @@
-import { fileURLToPath } from "node:url";
-import { ZSchedulerEnvShape } from "@tally/importer";
+import { parseEnv, ZDbEnvSchema } from "@tally/db";
+import { ZJobsEnvSchema } from "@tally/jobs";
 import {
   keyBits,
   MIN_CHOSEN_KEY_BITS,
@@ -10,13 +10,9 @@ import { z } from "zod";
 
 const seconds = (fallback: number) => z.coerce.number().int().min(1).max(3600).default(fallback);
 
-/** Everything the REST app reads from the environment, validated once. */
-export const ZEnvSchema = z.object({
+/** The REST app's own variables. */
+const ZRestEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DATABASE_URL: z.string().url().optional(),
-  TALLY_DATA_DIR: z
-    .string()
-    .default(fileURLToPath(new URL("../../../.data/pglite", import.meta.url))),
   /** The demo account on start: default `on` on the embedded database, `off` on PostgreSQL. */
   DEMO: z.enum(["on", "off"]).optional(),
   /** A SERVER key of the demo account; as hard to guess as a generated key. */
@@ -43,9 +39,6 @@ export const ZEnvSchema = z.object({
   HEADERS_TIMEOUT_SECONDS: seconds(10),
   /** How long an idle keep-alive connection stays open. */
   KEEP_ALIVE_TIMEOUT_SECONDS: seconds(5),
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
-  /** `off` behind a pooler that cannot keep server-side prepared statements (see README). */
-  DB_PREPARED_STATEMENTS: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["info", "error", "silent"]).default("info"),
   /** Per account: `1/<seconds>s,<count>/h` for the migrate routes, or `off`. */
   MIGRATION_RATE_LIMIT: z
@@ -59,23 +52,18 @@ export const ZEnvSchema = z.object({
         return z.NEVER;
       }
     }),
-  /** `off`: no migration worker in this process (run apps/importer instead). */
-  WORKER: z.enum(["on", "off"]).default("on"),
-  // Cron expressions (UTC) of the in-process maintenance jobs; "off" disables one.
-  ...ZSchedulerEnvShape,
+});
+
+/**
+ * Everything the REST app reads from the environment, validated once: the database's and the
+ * jobs' fragments (it hosts the worker and the scheduler in-process, WORKER=off aside) and its own.
+ */
+export const ZEnvSchema = z.object({
+  ...ZDbEnvSchema.shape,
+  ...ZJobsEnvSchema.shape,
+  ...ZRestEnvSchema.shape,
 });
 export type TEnv = z.infer<typeof ZEnvSchema>;
-
-/** Parses `env` with `schema`, or throws one line naming every bad variable. */
-function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-    );
-  }
-  return parsed.data;
-}
 
 /** The environment of any process of the REST app (the server, tally-admin). */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TEnv {

@@ -1,12 +1,11 @@
 import { resolve } from "node:path";
 import { migrateToLatest, openDb, orExit } from "@tally/db";
-import { schedulerConfig } from "@tally/importer";
+import { jobsConfig, startJobs } from "@tally/jobs";
 import { ensureDemoKey, findDemoAccount, seedDemo } from "@tally/service";
 import { API_PREFIX, createApp } from "./app.ts";
 import { readServerEnv } from "./env.ts";
 import { keptJwtSecret } from "./jwt-secret.ts";
 import { startServer } from "./server.ts";
-import { startInProcessWorker } from "./worker.ts";
 
 const env = orExit(() => readServerEnv());
 const { db, kind } = openDb(env);
@@ -41,14 +40,11 @@ const server = await startServer(app, {
   keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
 }).catch((error: Error) => fail(`cannot listen on port ${env.PORT}: ${error.message}`));
 
-const stopWorker = startInProcessWorker({
-  ...deps,
-  enabled: env.WORKER === "on",
-  ...schedulerConfig(env),
-});
+// The migration worker and the maintenance jobs, unless WORKER=off.
+const stopJobs = startJobs({ ...deps, ...jobsConfig(env) });
 const shutdown = () =>
   server.close(() =>
-    stopWorker()
+    stopJobs()
       .then(() => db.destroy())
       .then(() => process.exit(0)),
   );

@@ -12,7 +12,7 @@ const REST = fileURLToPath(new URL("..", import.meta.url));
 const IMPORTER = fileURLToPath(new URL("../../importer", import.meta.url));
 const MAIN = join(REST, "src/main.ts");
 const ADMIN = join(REST, "src/admin.ts");
-const IMPORT_CLI = join(IMPORTER, "src/import/cli.ts");
+const IMPORT_CLI = join(IMPORTER, "src/cli.ts");
 const PREFIX = "/api/storefront/v1";
 
 let dataDir: string;

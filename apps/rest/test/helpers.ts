@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
-import { auditLedger, createAccount, createApiKey, createBrand } from "@tally/service";
+import { createAccount, createApiKey, createBrand } from "@tally/service";
+import { expectLedgerBalanced as expectBalanced } from "@tally/service/testing";
 import type { Express } from "express";
 import request from "supertest";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
@@ -166,9 +167,7 @@ export function expectError(
 }
 
 /** The ledger invariant (docs/api-decisions.md#ledger-invariant) must hold after every test. */
-export async function expectLedgerBalanced(ctx: TestContext) {
-  expect(await auditLedger(ctx.t.db)).toEqual([]);
-}
+export const expectLedgerBalanced = (ctx: TestContext) => expectBalanced(ctx.t.db);
 
 /** A POINTS reward plus a running PURCHASE campaign giving `perUnit` points per unit spent. */
 export async function pointsProgram(

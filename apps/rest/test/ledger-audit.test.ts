@@ -1,5 +1,5 @@
 import type { Db } from "@tally/db";
-import { drainJobs } from "@tally/importer";
+import { drainJobs } from "@tally/jobs";
 import { auditLedger, auditQueries, type LedgerMismatch } from "@tally/service";
 import { CompiledQuery, sql } from "kysely";
 import { describe, expect, it } from "vitest";

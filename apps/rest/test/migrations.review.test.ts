@@ -1,4 +1,4 @@
-import { drainJobs } from "@tally/importer";
+import { drainJobs } from "@tally/jobs";
 import { claimMigrationJob } from "@tally/service";
 import { describe, expect, it } from "vitest";
 import {

@@ -1,4 +1,4 @@
-import { drainJobs } from "@tally/importer";
+import { drainJobs } from "@tally/jobs";
 import { ZMigrationJobSchema } from "@tally/schemas";
 import { createTier } from "@tally/service";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-import { drainJobs } from "@tally/importer";
+import { drainJobs } from "@tally/jobs";
 import { expireLines } from "@tally/service";
 import { describe, expect, it } from "vitest";
 import { newCustomer, newTenant, pointsProgram, purchase, useTestApp } from "./helpers.ts";

@@ -4,7 +4,10 @@ import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ZDbEnvSchema } from "@tally/db";
+import { ZJobsEnvSchema } from "@tally/jobs";
 import { describe, expect, it } from "vitest";
+import { readEnv } from "../src/env.ts";
 
 const REST = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = join(REST, "src/main.ts");
@@ -62,4 +65,13 @@ describe("bad environment values", () => {
     },
     60_000,
   );
+});
+
+describe("defaults", () => {
+  it("are the database's and the jobs' own, the same as in the importer", () => {
+    const env = readEnv({});
+    expect(env).toMatchObject(ZDbEnvSchema.parse({}));
+    expect(env).toMatchObject(ZJobsEnvSchema.parse({}));
+    expect([env.DB_POOL_SIZE, env.WORKER_POLL_MS, env.WORKER]).toEqual([10, 1000, "on"]);
+  });
 });

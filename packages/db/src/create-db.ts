@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, type KyselyConfig, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
+import { type DbEnv, orExit } from "./env.ts";
 import type { Database } from "./tables/database.ts";
 
 export type Db = Kysely<Database>;
@@ -186,27 +187,6 @@ export function createDb(options: CreateDbOptions = {}): { db: Db; kind: "postgr
     release();
   };
   return { db, kind: "pglite" };
-}
-
-/**
- * Runs a process's start-up step (reading the environment, opening the database); on failure
- * prints its message as one line and exits with `code`, instead of a stack trace.
- */
-export function orExit<T>(step: () => T, code = 1): T {
-  try {
-    return step();
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(code);
-  }
-}
-
-/** The database settings of a server or worker process's validated environment. */
-export interface DbEnv {
-  DATABASE_URL?: string | undefined;
-  TALLY_DATA_DIR: string;
-  DB_POOL_SIZE: number;
-  DB_PREPARED_STATEMENTS: "on" | "off";
 }
 
 /** Opens the database `env` names (PostgreSQL, else the embedded one), or exits naming why. */

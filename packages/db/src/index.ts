@@ -1,11 +1,5 @@
-export {
-  type CreateDbOptions,
-  createDb,
-  type Db,
-  type DbEnv,
-  openDb,
-  orExit,
-} from "./create-db.ts";
+export { type CreateDbOptions, createDb, type Db, openDb } from "./create-db.ts";
+export { type DbEnv, orExit, parseEnv, ZDbEnvSchema } from "./env.ts";
 export { migrateBackTo, migrateToLatest } from "./migrate.ts";
 export type * from "./tables/account.table.ts";
 export type * from "./tables/catalog.table.ts";

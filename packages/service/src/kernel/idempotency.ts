@@ -1,9 +1,10 @@
 import { DomainError } from "@tally/core";
-import { json } from "@tally/db";
+import { type Db, json } from "@tally/db";
 import { canonical, sha256Hex } from "./canonical.ts";
 import type { ServiceDeps } from "./deps.ts";
 import type { IdempotencyClaim } from "./idempotency-claim.ts";
 
+/** How long a key is kept: a request with a key older than this is a new one. */
 const KEEP_MS = 24 * 3600_000;
 /**
  * A claimed key with no answer whose claim was not renewed for this long belongs to a request
@@ -142,4 +143,48 @@ export async function completeIdempotent(
     .where("key", "=", claim.key)
     .where("status_code", "is", null)
     .execute();
+}
+
+/** What one sweepIdempotencyKeys run deleted. */
+export interface SweepIdempotencyKeysResult {
+  keys: number;
+}
+
+/**
+ * Deletes the Idempotency-Key rows of every account older than the 24 h a key is kept (their
+ * `created_at`, which a running request renews, is before `now` − 24 h), `batchSize` rows per
+ * statement until none is left. Rows another session has locked (a sweep running beside this
+ * one, a claim being renewed or taken over) are skipped, so concurrent sweeps never wait on or
+ * delete for each other; a row renewed meanwhile is read again and kept.
+ */
+export async function sweepIdempotencyKeys(opts: {
+  db: Db;
+  now: Date;
+  batchSize?: number;
+}): Promise<SweepIdempotencyKeysResult> {
+  const cutoff = new Date(opts.now.getTime() - KEEP_MS);
+  const batchSize = opts.batchSize ?? 1000;
+  let keys = 0;
+  for (;;) {
+    const result = await opts.db
+      .deleteFrom("idempotency_keys")
+      .where(({ eb, refTuple, selectFrom }) =>
+        eb(
+          refTuple("account_id", "key"),
+          "in",
+          selectFrom("idempotency_keys")
+            .select(["account_id", "key"])
+            .where("created_at", "<", cutoff)
+            .limit(batchSize)
+            .forUpdate()
+            .skipLocked()
+            .$asTuple("account_id", "key"),
+        ),
+      )
+      .where("created_at", "<", cutoff)
+      .executeTakeFirst();
+    const deleted = Number(result.numDeletedRows);
+    keys += deleted;
+    if (deleted < batchSize) return { keys };
+  }
 }

@@ -34,6 +34,8 @@ export {
   type IdempotencyStart,
   renewIdempotent,
   requestHash,
+  type SweepIdempotencyKeysResult,
+  sweepIdempotencyKeys,
 } from "./idempotency.ts";
 export {
   type Answer,
