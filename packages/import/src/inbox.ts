@@ -108,7 +108,8 @@ export async function processInbox(opts: ProcessInboxOptions): Promise<TInboxOut
     const settled = Date.now() - (opts.quietMs ?? DEFAULT_QUIET_MS);
     for (const name of names) {
       const at = await stat(join(folder, name)).catch(() => undefined);
-      if (!at || at.mtimeMs > settled) continue; // gone, or still being written
+      // mtime has sub-millisecond precision, Date.now() not: a file written this millisecond is 0 ms old.
+      if (!at || Math.floor(at.mtimeMs) > settled) continue; // gone, or still being written
       const claim = claimName(name);
       if (!(await move(join(folder, name), join(processing, claim)))) continue;
       outcomes.push(await importOne(opts, folder, accountId, claim));
