@@ -153,8 +153,22 @@ function lockDataDir(dataDir: string): () => void {
   return release;
 }
 
+/** The connection pool's standing, for metrics (PostgreSQL only). */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** An opened database: Kysely, which kind, and on PostgreSQL its pool's standing. */
+export interface OpenedDb {
+  db: Db;
+  kind: "postgres" | "pglite";
+  poolStats?: () => PoolStats;
+}
+
 /** Builds the Kysely instance: PostgreSQL through `pg` when a URL is given, else embedded PGlite. */
-export function createDb(options: CreateDbOptions = {}): { db: Db; kind: "postgres" | "pglite" } {
+export function createDb(options: CreateDbOptions = {}): OpenedDb {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
@@ -169,6 +183,11 @@ export function createDb(options: CreateDbOptions = {}): { db: Db; kind: "postgr
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: options.log }),
       kind: "postgres",
+      poolStats: () => ({
+        total: pool.totalCount,
+        idle: pool.idleCount,
+        waiting: pool.waitingCount,
+      }),
     };
   }
   let release = () => {};
@@ -190,7 +209,7 @@ export function createDb(options: CreateDbOptions = {}): { db: Db; kind: "postgr
 }
 
 /** Opens the database `env` names (PostgreSQL, else the embedded one), or exits naming why. */
-export function openDb(env: DbEnv): { db: Db; kind: "postgres" | "pglite" } {
+export function openDb(env: DbEnv): OpenedDb {
   return orExit(() =>
     createDb({
       databaseUrl: env.DATABASE_URL,

@@ -1,6 +1,18 @@
-export { type CreateDbOptions, createDb, type Db, openDb } from "./create-db.ts";
+export {
+  type CreateDbOptions,
+  createDb,
+  type Db,
+  type OpenedDb,
+  openDb,
+  type PoolStats,
+} from "./create-db.ts";
 export { type DbEnv, orExit, parseEnv, ZDbEnvSchema } from "./env.ts";
-export { migrateBackTo, migrateToLatest } from "./migrate.ts";
+export {
+  type MigrationStatus,
+  migrateBackTo,
+  migrateToLatest,
+  migrationStatus,
+} from "./migrate.ts";
 export type * from "./tables/account.table.ts";
 export type * from "./tables/catalog.table.ts";
 export type * from "./tables/customer.table.ts";

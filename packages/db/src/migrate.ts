@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { type Migration, type MigrationProvider, Migrator, NO_MIGRATIONS } from "kysely/migration";
 import * as initial from "./migrations/2026-11-22T00-00-00_initial.ts";
 import * as liveHolds from "./migrations/2026-11-22T08-00-00_live-holds.ts";
@@ -42,4 +42,32 @@ export async function migrateBackTo(db: Kysely<any>, name: string | null): Promi
   const { error, results } = await migrator.migrateTo(name ?? NO_MIGRATIONS);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).map((r) => r.migrationName);
+}
+
+/** How the database's schema stands against this code's migrations. */
+export interface MigrationStatus {
+  /** This code's migrations not applied yet: the schema is behind. */
+  pending: string[];
+  /** Applied migrations this code does not know: a newer version migrated the database. */
+  unknown: string[];
+}
+
+/** Compares the migrations this code has with the ones applied (two cheap reads, no lock). */
+export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus> {
+  const known = Object.keys(migrations);
+  const applied = new Set(
+    (
+      await sql<{ name: string }>`select name from kysely_migration`
+        .execute(db)
+        .catch((error: { code?: string }) => {
+          // No migration table yet (42P01): nothing is applied. Anything else is a real failure.
+          if (error.code === "42P01") return { rows: [] as { name: string }[] };
+          throw error;
+        })
+    ).rows.map((r) => r.name),
+  );
+  return {
+    pending: known.filter((name) => !applied.has(name)),
+    unknown: [...applied].filter((name) => !known.includes(name)).sort(),
+  };
 }
