@@ -9,6 +9,12 @@ export interface AccountTable {
   tier_period: Generated<string>;
   /** When the tier demotion job last ran for this account (once per tier period). */
   tiers_demoted_at: Date | null;
+  /** Origins a browser may call the API from with this account's CLIENT keys (jsonb array). */
+  cors_origins: ColumnType<string[], string | undefined, string>;
+  /** Requests per minute per CLIENT key; null: unlimited. */
+  rate_limit_client_per_minute: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Requests per minute per SERVER key; null (the default): unlimited. */
+  rate_limit_server_per_minute: number | null;
   /** Bumped by triggers on every brand, tier, reward or campaign change. */
   catalog_version: Generated<number>;
   created_at: CreatedAt;
@@ -50,4 +56,11 @@ export interface TotpCodeTable {
   expires_at: Date;
   used_at: Date | null;
   created_at: CreatedAt;
+}
+
+/** An API key's requests in its current fixed one-minute window (shared by every process). */
+export interface RequestCounterTable {
+  key_id: string;
+  window_start: Date;
+  count: number;
 }

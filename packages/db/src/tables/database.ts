@@ -3,6 +3,7 @@ import type {
   ApiKeyTable,
   BrandTable,
   IdempotencyKeyTable,
+  RequestCounterTable,
   TotpCodeTable,
 } from "./account.table.ts";
 import type {
@@ -58,4 +59,5 @@ export interface Database {
   referrals: ReferralTable;
   migration_jobs: MigrationJobTable;
   import_checkpoints: ImportCheckpointTable;
+  request_counters: RequestCounterTable;
 }
