@@ -1,9 +1,13 @@
+import { cachedAccountSettings, memoryRequestCounter } from "@tally/service";
 import express, { type Express } from "express";
 import type { AppDeps } from "./deps.ts";
 import { bearer } from "./middleware/auth.ts";
+import { cors, corsForAccount } from "./middleware/cors.ts";
 import { errorHandler, type Logger, notFoundHandler } from "./middleware/errors.ts";
 import { idempotency } from "./middleware/idempotency.ts";
 import { inputSafety } from "./middleware/input-safety.ts";
+import { operations } from "./middleware/operations.ts";
+import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { authorizeRouter, totpRouter } from "./routes/auth.ts";
@@ -28,11 +32,19 @@ export function createApp(deps: AppDeps): Express {
   const logger = deps.logger ?? silent;
   app.use(requestId);
   app.use(securityHeaders);
+  // Logs, metrics, /healthz, /readyz, /metrics; then CORS, preflights answered before auth.
+  app.use(operations(deps, API_PREFIX));
+  const settings = cachedAccountSettings(deps.db, deps.settingsTtlMs);
+  const corsOptions = { origins: deps.corsOrigins ?? [], settings };
+  app.use(cors(corsOptions));
 
   const api = express.Router();
   api.use(authorizeRouter(deps));
   // Who is calling first: a request without a valid token is a 401 before its body is read.
   api.use(bearer(deps.jwtSecret, deps.now));
+  api.use(corsForAccount(corsOptions));
+  const counter = deps.requestCounter === undefined ? memoryRequestCounter() : deps.requestCounter;
+  if (counter) api.use(rateLimit({ counter, settings, now: deps.now }));
   api.use("/customers/migrate", express.json({ limit: "10mb" })); // docs/api-decisions.md#limits: migrate bodies ≤10 MB
   api.use(express.json({ limit: "1mb" }));
   api.use(inputSafety);
@@ -45,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(previewRouter(deps));
   api.use(migrationsRouter(deps));
 
+  // The first health route, kept for probes configured with it: /healthz answers the same.
   app.get("/health", (_req, res) => {
     res.json({ data: "ok" });
   });

@@ -1,5 +1,7 @@
 import { parseEnv, ZDbEnvSchema } from "@tally/db";
 import { ZJobsEnvSchema } from "@tally/jobs";
+import { ZObservabilityEnvSchema } from "@tally/observability";
+import { ZCorsOriginSchema } from "@tally/schemas";
 import {
   keyBits,
   MIN_CHOSEN_KEY_BITS,
@@ -39,7 +41,17 @@ const ZRestEnvSchema = z.object({
   HEADERS_TIMEOUT_SECONDS: seconds(10),
   /** How long an idle keep-alive connection stays open. */
   KEEP_ALIVE_TIMEOUT_SECONDS: seconds(5),
-  LOG_LEVEL: z.enum(["info", "error", "silent"]).default("info"),
+  /** Origins a browser may call from with any key, comma-separated; `*` for any (no credentials). */
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((text) =>
+      text
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(ZCorsOriginSchema)),
   /** Per account: `1/<seconds>s,<count>/h` for the migrate routes, or `off`. */
   MIGRATION_RATE_LIMIT: z
     .string()
@@ -61,6 +73,7 @@ const ZRestEnvSchema = z.object({
 export const ZEnvSchema = z.object({
   ...ZDbEnvSchema.shape,
   ...ZJobsEnvSchema.shape,
+  ...ZObservabilityEnvSchema.shape,
   ...ZRestEnvSchema.shape,
 });
 export type TEnv = z.infer<typeof ZEnvSchema>;

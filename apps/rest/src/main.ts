@@ -1,21 +1,30 @@
 import { resolve } from "node:path";
 import { migrateToLatest, openDb, orExit } from "@tally/db";
 import { jobsConfig, startJobs } from "@tally/jobs";
-import { ensureDemoKey, findDemoAccount, seedDemo } from "@tally/service";
+import { createLogger, createMetrics, handleShutdown } from "@tally/observability";
+import {
+  databaseRequestCounter,
+  ensureDemoKey,
+  findDemoAccount,
+  memoryRequestCounter,
+  seedDemo,
+} from "@tally/service";
 import { API_PREFIX, createApp } from "./app.ts";
 import { readServerEnv } from "./env.ts";
 import { keptJwtSecret } from "./jwt-secret.ts";
 import { startServer } from "./server.ts";
 
 const env = orExit(() => readServerEnv());
-const { db, kind } = openDb(env);
+const logger = createLogger({ level: env.LOG_LEVEL });
+const { db, kind, poolStats } = openDb(env);
 await migrateToLatest(db);
 const deps = { db, now: () => new Date() };
-const log = env.LOG_LEVEL === "silent" ? () => {} : console.log;
+/** The start's lines for a person at a terminal (the demo's keys and curl lines): plain text. */
+const say = env.LOG_LEVEL === "silent" ? () => {} : (text: string) => console.log(text);
 
-/** Prints one line and exits 1: a start that cannot go on. */
+/** Logs one line and exits 1: a start that cannot go on. */
 function fail(message: string): never {
-  console.error(message);
+  logger.error(message);
   process.exit(1);
 }
 
@@ -27,11 +36,19 @@ const jwtSecret = env.JWT_SECRET
       fail(error.message),
     );
 
+let shutdown: ReturnType<typeof handleShutdown> | undefined;
 const app = createApp({
   ...deps,
   jwtSecret,
   migrationRateLimit: env.MIGRATION_RATE_LIMIT,
-  logger: { error: (m, e) => console.error(m, e), info: log },
+  logger: { error: (msg, err) => logger.error({ err }, msg), info: (msg) => logger.info(msg) },
+  log: logger,
+  metrics: createMetrics({ db, poolStats }),
+  metricsToken: env.METRICS_TOKEN,
+  draining: () => shutdown?.draining() ?? false,
+  // docs/api-decisions.md#rate-limits: shared through the database on PostgreSQL.
+  requestCounter: kind === "postgres" ? databaseRequestCounter(db) : memoryRequestCounter(),
+  corsOrigins: env.CORS_ORIGINS,
 });
 const server = await startServer(app, {
   port: env.PORT,
@@ -41,21 +58,27 @@ const server = await startServer(app, {
 }).catch((error: Error) => fail(`cannot listen on port ${env.PORT}: ${error.message}`));
 
 // The migration worker and the maintenance jobs, unless WORKER=off.
-const stopJobs = startJobs({ ...deps, ...jobsConfig(env) });
-const shutdown = () =>
-  server.close(() =>
-    stopJobs()
-      .then(() => db.destroy())
-      .then(() => process.exit(0)),
-  );
-process.on("SIGINT", shutdown);
-process.on("SIGTERM", shutdown);
+const stopJobs = startJobs({
+  ...deps,
+  ...jobsConfig(env),
+  logger: { error: (msg, err) => logger.error({ err }, msg), info: (msg) => logger.info(msg) },
+});
+// SIGTERM/SIGINT: in-flight requests finish, the worker hands back its job, then the database
+// closes; forced exit after SHUTDOWN_TIMEOUT_SECONDS (docs/operations.md#shutdown).
+shutdown = handleShutdown({
+  server,
+  logger,
+  timeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  stop: stopJobs,
+  close: () => db.destroy(),
+});
 
 const port = (server.address() as { port: number }).port;
 const base = `http://localhost:${port}${API_PREFIX}`;
 await announceDemo(base);
+logger.info({ port, database: kind }, "listening");
 // Last: once this line is out, the start is complete.
-log(
+say(
   `Tally REST API on ${base} (${kind === "pglite" ? `embedded PostgreSQL in ${env.TALLY_DATA_DIR}` : "PostgreSQL"})`,
 );
 
@@ -64,13 +87,13 @@ async function announceDemo(base: string) {
   const existing = await findDemoAccount(db);
   if (env.DEMO === "off") {
     if (existing)
-      log(
+      say(
         `DEMO is off; the demo account ${existing} of an earlier start is left as it is and its keys still work (pnpm admin revoke-key stops one).`,
       );
     return;
   }
   if (existing && !env.DEMO_API_KEY) {
-    log(
+    say(
       `Demo account ${existing} already exists; its key was printed when it was created (set DEMO_API_KEY to add one).`,
     );
     return;
@@ -82,11 +105,11 @@ async function announceDemo(base: string) {
       added: "is now one of its SERVER keys",
       present: "is one of its SERVER keys",
     }[outcome];
-    log(`Demo account ${existing}: DEMO_API_KEY ${said}.`);
+    say(`Demo account ${existing}: DEMO_API_KEY ${said}.`);
     return;
   }
   const demo = await seedDemo(deps, { serverKey: env.DEMO_API_KEY });
-  log(`
+  say(`
 Demo account ${demo.accountId} created.
   SERVER API key: ${demo.serverKey}
   CLIENT API key: ${demo.clientKey}

@@ -42,6 +42,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    if (error instanceof DomainError) res.locals.errorCode = error.code;
     if (error instanceof DomainError && HTTP_STATUS[error.code] < 500) {
       if (error instanceof RateLimitedError) {
         res.set("Retry-After", String(error.retryAfter));
@@ -81,7 +82,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const id = requestIdOf(req, res);
-    logger.error(`unhandled error (request ${id})`, error);
+    // The request's JSON logger names its id on the line; the plain logger in the message.
+    const log = (req as { log?: { error(obj: object, msg: string): void } }).log;
+    if (log) log.error({ err: error }, "unhandled error");
+    else logger.error(`unhandled error (request ${id})`, error);
     res.status(500).json({
       error: "INTERNAL",
       details: `internal error; it has been logged (request ${id})`,
