@@ -51,6 +51,8 @@ export function httpLogger(logger: Logger, opts: { quiet?: string[] } = {}): Htt
     logger,
     genReqId: (req, res) => requestIdOf(req, res),
     customAttributeKeys: { reqId: "reqId" },
+    // req.log's every line carries reqId; the request itself only on the completion line.
+    quietReqLogger: true,
     wrapSerializers: false,
     serializers: { req: serializeRequest, res: serializeResponse },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
