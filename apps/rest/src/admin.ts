@@ -6,6 +6,7 @@ import {
   createApiKey,
   createBrand,
   revokeApiKey,
+  updateAccountSettings,
 } from "@tally/service";
 import { readEnv } from "./env.ts";
 
@@ -14,6 +15,8 @@ const usage = `usage: tally-admin <command> [options]
   create-key --account ID [--kind SERVER|CLIENT] [--name NAME]
   revoke-key --account ID --id KEY_ID   the key gets no new tokens (issued ones live out their hour)
   create-brand --account ID --id BRAND_ID --name NAME
+  settings --account ID [--cors-origins URL,URL] [--client-per-minute N|unlimited]
+           [--server-per-minute N|unlimited]   show or change the account's settings
   audit [--account ID]                  check the ledger invariant; exit 1 on any mismatch`;
 
 const { positionals, values } = parseArgs({
@@ -23,6 +26,9 @@ const { positionals, values } = parseArgs({
     account: { type: "string" },
     kind: { type: "string" },
     id: { type: "string" },
+    "cors-origins": { type: "string" },
+    "client-per-minute": { type: "string" },
+    "server-per-minute": { type: "string" },
   },
 });
 
@@ -36,7 +42,21 @@ function need(value: string | undefined, flag: string): string {
 
 // Checked before the database is opened: asking for the options touches no data, and a
 // mistyped kind must never become a SERVER key.
-const COMMANDS = ["create-account", "create-key", "revoke-key", "create-brand", "audit"];
+const COMMANDS = [
+  "create-account",
+  "create-key",
+  "revoke-key",
+  "create-brand",
+  "settings",
+  "audit",
+];
+
+/** `--x-per-minute`: a number, `unlimited` (null), or absent (unchanged); bad text reaches validation. */
+const perMinute = (text: string | undefined) => {
+  if (text === undefined) return undefined;
+  if (text === "unlimited") return null;
+  return /^\d+$/.test(text) ? Number(text) : text;
+};
 if (!COMMANDS.includes(positionals[0] ?? "")) {
   console.error(usage);
   process.exit(2);
@@ -86,6 +106,23 @@ try {
       });
       console.log("brand created");
       break;
+    case "settings": {
+      const change = {
+        cors_origins: values["cors-origins"]?.split(",").filter(Boolean),
+        rate_limit_client_per_minute: perMinute(values["client-per-minute"]),
+        rate_limit_server_per_minute: perMinute(values["server-per-minute"]),
+      };
+      const settings = await updateAccountSettings(
+        db,
+        need(values.account, "account"),
+        JSON.parse(JSON.stringify(change)),
+      ).catch((error: Error) => {
+        console.error(error.message);
+        process.exit(2);
+      });
+      console.log(JSON.stringify(settings));
+      break;
+    }
     case "audit": {
       const mismatches = await auditLedger(db, values.account);
       for (const m of mismatches) console.log(JSON.stringify(m));
