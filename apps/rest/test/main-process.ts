@@ -11,6 +11,9 @@ export interface MainProcess {
   out: () => string;
   exitCode: () => number | null;
   stop: () => Promise<void>;
+  /** Sends `signal` and returns at once; `exited` resolves with the exit code. */
+  signal: (signal: NodeJS.Signals) => void;
+  exited: Promise<number | null>;
   /** kill -9: the process dies wherever it is, its connections with it. */
   kill: () => Promise<void>;
 }
@@ -36,7 +39,7 @@ export async function startMain(env: Record<string, string>): Promise<MainProces
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise((r) => child.once("exit", r));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   const deadline = Date.now() + 90_000;
   while (!/Tally REST API on/.test(out) && child.exitCode === null) {
     if (Date.now() > deadline) {
@@ -49,6 +52,8 @@ export async function startMain(env: Record<string, string>): Promise<MainProces
     base: `http://localhost:${/localhost:(\d+)/.exec(out)?.[1]}/api/storefront/v1`,
     out: () => out,
     exitCode: () => child.exitCode,
+    signal: (signal) => child.kill(signal),
+    exited,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
