@@ -1,8 +1,10 @@
 import { benchMatch } from "./match.ts";
+import { benchOverhead } from "./overhead.ts";
 import { benchPurchase } from "./purchase.ts";
 import { benchPreviewEngine, benchSpending } from "./spending.ts";
 
 benchMatch();
 benchPreviewEngine();
 await benchPurchase();
+await benchOverhead();
 await benchSpending();

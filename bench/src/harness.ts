@@ -22,13 +22,21 @@ export function serverUrl(): string {
   return url;
 }
 
-function startApp(url: string, port: number): Promise<ChildProcess> {
+/**
+ * Starts an app process on `port`: apps/rest's main.ts, or `entry` (bare-app.ts); `env` is laid
+ * over the benchmark's defaults (no demo, no worker, no log lines).
+ */
+export function startApp(
+  url: string,
+  port: number,
+  opts: { entry?: string; env?: Record<string, string> } = {},
+): Promise<ChildProcess> {
   const profile = process.env.BENCH_CPU_PROF
     ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
   // The benchmark seeds its demo account itself; the app only serves it.
   const { DEMO_API_KEY: _, ...inherited } = process.env;
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", REST_MAIN], {
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", opts.entry ?? REST_MAIN], {
     env: {
       ...inherited,
       DATABASE_URL: url,
@@ -38,6 +46,7 @@ function startApp(url: string, port: number): Promise<ChildProcess> {
       WORKER: "off",
       JWT_SECRET: "b".repeat(32),
       DB_POOL_SIZE: "10",
+      ...opts.env,
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -96,12 +105,16 @@ export interface BenchApp {
   ports: number[];
   /** The scratch database's URL. */
   url: string;
+  /** More app processes on the same database (stopped with the others). */
+  start(port: number, opts?: Parameters<typeof startApp>[2]): Promise<void>;
   token: string;
   /** `clients` concurrent loops calling `call(n, port)` for `seconds` after a 2 s warm-up. */
   load(opts: {
     clients: number;
     seconds: number;
     call: (n: number, port: number) => Promise<void>;
+    /** The apps to call (default the `procs` apps). */
+    ports?: number[];
   }): Promise<{ perSec: number; p50: number; p99: number }>;
 }
 
@@ -114,6 +127,8 @@ export async function withBenchApp<T>(
   opts: {
     customers: number;
     procs: number;
+    /** How the `procs` apps start (see startApp). */
+    app?: Parameters<typeof startApp>[2];
     prepare?: (db: Db, app: { demo: DemoAccount; customerIds: string[] }) => Promise<void>;
   },
   body: (app: BenchApp) => Promise<T>,
@@ -169,7 +184,7 @@ export async function withBenchApp<T>(
     await db.destroy();
 
     const ports = Array.from({ length: opts.procs }, (_, i) => 3900 + i);
-    for (const port of ports) children.push(await startApp(scratch.url, port));
+    for (const port of ports) children.push(await startApp(scratch.url, port, opts.app));
     const authorized = await fetch(
       `http://127.0.0.1:${ports[0]}/api/storefront/v1/auth/authorize`,
       {
@@ -178,14 +193,14 @@ export async function withBenchApp<T>(
     );
     const token = ((await authorized.json()) as { data: string }).data;
     let seq = 0;
-    const load: BenchApp["load"] = async ({ clients, seconds, call }) => {
+    const load: BenchApp["load"] = async ({ clients, seconds, call, ports: on = ports }) => {
       const run = async (ms: number, record: number[] | null) => {
         const until = performance.now() + ms;
         await Promise.all(
           Array.from({ length: clients }, async (_, c) => {
             while (performance.now() < until) {
               const t0 = performance.now();
-              await call(seq++, ports[c % ports.length]!);
+              await call(seq++, on[c % on.length]!);
               record?.push(performance.now() - t0);
             }
           }),
@@ -203,7 +218,10 @@ export async function withBenchApp<T>(
         p99: percentile(latencies, 99),
       };
     };
-    const result = await body({ demo, customerIds, ports, token, load, url: scratch.url });
+    const start: BenchApp["start"] = async (port, startOpts) => {
+      children.push(await startApp(scratch.url, port, startOpts));
+    };
+    const result = await body({ demo, customerIds, ports, token, load, url: scratch.url, start });
     for (const c of children) c.kill("SIGTERM");
     children.length = 0;
     return result;

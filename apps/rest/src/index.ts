@@ -1,2 +1,3 @@
 export { API_PREFIX, type AppDeps, createApp } from "./app.ts";
 export { readEnv } from "./env.ts";
+export { startServer } from "./server.ts";
