@@ -26,7 +26,7 @@ describe("CORS", () => {
     const res = await preflight("https://ops.example.com");
     expect(res.status).toBe(204);
     expect(res.headers["access-control-allow-origin"]).toBe("https://ops.example.com");
-    const allowed = res.headers["access-control-allow-headers"].toLowerCase();
+    const allowed = String(res.headers["access-control-allow-headers"]).toLowerCase();
     for (const h of ["authorization", "idempotency-key", "content-type"])
       expect(allowed).toContain(h);
     expect(res.headers["access-control-allow-methods"]).toContain("POST");
@@ -83,7 +83,7 @@ describe("rate limits per API key", () => {
       const res = await shop.client.get("/customers/c-1");
       expect(res.status).toBe(200);
       expect(res.headers["x-ratelimit-limit"]).toBe("3");
-      remaining.push(res.headers["x-ratelimit-remaining"]);
+      remaining.push(String(res.headers["x-ratelimit-remaining"]));
       const reset = Number(res.headers["x-ratelimit-reset"]);
       expect(reset).toBeGreaterThanOrEqual(1);
       expect(reset).toBeLessThanOrEqual(60);

@@ -8,7 +8,8 @@ export const ZCorsOriginSchema = z
   .string()
   .max(255)
   .refine((o) => o === "*" || /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(o), {
-    message: "must be * or an origin such as https://shop.example.com (scheme, host, port; no path)",
+    message:
+      "must be * or an origin such as https://shop.example.com (scheme, host, port; no path)",
   });
 
 /** Requests per minute per API key, or null: unlimited. */
