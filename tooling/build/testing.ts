@@ -8,6 +8,18 @@ export async function buildApp(appDir: string): Promise<void> {
   });
 }
 
+/**
+ * `pnpm deploy --legacy --prod` of the app in `appDir` into `outDir`, as the Dockerfile does: its
+ * package.json, dist/ and a node_modules of its production dependencies only.
+ */
+export async function deployApp(appDir: string, outDir: string): Promise<void> {
+  await promisify(execFile)("pnpm", ["--filter", ".", "deploy", "--legacy", "--prod", outDir], {
+    cwd: appDir,
+  }).catch((error) => {
+    throw new Error(`pnpm deploy failed in ${appDir}:\n${error.stdout}\n${error.stderr}`);
+  });
+}
+
 export interface TBundleProcess {
   /** Everything it printed so far, stdout and stderr. */
   output(): string;

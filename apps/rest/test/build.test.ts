@@ -1,11 +1,13 @@
 // The production build: `pnpm build` bundles the app into dist/, and `node dist/main.js` (no tsx)
-// starts on the embedded database, or on PostgreSQL when DATABASE_URL is set, and answers.
+// starts on the embedded database, or on PostgreSQL when DATABASE_URL is set, and answers; run
+// from a `pnpm deploy --prod` folder, as in the Docker image, whose node_modules has only the
+// app's production dependencies.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildApp, runBundle } from "@tally/build-preset/testing";
+import { buildApp, deployApp, runBundle } from "@tally/build-preset/testing";
 import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -25,6 +27,7 @@ beforeAll(async () => {
     };
   } else env = { TALLY_DATA_DIR: join(dir, "pglite") };
   await buildApp(REST);
+  await deployApp(REST, join(dir, "deployed"));
 });
 
 afterAll(async () => {
@@ -33,9 +36,9 @@ afterAll(async () => {
 });
 
 describe("the built REST app", () => {
-  it("starts with node dist/main.js, earns points for the printed demo key, stops on SIGTERM", async () => {
+  it("deployed, node dist/main.js starts, earns points for the printed demo key, stops on SIGTERM", async () => {
     const server = runBundle("dist/main.js", [], {
-      cwd: REST,
+      cwd: join(dir, "deployed"),
       env: { ...env, PORT: "0", LOG_LEVEL: "info" },
     });
     try {
