@@ -6,7 +6,6 @@ import { readEnv } from "./env.ts";
 const env = orExit(() => readEnv());
 const { db, kind } = openDb(env);
 await migrateToLatest(db);
-console.log(`Tally importer worker polling migration jobs (${kind})`);
 const stopJobs = startJobs({ db, now: () => new Date(), ...jobsConfig(env) });
 let stopped = false;
 const stop = () => {
@@ -16,3 +15,5 @@ const stop = () => {
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+// Last: once this line is out, a SIGTERM stops the worker cleanly.
+console.log(`Tally importer worker polling migration jobs (${kind})`);

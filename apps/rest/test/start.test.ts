@@ -71,13 +71,16 @@ describe("pnpm start as the README shows it", () => {
     }
   }, 120_000);
 
-  it("turbo.json passes every variable the app reads", async () => {
-    const turbo = JSON.parse(await readFile(join(ROOT, "turbo.json"), "utf8"));
-    const passed: string[] = [...turbo.globalEnv, ...turbo.tasks.start.env];
-    const reaches = (name: string) =>
-      passed.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : p === name));
-    expect(Object.keys(ZEnvSchema.shape).filter((name) => !reaches(name))).toEqual([]);
-  });
+  it.each(["start", "start:built"])(
+    "turbo.json passes every variable the app reads to %s",
+    async (task) => {
+      const turbo = JSON.parse(await readFile(join(ROOT, "turbo.json"), "utf8"));
+      const passed: string[] = [...turbo.globalEnv, ...turbo.tasks[task].env];
+      const reaches = (name: string) =>
+        passed.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : p === name));
+      expect(Object.keys(ZEnvSchema.shape).filter((name) => !reaches(name))).toEqual([]);
+    },
+  );
 
   it.each([
     ["DB_PREPARED_STATEMENTS", "bogus"],
