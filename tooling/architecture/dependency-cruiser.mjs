@@ -7,6 +7,7 @@
 export const SERVICE_LAYERS = [
   ["kernel"],
   ["accounts"],
+  ["webhooks"],
   ["catalog"],
   ["ledger"],
   ["customers"],

@@ -11,3 +11,4 @@ export * from "./order.ts";
 export * from "./programs.ts";
 export * from "./redemption.ts";
 export * from "./responses.ts";
+export * from "./webhook.ts";

@@ -30,6 +30,7 @@ import type {
   ReferralCodeTable,
   ReferralTable,
 } from "./programs.table.ts";
+import type { WebhookDeliveryTable, WebhookSubscriptionTable } from "./webhook.table.ts";
 
 /** Every table of the Tally schema, as Kysely sees it. */
 export interface Database {
@@ -58,4 +59,6 @@ export interface Database {
   referrals: ReferralTable;
   migration_jobs: MigrationJobTable;
   import_checkpoints: ImportCheckpointTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
