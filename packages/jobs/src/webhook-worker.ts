@@ -14,6 +14,8 @@ export interface WebhookWorkerOptions {
   /** http:// and private addresses allowed (WEBHOOKS_ALLOW_PRIVATE_URLS). */
   allowPrivate: boolean;
   timeoutMs?: number;
+  /** How long a claim holds (default: the timeout and 20 s): a dead worker's claims lapse then. */
+  leaseMs?: number;
   batchSize?: number;
   onError?: (message: string, error: unknown) => void;
 }
@@ -28,7 +30,7 @@ export async function deliverWebhooks(opts: WebhookWorkerOptions): Promise<numbe
   const claimed = await claimWebhookDeliveries(opts.db, {
     now: opts.now(),
     limit: opts.batchSize ?? BATCH,
-    leaseMs: timeoutMs + 50_000,
+    leaseMs: opts.leaseMs ?? timeoutMs + 20_000,
   });
   await Promise.all(
     claimed.map(async (d) => {
