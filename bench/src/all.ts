@@ -1,8 +1,10 @@
 import { benchMatch } from "./match.ts";
 import { benchPurchase } from "./purchase.ts";
 import { benchPreviewEngine, benchSpending } from "./spending.ts";
+import { benchWebhooks } from "./webhooks.ts";
 
 benchMatch();
 benchPreviewEngine();
 await benchPurchase();
 await benchSpending();
+await benchWebhooks();

@@ -16,7 +16,7 @@ export type Behaviour = (r: Omit<Received, "answered">) => number | "timeout";
 /** A webhook receiver on a loopback port; `behave` may be swapped while it runs. */
 export async function startReceiver(port = 0) {
   const received: Received[] = [];
-  const state = { behave: (() => 200) as Behaviour };
+  const state = { behave: (() => 200) as Behaviour, delayMs: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -31,7 +31,10 @@ export async function startReceiver(port = 0) {
       const answer = state.behave(r);
       received.push({ ...r, answered: answer });
       if (answer === "timeout") return; // never answers: the sender's timeout ends it
-      res.writeHead(answer, { "content-type": "text/plain" }).end(`answer ${answer}`);
+      const reply = () =>
+        res.writeHead(answer, { "content-type": "text/plain" }).end(`answer ${answer}`);
+      if (state.delayMs > 0) setTimeout(reply, state.delayMs);
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
