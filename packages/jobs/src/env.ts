@@ -1,4 +1,5 @@
 import { DEFAULT_QUIET_MS } from "@tally/import";
+import { allowPrivateWebhookUrls, ZWebhooksEnvSchema } from "@tally/service";
 import { Cron } from "croner";
 import { z } from "zod";
 import { DEFAULT_SCHEDULES, type TSchedules } from "./scheduler.ts";
@@ -46,11 +47,7 @@ export const ZJobsEnvSchema = z.object({
   SCHEDULE_SWEEP_IDEMPOTENCY_KEYS: schedule(DEFAULT_SCHEDULES.sweepIdempotencyKeys),
   /** Files dropped in `<INBOX_DIR>/<accountId>/` are imported; unset = no inbox job. */
   INBOX_DIR: z.string().min(1).optional(),
-  /**
-   * `on`: webhook endpoints may be http:// and in loopback or private ranges (local receivers in
-   * development). Default: on with the embedded database (the demo), off with DATABASE_URL.
-   */
-  WEBHOOKS_ALLOW_PRIVATE_URLS: z.enum(["on", "off"]).optional(),
+  ...ZWebhooksEnvSchema.shape,
   /** Milliseconds the webhook loop waits before looking again when nothing is due. */
   WEBHOOKS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(DEFAULT_WEBHOOKS_POLL_MS),
   /** Seconds a dropped file must have been unchanged before it is imported. */
@@ -90,18 +87,6 @@ export function schedulerConfig(env: TSchedulerEnv): {
     inboxDir: env.INBOX_DIR,
     inboxQuietMs: (env.INBOX_QUIET_SECONDS ?? DEFAULT_QUIET_MS / 1000) * 1000,
   };
-}
-
-/**
- * Whether webhook endpoints may be local (WEBHOOKS_ALLOW_PRIVATE_URLS; by default only on the
- * embedded database). Hosts pass it to the delivery loop and, as ServiceDeps'
- * allowPrivateWebhookUrls, to the functions that store a subscription's URL.
- */
-export function allowPrivateWebhookUrls(env: {
-  WEBHOOKS_ALLOW_PRIVATE_URLS?: "on" | "off" | undefined;
-  DATABASE_URL?: string | undefined;
-}): boolean {
-  return (env.WEBHOOKS_ALLOW_PRIVATE_URLS ?? (env.DATABASE_URL ? "off" : "on")) === "on";
 }
 
 /**

@@ -1,5 +1,4 @@
 export {
-  allowPrivateWebhookUrls,
   jobsConfig,
   schedulerConfig,
   type TJobsEnv,

@@ -10,6 +10,7 @@ export {
   redeliverFailedWebhooks,
   redeliverWebhook,
 } from "./deliveries.ts";
+export { allowPrivateWebhookUrls, ZWebhooksEnvSchema } from "./env.ts";
 export { recordWebhook, type WebhookRecord } from "./record.ts";
 export { nextAttemptAt, RETRY_WINDOW_MS } from "./retry.ts";
 export {
