@@ -9,7 +9,8 @@ import * as budgetDivision from "./migrations/2026-11-29T12-00-00_budget-divisio
 import * as eventsLz4 from "./migrations/2026-11-29T13-00-00_events-lz4.ts";
 import * as tierDemotedAt from "./migrations/2026-11-29T16-00-00_tier-demoted-at.ts";
 import * as deviceTokenTtlBound from "./migrations/2026-12-07T00-00-00_device-token-ttl-bound.ts";
-import * as webhooks from "./migrations/2026-12-10T00-00-00_webhooks.ts";
+import * as internalApi from "./migrations/2026-12-15T00-00-00_internal-api.ts";
+import * as webhooks from "./migrations/2026-12-16T00-00-00_webhooks.ts";
 
 /** Migrations in order. Names are timestamps; a merged migration never changes. */
 const migrations: Record<string, Migration> = {
@@ -22,7 +23,8 @@ const migrations: Record<string, Migration> = {
   "2026-11-29T13-00-00_events-lz4": eventsLz4,
   "2026-11-29T16-00-00_tier-demoted-at": tierDemotedAt,
   "2026-12-07T00-00-00_device-token-ttl-bound": deviceTokenTtlBound,
-  "2026-12-10T00-00-00_webhooks": webhooks,
+  "2026-12-15T00-00-00_internal-api": internalApi,
+  "2026-12-16T00-00-00_webhooks": webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -103,7 +103,7 @@ describe("webhook delivery", () => {
       .executeTakeFirstOrThrow();
     expect(sub).toMatchObject({ enabled: false, disabled_reason: expect.stringContaining("410") });
     const list = await listWebhookDeliveries(a.deps, a.accountId, a.subscription!.id);
-    expect(list.deliveries).toEqual([
+    expect(list.items).toEqual([
       expect.objectContaining({ status: "FAILED", last_status_code: 410, attempts: 1 }),
     ]);
     await a.purchase("gone", 10);
@@ -120,7 +120,7 @@ describe("webhook delivery", () => {
     const before = receiver.received.length;
     await drain();
     const again = receiver.received.slice(before);
-    expect(again.map((r) => r.id)).toEqual([list.deliveries[0]!.id]);
+    expect(again.map((r) => r.id)).toEqual([list.items[0]!.id]);
   });
 
   it("after a rotation, both secrets verify during the grace period; then only the new one", async () => {

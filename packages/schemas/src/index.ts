@@ -6,6 +6,7 @@ export * from "./event.ts";
 export * from "./event-type.ts";
 export * from "./format.ts";
 export * from "./input-safety.ts";
+export * from "./internal/index.ts";
 export * from "./migrate.ts";
 export * from "./order.ts";
 export * from "./programs.ts";

@@ -129,3 +129,32 @@ export const ZWebhookDeliverySchema = z.object({
   created_at: z.string(),
 });
 export type TWebhookDelivery = z.infer<typeof ZWebhookDeliverySchema>;
+
+/** Inputs of the internal API's `webhooks` procedures (the account scope is added by each). */
+export const ZWebhookRefSchema = z.object({ id: z.uuid() });
+export const ZWebhookUpdateInputSchema = ZWebhookSubscriptionUpdateSchema.extend({ id: z.uuid() });
+export const ZWebhookRotateInputSchema = z.object({
+  id: z.uuid(),
+  /** How long the old secret keeps signing (default 24 h, at most 7 days; 0: not at all). */
+  grace_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .optional(),
+});
+export const ZWebhookDeliveriesInputSchema = z.object({
+  subscription_id: z.uuid(),
+  status: z.enum(["PENDING", "DELIVERED", "FAILED", "DEAD"]).optional(),
+  cursor: z.string().min(1).max(200).optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+export const ZWebhookDeliveriesPageSchema = z.object({
+  items: z.array(ZWebhookDeliverySchema),
+  next_cursor: z.string().nullable(),
+});
+export const ZWebhookRedeliverFailedInputSchema = z.object({
+  subscription_id: z.uuid(),
+  /** Failed and dead deliveries created at or after this instant are sent again. */
+  since: z.iso.datetime({ offset: true }),
+});

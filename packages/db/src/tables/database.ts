@@ -3,6 +3,8 @@ import type {
   ApiKeyTable,
   BrandTable,
   IdempotencyKeyTable,
+  OutletTable,
+  ServiceTokenTable,
   TotpCodeTable,
 } from "./account.table.ts";
 import type {
@@ -37,6 +39,9 @@ export interface Database {
   accounts: AccountTable;
   api_keys: ApiKeyTable;
   brands: BrandTable;
+  service_tokens: ServiceTokenTable;
+  stores: OutletTable;
+  channels: OutletTable;
   idempotency_keys: IdempotencyKeyTable;
   totp_codes: TotpCodeTable;
   tiers: TierTable;

@@ -10,3 +10,19 @@ export {
   revokeApiKey,
 } from "./accounts.ts";
 export { issueToken, STOREFRONT_AUDIENCE, TOKEN_ISSUER, verifyToken } from "./auth.ts";
+export {
+  createServiceToken,
+  listServiceTokens,
+  revokeServiceToken,
+  SERVICE_TOKEN_PREFIX,
+  type ServiceCaller,
+  type TServiceTokenView,
+  verifyServiceToken,
+} from "./service-tokens.ts";
+export {
+  type AccountSettings,
+  createAccountWithSettings,
+  getAccount,
+  type TAccountView,
+  updateAccountSettings,
+} from "./settings.ts";

@@ -2,21 +2,21 @@ import { DomainError, notFound } from "@tally/core";
 import { json } from "@tally/db";
 import type { TWebhookDelivery } from "@tally/schemas";
 import { newId, type ServiceDeps } from "../kernel/index.ts";
-import { findWebhookSubscription } from "./subscriptions.ts";
+import { findWebhookSubscription, UUID } from "./subscriptions.ts";
 import { toDeliveryView } from "./views.ts";
 
 const MAX_PAGE = 200;
 
 /**
  * A subscription's deliveries, newest first, `limit` (default 50, at most 200) at a time;
- * `before` (a delivery id, the last of the previous page) pages on. `status` filters.
+ * `cursor` (the `next_cursor` of the page before) pages on. `status` filters.
  */
 export async function listWebhookDeliveries(
   deps: ServiceDeps,
   accountId: string,
   subscriptionId: string,
-  opts: { status?: TWebhookDelivery["status"]; before?: string; limit?: number } = {},
-): Promise<{ deliveries: TWebhookDelivery[]; next: string | null }> {
+  opts: { status?: TWebhookDelivery["status"]; cursor?: string; limit?: number } = {},
+): Promise<{ items: TWebhookDelivery[]; next_cursor: string | null }> {
   await findWebhookSubscription(deps.db, accountId, subscriptionId);
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), MAX_PAGE);
   let query = deps.db
@@ -27,12 +27,15 @@ export async function listWebhookDeliveries(
     .orderBy("id", "desc")
     .limit(limit + 1);
   if (opts.status) query = query.where("status", "=", opts.status);
-  if (opts.before) query = query.where("id", "<", opts.before);
+  if (opts.cursor) {
+    if (!UUID.test(opts.cursor)) throw new DomainError("VALIDATION_FAILED", "cursor: is not one");
+    query = query.where("id", "<", opts.cursor);
+  }
   const rows = await query.execute();
   const page = rows.slice(0, limit);
   return {
-    deliveries: page.map(toDeliveryView),
-    next: rows.length > limit ? page[page.length - 1]!.id : null,
+    items: page.map(toDeliveryView),
+    next_cursor: rows.length > limit ? page[page.length - 1]!.id : null,
   };
 }
 
@@ -54,13 +57,14 @@ export async function redeliverWebhook(
   accountId: string,
   deliveryId: string,
 ): Promise<TWebhookDelivery> {
-  const row = await deps.db
-    .selectFrom("webhook_deliveries")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where("id", "=", deliveryId)
-    .executeTakeFirst()
-    .catch(() => undefined);
+  const row =
+    UUID.test(deliveryId) &&
+    (await deps.db
+      .selectFrom("webhook_deliveries")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("id", "=", deliveryId)
+      .executeTakeFirst());
   if (!row) throw notFound("webhook delivery", deliveryId);
   if (row.status === "PENDING")
     throw new DomainError("CONFLICT", `status: delivery ${deliveryId} is still being sent`);
@@ -93,7 +97,7 @@ export async function redeliverFailedWebhooks(
   return { redelivered: Number(result.numUpdatedRows) };
 }
 
-/** Queues a PING to the subscription (enabled or not: a test) and answers its delivery. */
+/** Queues a PING to the subscription (sent while it is enabled) and answers its delivery. */
 export async function pingWebhook(
   deps: ServiceDeps,
   accountId: string,

@@ -11,7 +11,7 @@ import { type Executor, newId, parseOrThrow, type ServiceDeps } from "../kernel/
 import { checkWebhookUrl } from "./url-safety.ts";
 import { type SubscriptionRow, toSubscriptionView } from "./views.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** How long the secret before a rotation keeps signing, unless the caller says otherwise. */
 export const DEFAULT_ROTATION_GRACE_MS = 24 * 3600_000;
