@@ -1,6 +1,10 @@
 import { randomInt } from "node:crypto";
 import type { Db } from "@tally/db";
-import { claimWebhookDeliveries, recordWebhookAttempt } from "@tally/service";
+import {
+  claimWebhookDeliveries,
+  recordWebhookAttempt,
+  recordWebhookSuccesses,
+} from "@tally/service";
 import { DELIVERY_TIMEOUT_MS, sendWebhook } from "./send-webhook.ts";
 
 /** How often the webhook loop looks for due deliveries when it found none (WEBHOOKS_POLL_MS). */
@@ -32,19 +36,27 @@ export async function deliverWebhooks(opts: WebhookWorkerOptions): Promise<numbe
     limit: opts.batchSize ?? BATCH,
     leaseMs: opts.leaseMs ?? timeoutMs + 20_000,
   });
-  await Promise.all(
-    claimed.map(async (d) => {
-      const outcome = await sendWebhook(d, {
+  const outcomes = await Promise.all(
+    claimed.map(async (claim) => ({
+      claim,
+      outcome: await sendWebhook(claim, {
         allowPrivate: opts.allowPrivate,
         now: opts.now(),
         timeoutMs,
-      });
-      await recordWebhookAttempt(opts.db, d, outcome, {
-        now: opts.now(),
-        random: randomInt(1_000_000) / 1_000_000,
-      });
-    }),
+      }),
+    })),
   );
+  const ok = (code: number | null) => code !== null && code >= 200 && code < 300;
+  await recordWebhookSuccesses(
+    opts.db,
+    outcomes.filter((o) => ok(o.outcome.statusCode)),
+    { now: opts.now() },
+  );
+  for (const { claim, outcome } of outcomes.filter((o) => !ok(o.outcome.statusCode)))
+    await recordWebhookAttempt(opts.db, claim, outcome, {
+      now: opts.now(),
+      random: randomInt(1_000_000) / 1_000_000,
+    });
   return claimed.length;
 }
 

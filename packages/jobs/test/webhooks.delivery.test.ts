@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => receiver.close());
 
-const worker = { db: () => t.db, now: () => new Date(), allowPrivate: true, timeoutMs: 300 };
+const worker = { db: () => t.db, now: () => new Date(), allowPrivate: true, timeoutMs: 2_000 };
 const round = () => deliverWebhooks({ ...worker, db: worker.db() });
 const drain = () => drainWebhooks({ ...worker, db: worker.db() });
 /** Makes every retry due now, as if its backoff had passed. */
@@ -108,7 +108,7 @@ describe("webhook delivery", () => {
     ]);
     await a.purchase("gone", 10);
     expect(
-      (await listWebhookDeliveries(a.deps, a.accountId, a.subscription!.id)).deliveries,
+      (await listWebhookDeliveries(a.deps, a.accountId, a.subscription!.id)).items,
     ).toHaveLength(1);
     // Redelivering failed ones after re-enabling sends the same id again.
     const { updateWebhookSubscription } = await import("@tally/service");

@@ -182,3 +182,29 @@ export async function recordWebhookAttempt(
     return "RETRY";
   });
 }
+
+/**
+ * recordWebhookAttempt for a round's 2xx answers at once, in one statement (the common case
+ * costs the database one write per round, not a transaction per delivery).
+ */
+export async function recordWebhookSuccesses(
+  db: Db,
+  done: {
+    claim: Pick<ClaimedDelivery, "accountId" | "id" | "attempt">;
+    outcome: DeliveryOutcome;
+  }[],
+  opts: { now: Date },
+): Promise<void> {
+  if (done.length === 0) return;
+  const values = sql.join(
+    done.map(
+      ({ claim, outcome }) =>
+        sql`(${claim.accountId}::uuid, ${claim.id}::uuid, ${claim.attempt}::integer, ${outcome.statusCode}::integer, ${outcome.response?.slice(0, EXCERPT) ?? null}::text)`,
+    ),
+  );
+  await sql`update webhook_deliveries d set status = 'DELIVERED', delivered_at = ${opts.now},
+      lease_until = null, last_status_code = v.code, last_response = v.response, last_error = null
+    from (values ${values}) as v(account_id, id, attempt, code, response)
+    where d.account_id = v.account_id and d.id = v.id and d.attempts = v.attempt
+      and d.status = 'PENDING'`.execute(db);
+}

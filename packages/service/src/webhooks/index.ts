@@ -3,6 +3,7 @@ export {
   claimWebhookDeliveries,
   type DeliveryOutcome,
   recordWebhookAttempt,
+  recordWebhookSuccesses,
 } from "./claim.ts";
 export {
   listWebhookDeliveries,
