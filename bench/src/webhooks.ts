@@ -68,12 +68,10 @@ export async function benchWebhooks() {
       allowPrivate: true,
     });
     const one = await load();
-    const none2Start = received;
     // Back to no subscriber: disable it, let the loop catch up, measure again.
     await db.updateTable("webhook_subscriptions").set({ enabled: false }).execute();
     const none2 = await load();
     await db.updateTable("webhook_subscriptions").set({ enabled: true }).execute();
-    void none2Start;
 
     // Paced load: one PURCHASE every 1000/rate ms, open loop, for `seconds`.
     await waitDrained(db);
@@ -87,12 +85,13 @@ export async function benchWebhooks() {
       pending.push(purchase(app.ports[i % app.ports.length]!));
     }
     await Promise.all(pending);
+    const paced = (rate * seconds) / ((performance.now() - t0) / 1000);
     await waitDrained(db);
     measuring = false;
     stop.abort();
     await worker;
     await db.destroy();
-    return { none1, one, none2 };
+    return { none1, one, none2, paced };
   });
   receiver.close();
 
@@ -113,7 +112,7 @@ export async function benchWebhooks() {
     `  ${received} deliveries received, ${fmt(bodyBytes / Math.max(received, 1), 0)} bytes a body on average`,
   );
   console.log(
-    `Webhook lag at ${rate} events/s (transaction start → receipt), ${lags.length} deliveries: p50 ${fmt(percentile(lags, 50), 0)} ms  p99 ${fmt(percentile(lags, 99), 0)} ms  (target p99 < 1000 ms)`,
+    `Webhook lag at ${rate} events/s asked, ${fmt(result.paced, 0)} served (transaction start → receipt), ${lags.length} deliveries: p50 ${fmt(percentile(lags, 50), 0)} ms  p99 ${fmt(percentile(lags, 99), 0)} ms  (target p99 < 1000 ms)`,
   );
   return { cost, p50: percentile(lags, 50), p99: percentile(lags, 99) };
 }
