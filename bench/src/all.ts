@@ -2,9 +2,11 @@ import { benchMatch } from "./match.ts";
 import { benchOverhead } from "./overhead.ts";
 import { benchPurchase } from "./purchase.ts";
 import { benchPreviewEngine, benchSpending } from "./spending.ts";
+import { benchWebhooks } from "./webhooks.ts";
 
 benchMatch();
 benchPreviewEngine();
 await benchPurchase();
 await benchOverhead();
 await benchSpending();
+await benchWebhooks();

@@ -7,6 +7,7 @@
 export const SERVICE_LAYERS = [
   ["kernel"],
   ["accounts"],
+  ["webhooks"],
   ["catalog"],
   ["ledger"],
   ["customers"],
@@ -61,6 +62,26 @@ export default {
       severity: "error",
       from: { path: "^packages/core/src/" },
       to: { path: "^packages/(db|service|schemas)/|^apps/" },
+    },
+    {
+      name: "api-on-services",
+      comment: "The internal API's routers call services; they reach no table, importer or job.",
+      severity: "error",
+      from: { path: "^packages/api/" },
+      to: { path: "^packages/(db|import|jobs|client)/" },
+    },
+    {
+      name: "client-only-api-types",
+      comment: "The typed client knows the API by its types alone: it ships no server code.",
+      severity: "error",
+      from: { path: "^packages/client/" },
+      to: { path: "^packages/", pathNot: "^packages/(client|api)/" },
+    },
+    {
+      name: "client-api-type-only",
+      severity: "error",
+      from: { path: "^packages/client/" },
+      to: { path: "^packages/api/", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "module-face-only",

@@ -6,7 +6,7 @@ import {
   createApiKey,
   createBrand,
   revokeApiKey,
-  updateAccountSettings,
+  updateOperationalSettings,
 } from "@tally/service";
 import { readEnv } from "./env.ts";
 
@@ -112,7 +112,7 @@ try {
         rate_limit_client_per_minute: perMinute(values["client-per-minute"]),
         rate_limit_server_per_minute: perMinute(values["server-per-minute"]),
       };
-      const settings = await updateAccountSettings(
+      const settings = await updateOperationalSettings(
         db,
         need(values.account, "account"),
         JSON.parse(JSON.stringify(change)),

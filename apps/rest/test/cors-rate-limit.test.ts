@@ -1,4 +1,4 @@
-import { createCustomer, databaseRequestCounter, updateAccountSettings } from "@tally/service";
+import { createCustomer, databaseRequestCounter, updateOperationalSettings } from "@tally/service";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
@@ -45,7 +45,7 @@ describe("CORS", () => {
     const shop = await shopWithCustomer();
     const other = await shopWithCustomer();
     const origin = `https://shop-${shop.accountId.slice(0, 8)}.example.com`;
-    await updateAccountSettings(ctx.t.db, shop.accountId, { cors_origins: [origin] });
+    await updateOperationalSettings(ctx.t.db, shop.accountId, { cors_origins: [origin] });
     expect((await preflight(origin)).status).toBe(204);
     const get = (t: ReturnType<typeof client>) => t.get("/customers/c-1").set("Origin", origin);
     const mine = await get(shop.client);
@@ -69,7 +69,7 @@ describe("CORS", () => {
   it("refuses a bad origin in the settings with the field named", async () => {
     const shop = await newTenant(ctx);
     await expect(
-      updateAccountSettings(ctx.t.db, shop.accountId, { cors_origins: ["shop.example.com/x"] }),
+      updateOperationalSettings(ctx.t.db, shop.accountId, { cors_origins: ["shop.example.com/x"] }),
     ).rejects.toThrow(/cors_origins\[0\]: must be \* or an origin/);
   });
 });
@@ -77,7 +77,7 @@ describe("CORS", () => {
 describe("rate limits per API key", () => {
   it("a CLIENT key gets 429 RATE_LIMITED after its account's limit, with X-RateLimit-* and Retry-After", async () => {
     const shop = await shopWithCustomer();
-    await updateAccountSettings(ctx.t.db, shop.accountId, { rate_limit_client_per_minute: 3 });
+    await updateOperationalSettings(ctx.t.db, shop.accountId, { rate_limit_client_per_minute: 3 });
     const remaining: string[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await shop.client.get("/customers/c-1");
@@ -103,7 +103,7 @@ describe("rate limits per API key", () => {
 
   it("a new minute starts a new window", async () => {
     const shop = await shopWithCustomer();
-    await updateAccountSettings(ctx.t.db, shop.accountId, { rate_limit_client_per_minute: 1 });
+    await updateOperationalSettings(ctx.t.db, shop.accountId, { rate_limit_client_per_minute: 1 });
     ctx.clock.pin(new Date("2030-01-01T00:00:10Z"));
     const token = await tokenFor(ctx.app, shop.clientKey);
     const c = client(ctx.app, token);
@@ -117,14 +117,14 @@ describe("rate limits per API key", () => {
 
   it("a SERVER limit set on the account applies to SERVER keys", async () => {
     const shop = await newTenant(ctx);
-    await updateAccountSettings(ctx.t.db, shop.accountId, { rate_limit_server_per_minute: 1 });
+    await updateOperationalSettings(ctx.t.db, shop.accountId, { rate_limit_server_per_minute: 1 });
     expect((await shop.server.get("/tiers")).headers["x-ratelimit-limit"]).toBe("1");
     expect((await shop.server.get("/tiers")).status).toBe(429);
   });
 
   it.skipIf(!onPostgres)("two app instances on PostgreSQL share one counter", async () => {
     const shop = await shopWithCustomer();
-    await updateAccountSettings(ctx.t.db, shop.accountId, { rate_limit_client_per_minute: 4 });
+    await updateOperationalSettings(ctx.t.db, shop.accountId, { rate_limit_client_per_minute: 4 });
     const instance = () =>
       createApp({
         db: ctx.t.connect(2),

@@ -21,6 +21,7 @@ export type * from "./tables/import-checkpoint.table.ts";
 export type * from "./tables/ledger.table.ts";
 export type * from "./tables/programs.table.ts";
 export type { Numeric, Timestamp } from "./tables/types.ts";
+export type * from "./tables/webhook.table.ts";
 
 /** Serialises a value for a jsonb column (pg would turn JS arrays into SQL arrays). */
 export const json = (value: unknown): string => JSON.stringify(value ?? null);

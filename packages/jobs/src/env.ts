@@ -1,7 +1,9 @@
 import { DEFAULT_QUIET_MS } from "@tally/import";
+import { allowPrivateWebhookUrls, ZWebhooksEnvSchema } from "@tally/service";
 import { Cron } from "croner";
 import { z } from "zod";
 import { DEFAULT_SCHEDULES, type TSchedules } from "./scheduler.ts";
+import { DEFAULT_WEBHOOKS_POLL_MS } from "./webhook-worker.ts";
 import { DEFAULT_POLL_MS } from "./worker.ts";
 
 /**
@@ -45,6 +47,9 @@ export const ZJobsEnvSchema = z.object({
   SCHEDULE_SWEEP_IDEMPOTENCY_KEYS: schedule(DEFAULT_SCHEDULES.sweepIdempotencyKeys),
   /** Files dropped in `<INBOX_DIR>/<accountId>/` are imported; unset = no inbox job. */
   INBOX_DIR: z.string().min(1).optional(),
+  ...ZWebhooksEnvSchema.shape,
+  /** Milliseconds the webhook loop waits before looking again when nothing is due. */
+  WEBHOOKS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(DEFAULT_WEBHOOKS_POLL_MS),
   /** Seconds a dropped file must have been unchanged before it is imported. */
   INBOX_QUIET_SECONDS: z
     .string()
@@ -89,7 +94,18 @@ export function schedulerConfig(env: TSchedulerEnv): {
  * worker, whose whole purpose is to run them) always runs the jobs.
  */
 export function jobsConfig(
-  env: TSchedulerEnv & Partial<Pick<TJobsEnv, "WORKER" | "WORKER_POLL_MS">>,
+  env: TSchedulerEnv &
+    Partial<
+      Pick<
+        TJobsEnv,
+        "WORKER" | "WORKER_POLL_MS" | "WEBHOOKS_ALLOW_PRIVATE_URLS" | "WEBHOOKS_POLL_MS"
+      >
+    > & { DATABASE_URL?: string | undefined },
 ) {
-  return { enabled: env.WORKER !== "off", pollMs: env.WORKER_POLL_MS, ...schedulerConfig(env) };
+  return {
+    enabled: env.WORKER !== "off",
+    pollMs: env.WORKER_POLL_MS,
+    webhooks: { allowPrivate: allowPrivateWebhookUrls(env), pollMs: env.WEBHOOKS_POLL_MS },
+    ...schedulerConfig(env),
+  };
 }

@@ -16,7 +16,15 @@ export {
   type TSchedules,
   type TTrigger,
 } from "./scheduler.ts";
+export { DELIVERY_TIMEOUT_MS, sendWebhook, signDelivery } from "./send-webhook.ts";
 export { type JobsOptions, startJobs } from "./start.ts";
+export {
+  DEFAULT_WEBHOOKS_POLL_MS,
+  deliverWebhooks,
+  drainWebhooks,
+  runWebhookWorker,
+  type WebhookWorkerOptions,
+} from "./webhook-worker.ts";
 export {
   DEFAULT_LEASE_MS,
   DEFAULT_POLL_MS,

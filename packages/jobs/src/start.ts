@@ -1,5 +1,6 @@
 import type { Db } from "@tally/db";
 import { type SchedulerLogger, startScheduler, type TSchedules } from "./scheduler.ts";
+import { runWebhookWorker } from "./webhook-worker.ts";
 import { runWorker } from "./worker.ts";
 
 export interface JobsOptions {
@@ -13,10 +14,13 @@ export interface JobsOptions {
   inboxDir?: string | undefined;
   inboxQuietMs?: number | undefined;
   logger?: SchedulerLogger;
+  /** The webhook delivery loop's settings (default: public https:// endpoints only). */
+  webhooks?: { allowPrivate?: boolean; pollMs?: number | undefined };
 }
 
 /**
- * Runs the migration worker loop and the maintenance scheduler in this process: the REST app
+ * Runs the migration worker loop, the webhook delivery loop and the maintenance scheduler in
+ * this process: the REST app
  * hosts them beside the API (so a migration sent to `pnpm start` on the embedded database,
  * which one process alone can open, is processed and lots expire), the importer app as a
  * standalone worker. Answers the function that stops them and waits for the job in hand to pause.
@@ -31,9 +35,17 @@ export function startJobs(opts: JobsOptions): () => Promise<void> {
     pollMs: opts.pollMs,
     onError: opts.logger && ((message, error) => opts.logger!.error(message, error)),
   });
+  const webhooks = runWebhookWorker({
+    db: opts.db,
+    now: opts.now,
+    signal: controller.signal,
+    allowPrivate: opts.webhooks?.allowPrivate ?? false,
+    pollMs: opts.webhooks?.pollMs,
+    onError: opts.logger && ((message, error) => opts.logger!.error(message, error)),
+  });
   const scheduler = startScheduler({ ...opts, signal: controller.signal });
   return async () => {
     controller.abort();
-    await Promise.all([worker, scheduler.stop()]);
+    await Promise.all([worker, webhooks, scheduler.stop()]);
   };
 }

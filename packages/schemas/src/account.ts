@@ -16,7 +16,7 @@ export const ZCorsOriginSchema = z
 const ZPerMinuteSchema = z.number().int().min(1).max(1_000_000).nullable();
 
 /** An account's operational settings (docs/operations.md#cors, #rate-limits). */
-export const ZAccountSettingsSchema = z.object({
+export const ZOperationalSettingsSchema = z.object({
   /** Origins a browser may call from with the account's CLIENT keys. */
   cors_origins: z.array(ZCorsOriginSchema).max(50),
   /** Requests per minute per CLIENT key (default 600); null: unlimited. */
@@ -24,8 +24,8 @@ export const ZAccountSettingsSchema = z.object({
   /** Requests per minute per SERVER key (default null: unlimited). */
   rate_limit_server_per_minute: ZPerMinuteSchema,
 });
-export type TAccountSettings = z.infer<typeof ZAccountSettingsSchema>;
+export type TOperationalSettings = z.infer<typeof ZOperationalSettingsSchema>;
 
 /** A change of some settings; the others keep their values. */
-export const ZAccountSettingsUpdateSchema = ZAccountSettingsSchema.partial().strict();
-export type TAccountSettingsUpdate = z.infer<typeof ZAccountSettingsUpdateSchema>;
+export const ZOperationalSettingsUpdateSchema = ZOperationalSettingsSchema.partial().strict();
+export type TOperationalSettingsUpdate = z.infer<typeof ZOperationalSettingsUpdateSchema>;

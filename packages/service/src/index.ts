@@ -9,3 +9,4 @@ export * from "./ledger/index.ts";
 export * from "./maintenance/index.ts";
 export * from "./migrations/index.ts";
 export * from "./programs/index.ts";
+export * from "./webhooks/index.ts";

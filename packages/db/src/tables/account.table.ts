@@ -37,6 +37,25 @@ export interface BrandTable {
   created_at: CreatedAt;
 }
 
+/** A token of the internal API: operator-wide when account_id is null. Only its hash is kept. */
+export interface ServiceTokenTable {
+  id: string;
+  account_id: string | null;
+  name: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+
+/** A store or a channel: an id (chosen by the account) that events and requests may name. */
+export interface OutletTable {
+  account_id: string;
+  id: string;
+  name: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface IdempotencyKeyTable {
   account_id: string;
   key: string;

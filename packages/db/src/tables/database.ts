@@ -4,6 +4,8 @@ import type {
   BrandTable,
   IdempotencyKeyTable,
   RequestCounterTable,
+  OutletTable,
+  ServiceTokenTable,
   TotpCodeTable,
 } from "./account.table.ts";
 import type {
@@ -31,12 +33,16 @@ import type {
   ReferralCodeTable,
   ReferralTable,
 } from "./programs.table.ts";
+import type { WebhookDeliveryTable, WebhookSubscriptionTable } from "./webhook.table.ts";
 
 /** Every table of the Tally schema, as Kysely sees it. */
 export interface Database {
   accounts: AccountTable;
   api_keys: ApiKeyTable;
   brands: BrandTable;
+  service_tokens: ServiceTokenTable;
+  stores: OutletTable;
+  channels: OutletTable;
   idempotency_keys: IdempotencyKeyTable;
   totp_codes: TotpCodeTable;
   tiers: TierTable;
@@ -60,4 +66,6 @@ export interface Database {
   migration_jobs: MigrationJobTable;
   import_checkpoints: ImportCheckpointTable;
   request_counters: RequestCounterTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }

@@ -19,7 +19,23 @@ export {
 export {
   type AccountSettingsCache,
   cachedAccountSettings,
-  getAccountSettings,
+  getOperationalSettings,
   listCorsOrigins,
+  updateOperationalSettings,
+} from "./operations.ts";
+export {
+  createServiceToken,
+  listServiceTokens,
+  revokeServiceToken,
+  SERVICE_TOKEN_PREFIX,
+  type ServiceCaller,
+  type TServiceTokenView,
+  verifyServiceToken,
+} from "./service-tokens.ts";
+export {
+  type AccountSettings,
+  createAccountWithSettings,
+  getAccount,
+  type TAccountView,
   updateAccountSettings,
 } from "./settings.ts";

@@ -1,89 +1,92 @@
 import { DomainError } from "@tally/core";
 import type { Db } from "@tally/db";
-import {
-  type TAccountSettings,
-  type TAccountSettingsUpdate,
-  ZAccountSettingsUpdateSchema,
-} from "@tally/schemas";
-import { sql } from "kysely";
-import { parseOrThrow } from "../kernel/index.ts";
+import { iso, pgCode } from "../kernel/index.ts";
+import { createAccount } from "./accounts.ts";
 
-const COLUMNS = [
-  "cors_origins",
-  "rate_limit_client_per_minute",
-  "rate_limit_server_per_minute",
-] as const;
-
-/** An account's operational settings: CORS origins and requests per minute per key kind. */
-export async function getAccountSettings(db: Db, accountId: string): Promise<TAccountSettings> {
-  const row = await db
-    .selectFrom("accounts")
-    .select(COLUMNS)
-    .where("id", "=", accountId)
-    .executeTakeFirst();
-  if (!row) throw new DomainError("NOT_FOUND", `account ${JSON.stringify(accountId)} not found`);
-  return row;
+/** An account and its settings, as the internal API shows them. */
+export interface TAccountView {
+  id: string;
+  name: string;
+  timezone: string;
+  tier_period: "monthly" | "quarterly" | "yearly";
+  device_token_ttl: number | null;
+  created_at: string;
 }
 
-/** Changes the settings `input` names (validated; others unchanged) and answers them all. */
-export async function updateAccountSettings(
-  db: Db,
-  accountId: string,
-  input: unknown,
-): Promise<TAccountSettings> {
-  const change: TAccountSettingsUpdate = parseOrThrow(ZAccountSettingsUpdateSchema, input);
-  const { cors_origins, ...limits } = change;
-  const row = await db
-    .updateTable("accounts")
-    .set({
-      ...limits,
-      ...(cors_origins ? { cors_origins: JSON.stringify([...new Set(cors_origins)]) } : {}),
-    })
-    .where("id", "=", accountId)
-    .returning(COLUMNS)
-    .executeTakeFirst();
-  if (!row) throw new DomainError("NOT_FOUND", `account ${JSON.stringify(accountId)} not found`);
-  return row;
+/** Settings an operator may change. */
+export interface AccountSettings {
+  name?: string | undefined;
+  timezone?: string | undefined;
+  tier_period?: "monthly" | "quarterly" | "yearly" | undefined;
+  device_token_ttl?: number | null | undefined;
 }
 
-/** Every origin some account allows (a preflight, which carries no key, is answered for these). */
-export async function listCorsOrigins(db: Db): Promise<string[]> {
-  const rows = await db
+/** The account `id`, or a 404. */
+export async function getAccount(db: Db, id: string): Promise<TAccountView> {
+  const row = await db
     .selectFrom("accounts")
-    .select((eb) => eb.fn<string>("jsonb_array_elements_text", ["cors_origins"]).as("origin"))
-    .where(sql<boolean>`cors_origins <> '[]'::jsonb`)
-    .distinct()
-    .execute();
-  return rows.map((r) => r.origin);
+    .select(["id", "name", "timezone", "tier_period", "device_token_ttl", "created_at"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw new DomainError("NOT_FOUND", `account ${JSON.stringify(id)} not found`);
+  return {
+    ...row,
+    tier_period: row.tier_period as TAccountView["tier_period"],
+    created_at: iso(row.created_at)!,
+  };
 }
 
 /**
- * Settings read at most once per `ttlMs` per account (and the union of origins once per
- * `ttlMs`): checked on every request, so a change takes up to `ttlMs` to apply everywhere.
+ * Creates an account with its Base tier and `settings`. With a client-given `id` a retry is
+ * safe: the account of that id and name is answered as it stands; another name is a CONFLICT.
  */
-export function cachedAccountSettings(db: Db, ttlMs = 10_000) {
-  const byAccount = new Map<string, { at: number; settings: Promise<TAccountSettings> }>();
-  let origins: { at: number; list: Promise<Set<string>> } | null = null;
-  const fresh = (at: number) => Date.now() - at < ttlMs;
-  return {
-    get(accountId: string): Promise<TAccountSettings> {
-      const hit = byAccount.get(accountId);
-      if (hit && fresh(hit.at)) return hit.settings;
-      if (byAccount.size >= 10_000) byAccount.clear();
-      const settings = getAccountSettings(db, accountId);
-      byAccount.set(accountId, { at: Date.now(), settings });
-      settings.catch(() => byAccount.delete(accountId));
-      return settings;
-    },
-    anyOrigins(): Promise<Set<string>> {
-      if (origins && fresh(origins.at)) return origins.list;
-      const list = listCorsOrigins(db).then((l) => new Set(l));
-      origins = { at: Date.now(), list };
-      list.catch(() => {
-        origins = null;
-      });
-      return list;
-    },
-  };
+export async function createAccountWithSettings(
+  db: Db,
+  opts: { id?: string | undefined; name: string } & AccountSettings,
+): Promise<TAccountView> {
+  if (opts.id) {
+    const existing = await db
+      .selectFrom("accounts")
+      .select("name")
+      .where("id", "=", opts.id)
+      .executeTakeFirst();
+    if (existing) return answerRetry(db, opts.id, existing.name, opts.name);
+  }
+  let id: string;
+  try {
+    ({ id } = await createAccount(db, { name: opts.name, ...(opts.id ? { id: opts.id } : {}) }));
+  } catch (error) {
+    // Two creates of one id at once: the loser answers as a retry.
+    if (pgCode(error) !== "23505" || !opts.id) throw error;
+    return answerRetry(db, opts.id, (await getAccount(db, opts.id)).name, opts.name);
+  }
+  return updateAccountSettings(db, id, { ...opts, name: undefined });
 }
-export type AccountSettingsCache = ReturnType<typeof cachedAccountSettings>;
+
+async function answerRetry(db: Db, id: string, stored: string, asked: string) {
+  if (stored !== asked)
+    throw new DomainError(
+      "CONFLICT",
+      `id: account ${JSON.stringify(id)} already exists with another name`,
+    );
+  return getAccount(db, id);
+}
+
+/** Changes the settings given (the others stay); answers the account as it now is. */
+export async function updateAccountSettings(
+  db: Db,
+  id: string,
+  settings: AccountSettings,
+): Promise<TAccountView> {
+  const set = Object.fromEntries(
+    Object.entries({
+      name: settings.name,
+      timezone: settings.timezone,
+      tier_period: settings.tier_period,
+      device_token_ttl: settings.device_token_ttl,
+    }).filter(([, v]) => v !== undefined),
+  );
+  if (Object.keys(set).length > 0)
+    await db.updateTable("accounts").set(set).where("id", "=", id).execute();
+  return getAccount(db, id);
+}

@@ -21,7 +21,7 @@ import {
   type ServiceDeps,
   transact,
 } from "../kernel/index.ts";
-import { walletView } from "../ledger/index.ts";
+import { recordWalletWebhook, walletView } from "../ledger/index.ts";
 import { pickGiftCards } from "../programs/index.ts";
 import { writeCouponRedemption } from "./write.ts";
 
@@ -190,7 +190,7 @@ export async function redeemCoupon(
       brandId,
       now,
     });
-    return {
+    const answer = {
       customer: toCustomerView(customer, now),
       wallet: walletView({
         walletId: locked.walletId,
@@ -202,6 +202,17 @@ export async function redeemCoupon(
       accumulations: written.accumulations,
       redemptions: [],
     };
+    recordWalletWebhook(trx, {
+      accountId,
+      customerUuid: customer.uuid,
+      now,
+      event: "COUPON_REDEEMED",
+      eventId: written.eventId,
+      rows: { types: ["ACCUMULATION"] },
+      known: { customerId: customer.id, wallet: answer.wallet },
+      extra: () => ({ code: input.code }),
+    });
+    return answer;
   });
 }
 

@@ -15,7 +15,7 @@ type Row<T extends keyof Database> = Selectable<Database[T]>;
  * event (source COUPON, type COUPON_REDEMPTION) whose result lists them, the
  * coupon_redemptions row naming code, customer and event, and the code's use.
  * A reversal finds everything it must undo from the event id. Answers the wallet's
- * open lots afterwards and the credited lots.
+ * open lots afterwards, the credited lots and the event id.
  */
 export async function writeCouponRedemption(
   trx: Trx,
@@ -34,7 +34,7 @@ export async function writeCouponRedemption(
     brandId: string | null;
     now: Date;
   },
-): Promise<{ lines: Row<"wallet_lines">[]; accumulations: TWalletLine[] }> {
+): Promise<{ lines: Row<"wallet_lines">[]; accumulations: TWalletLine[]; eventId: string }> {
   const { accountId, campaign, now } = w;
   const eventId = newId();
   const coupon = { code: w.code.code, code_id: w.code.id };
@@ -124,5 +124,5 @@ export async function writeCouponRedemption(
     .where("id", "=", w.code.id)
     .execute();
   const open = await loadOpenLines(trx, { accountId, walletId: w.walletId, now });
-  return { lines: open, accumulations };
+  return { lines: open, accumulations, eventId };
 }

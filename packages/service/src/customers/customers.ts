@@ -4,7 +4,7 @@ import type { TConsent, TCustomerUpdate, TIdentifyAnonymous } from "@tally/schem
 import type { Selectable, Transaction, Updateable } from "kysely";
 import type { Catalog } from "../catalog/index.ts";
 import { type Executor, pgCode, type ServiceDeps, transact } from "../kernel/index.ts";
-import { loadWalletView } from "../ledger/index.ts";
+import { loadWalletView, recordWalletWebhook } from "../ledger/index.ts";
 import { toCustomerView } from "./views.ts";
 
 type Trx = Transaction<Database>;
@@ -188,7 +188,17 @@ export async function updateCustomer(
         .where("uuid", "=", row.uuid)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return customerWithWallet(trx, accountId, updated, now);
+      const answer = await customerWithWallet(trx, accountId, updated, now);
+      recordWalletWebhook(trx, {
+        accountId,
+        customerUuid: row.uuid,
+        now,
+        event: "CUSTOMER_ANONYMOUS_TO_REGISTERED",
+        eventId: null,
+        known: { customerId: updated.id, wallet: answer.wallet },
+        extra: () => ({ customer: answer.customer, previous_id: id }),
+      });
+      return answer;
     });
   } catch (error) {
     throw conflictOf(error, id);
@@ -249,7 +259,17 @@ export async function identifyAnonymous(
         .where("uuid", "=", row.uuid)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return customerWithWallet(trx, accountId, updated, now);
+      const answer = await customerWithWallet(trx, accountId, updated, now);
+      recordWalletWebhook(trx, {
+        accountId,
+        customerUuid: row.uuid,
+        now,
+        event: "CUSTOMER_ANONYMOUS_TO_REGISTERED",
+        eventId: null,
+        known: { customerId: updated.id, wallet: answer.wallet },
+        extra: () => ({ customer: answer.customer, previous_id: id }),
+      });
+      return answer;
     });
   } catch (error) {
     throw conflictOf(error, input.new_id ?? id);

@@ -19,6 +19,7 @@ import { processEvent } from "./process.ts";
 import { spendForEvent } from "./spending/event.ts";
 import { redeemArraysOf } from "./spending/redeem.ts";
 import { toEventView } from "./view.ts";
+import { recordEventWebhooks } from "./webhooks.ts";
 
 const MAX_BACKDATE_MS = 72 * 3600_000;
 
@@ -148,6 +149,18 @@ export async function emitEvent(
           rewards,
         }),
       };
+      recordEventWebhooks(trx, {
+        accountId,
+        customerUuid: locked.customer.uuid,
+        customerId: input.customer_id,
+        now,
+        eventId: view.id,
+        kind: processed.event.status === "PENDING" ? "PENDING" : "RESOLVED",
+        transactions: view.result?.transactions ?? [],
+        wallet: current.wallet,
+        tier: { from: locked.customer.tier_id, to: processed.customer.tier_id },
+        expiresAt: processed.event.reservation_expires_at as Date | null,
+      });
       return {
         status: 201 as const,
         event: { ...view, result: view.result && { ...view.result, ...current } },

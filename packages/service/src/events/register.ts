@@ -1,6 +1,6 @@
 import { emptyMetrics } from "@tally/core";
 import { json } from "@tally/db";
-import type { TCustomerCreate } from "@tally/schemas";
+import type { TCustomerCreate, TTransaction } from "@tally/schemas";
 import { catalogVersion, loadCatalog } from "../catalog/index.ts";
 import {
   conflictOf,
@@ -13,6 +13,7 @@ import { newId, type ServiceDeps, transact } from "../kernel/index.ts";
 import { walletView } from "../ledger/index.ts";
 import { registerReferral } from "../programs/index.ts";
 import { processEvent } from "./process.ts";
+import { recordEventWebhooks } from "./webhooks.ts";
 
 /** Registers a customer with an empty wallet in the Base tier and emits its REGISTRATION event. */
 export async function createCustomer(deps: ServiceDeps, accountId: string, input: TCustomerCreate) {
@@ -84,7 +85,7 @@ export async function createCustomer(deps: ServiceDeps, accountId: string, input
           referral_code: input.referral_code ?? null,
         },
       });
-      return {
+      const answer = {
         customer: toCustomerView(processed.customer, now),
         wallet: walletView({
           walletId,
@@ -94,6 +95,20 @@ export async function createCustomer(deps: ServiceDeps, accountId: string, input
           rewards: catalog.rewards,
         }),
       };
+      const result = processed.event.result as { transactions?: TTransaction[] } | null;
+      recordEventWebhooks(trx, {
+        accountId,
+        customerUuid: uuid,
+        customerId: input.id,
+        now,
+        eventId: processed.event.id,
+        kind: "REGISTRATION",
+        transactions: result?.transactions ?? [],
+        wallet: answer.wallet,
+        customer: answer.customer,
+        tier: { from: base.id, to: processed.customer.tier_id },
+      });
+      return answer;
     });
   } catch (error) {
     throw conflictOf(error, input.id);

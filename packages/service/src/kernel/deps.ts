@@ -1,12 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { Database, Db } from "@tally/db";
 import type { Transaction } from "kysely";
+import { inTransaction } from "./commit-hooks.ts";
 import { type Answer, currentClaim, noteCommit, storeAnswerIn } from "./idempotency-claim.ts";
 
 /** What every service function is given: the database and the clock. */
 export interface ServiceDeps {
   db: Db;
   now: () => Date;
+  /**
+   * Webhook endpoints may be http:// and in loopback or private ranges (development, tests,
+   * the embedded demo); default false. See docs/webhooks.md#url-safety.
+   */
+  allowPrivateWebhookUrls?: boolean;
 }
 
 /** Where a query runs: the pool, or an open transaction. */
@@ -78,7 +84,7 @@ export async function transact<T>(
   const claim = currentClaim();
   let answer: Answer | null = null;
   const result = await retryTransient(() =>
-    deps.db.transaction().execute(async (trx) => {
+    inTransaction(deps.db, async (trx) => {
       const r = await work(trx);
       answer = await storeAnswerIn(trx, claim, r);
       return r;

@@ -8,6 +8,7 @@ export {
   TRANSACTION_COLUMNS,
 } from "./bulk-sql.ts";
 export { canonical, canonicalHash, sha256Hex } from "./canonical.ts";
+export { beforeCommit, inTransaction } from "./commit-hooks.ts";
 export {
   type Executor,
   newId,
@@ -43,7 +44,7 @@ export {
   type IdempotencyClaim,
   runUnderClaim,
 } from "./idempotency-claim.ts";
-export { listPage, pageOf } from "./paging.ts";
+export { type CursorPage, cursorPageOf, listPage, pageOf } from "./paging.ts";
 export { RateLimitedError, type RateLimitState } from "./rate-limit.ts";
 export { parseOrThrow } from "./validation.ts";
 export { iso, obj } from "./wire.ts";

@@ -26,3 +26,25 @@ export async function listPage<TB extends "rewards" | "campaigns">(
 export function pageOf<R>(rows: R[], range: { from: number }, count: number) {
   return { rows, from: range.from, to: range.from + Math.max(rows.length - 1, 0), count };
 }
+
+/** Where a cursor-paged list resumes: after the row with id `cursor`, at most `limit` rows. */
+export interface CursorPage {
+  cursor?: string | undefined;
+  limit: number;
+}
+
+/**
+ * One page of a list ordered by id: `fetch` reads up to `take` rows with id after `after`;
+ * `next_cursor` is the last row's id when more rows follow, null on the last page. The ids of
+ * our rows are time-ordered UUIDs or an account's own strings, so a page never shifts when
+ * rows are added before it.
+ */
+export async function cursorPageOf<R extends { id: string }>(
+  page: CursorPage,
+  fetch: (q: { after: string | undefined; take: number }) => Promise<R[]>,
+): Promise<{ items: R[]; next_cursor: string | null }> {
+  const rows = await fetch({ after: page.cursor, take: page.limit + 1 });
+  const more = rows.length > page.limit;
+  const items = more ? rows.slice(0, page.limit) : rows;
+  return { items, next_cursor: more ? items[items.length - 1]!.id : null };
+}

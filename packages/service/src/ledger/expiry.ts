@@ -3,6 +3,7 @@ import { type Database, json } from "@tally/db";
 import { sql, type Transaction } from "kysely";
 import { newId } from "../kernel/index.ts";
 import { toLineView } from "./views.ts";
+import { recordWalletWebhook } from "./webhooks.ts";
 
 type Trx = Transaction<Database>;
 
@@ -67,6 +68,15 @@ export async function releaseExpiredHolds(
       .where("id", "=", lineId)
       .execute();
   }
+  for (const e of events)
+    recordWalletWebhook(trx, {
+      accountId: key.account_id,
+      customerUuid,
+      now,
+      event: "RESERVATION_CANCELLED",
+      eventId: e.id,
+      extra: () => ({ cause: "EXPIRED" as const }),
+    });
   return { reservations: released.length, events: events.length };
 }
 
@@ -145,5 +155,13 @@ export async function expireDueLots(
     .where("account_id", "=", key.account_id)
     .where("id", "in", ids)
     .execute();
+  recordWalletWebhook(trx, {
+    accountId: key.account_id,
+    customerUuid,
+    now,
+    event: "REWARD_EXPIRED",
+    eventId: null,
+    rows: { expiredLines: ids },
+  });
   return { lines: lines.length, reservations: Number(released.numUpdatedRows) };
 }

@@ -21,4 +21,5 @@ export {
 } from "./transactions.ts";
 export { toLineView, toTransactionView } from "./views.ts";
 export { liveReservedOf, loadOpenLines, loadWalletView, walletView } from "./wallet.ts";
+export { recordWalletWebhook, type WalletEvent } from "./webhooks.ts";
 export { insertEventRows, writeEvent } from "./write.ts";

@@ -1,7 +1,8 @@
 import { tierToDemote } from "@tally/core";
 import { sql } from "kysely";
 import { lockCustomerByUuid } from "../customers/index.ts";
-import { customerFacts, tierFacts } from "../kernel/index.ts";
+import { customerFacts, inTransaction, tierFacts } from "../kernel/index.ts";
+import { recordWalletWebhook } from "../ledger/index.ts";
 import { DEFAULT_BATCH_SIZE, type MaintenanceOptions } from "./shared.ts";
 
 /** What one demoteTiers run changed. */
@@ -94,7 +95,7 @@ async function demoteAccount(
     after = customers[customers.length - 1]!.uuid;
     for (const candidate of customers) {
       if (!target(candidate)) continue;
-      const moved = await opts.db.transaction().execute(async (trx) => {
+      const moved = await inTransaction(opts.db, async (trx) => {
         // By uuid: identification may give the customer another id once the page was read.
         const { customer } = await lockCustomerByUuid(trx, accountId, candidate.uuid);
         // Re-checked under the lock: not moved in this period yet, and still due.
@@ -107,6 +108,15 @@ async function demoteAccount(
           .where("account_id", "=", accountId)
           .where("uuid", "=", customer.uuid)
           .execute();
+        const tier = { from: customer.tier_id, to: to.id };
+        recordWalletWebhook(trx, {
+          accountId,
+          customerUuid: customer.uuid,
+          now: opts.now,
+          event: "TIER_DOWNGRADE",
+          eventId: null,
+          extra: () => ({ tier }),
+        });
         return true;
       });
       if (moved) demoted++;

@@ -1,5 +1,6 @@
 import type { Database, Db } from "@tally/db";
 import type { Transaction } from "kysely";
+import { inTransaction } from "../kernel/index.ts";
 import type { WalletKey } from "../ledger/index.ts";
 
 export type Trx = Transaction<Database>;
@@ -60,7 +61,7 @@ export async function sweepWallets<T extends Record<string, number>>(opts: {
     const due = await opts.findDue();
     if (due.length === 0) return out;
     for (const key of due) {
-      const counts = await opts.db.transaction().execute((trx) => opts.perWallet(trx, key));
+      const counts = await inTransaction(opts.db, (trx) => opts.perWallet(trx, key));
       if (Object.values(counts).some((n) => n > 0)) totals.wallets = (totals.wallets ?? 0) + 1;
       for (const [name, n] of Object.entries(counts)) totals[name] = (totals[name] ?? 0) + n;
     }

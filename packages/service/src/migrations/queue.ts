@@ -1,9 +1,10 @@
-import type { Db } from "@tally/db";
+import type { Database, Db } from "@tally/db";
 import { json } from "@tally/db";
 import type { TMigrationError } from "@tally/schemas";
-import { sql } from "kysely";
-import type { Executor } from "../kernel/index.ts";
-import type { JobRow } from "./jobs.ts";
+import { sql, type Transaction } from "kysely";
+import { type Executor, inTransaction } from "../kernel/index.ts";
+import { recordWebhook } from "../webhooks/index.ts";
+import { type JobRow, toMigrationJobView } from "./jobs.ts";
 
 /** A claimed job: who holds it and for how long each renewal extends the lease. */
 export interface JobLease {
@@ -160,20 +161,42 @@ export async function advanceMigrationJob(
  * PARTIAL. locked_by is kept: it names the worker that finished the job.
  */
 export async function finishMigrationJob(db: Db, lease: JobLease, now: Date): Promise<void> {
-  const result = await db
-    .updateTable("migration_jobs")
-    .set({
-      status: sql`case when failed = 0 then 'SUCCEEDED' when succeeded = 0 then 'FAILED' else 'PARTIAL' end`,
-      finished_at: now,
-      lease_expires_at: null,
-    })
-    .where("account_id", "=", lease.accountId)
-    .where("id", "=", lease.jobId)
-    .where("locked_by", "=", lease.workerId)
-    .where("status", "=", "RUNNING")
-    .whereRef("processed", "=", "items")
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw leaseLost(lease.jobId);
+  await inTransaction(db, async (trx) => {
+    const result = await trx
+      .updateTable("migration_jobs")
+      .set({
+        status: sql`case when failed = 0 then 'SUCCEEDED' when succeeded = 0 then 'FAILED' else 'PARTIAL' end`,
+        finished_at: now,
+        lease_expires_at: null,
+      })
+      .where("account_id", "=", lease.accountId)
+      .where("id", "=", lease.jobId)
+      .where("locked_by", "=", lease.workerId)
+      .where("status", "=", "RUNNING")
+      .whereRef("processed", "=", "items")
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw leaseLost(lease.jobId);
+    recordJobEnd(trx, lease, now);
+  });
+}
+
+/** MIGRATION_COMPLETED, with the job as it ends, in the transaction that ends it. */
+function recordJobEnd(trx: Transaction<Database>, lease: JobLease, now: Date) {
+  recordWebhook(trx, {
+    accountId: lease.accountId,
+    event: "MIGRATION_COMPLETED",
+    customerUuid: null,
+    now,
+    data: async () => {
+      const row = await trx
+        .selectFrom("migration_jobs")
+        .selectAll()
+        .where("account_id", "=", lease.accountId)
+        .where("id", "=", lease.jobId)
+        .executeTakeFirstOrThrow();
+      return { migration: toMigrationJobView(row) };
+    },
+  });
 }
 
 /**
@@ -194,19 +217,22 @@ export async function releaseMigrationJob(db: Db, lease: JobLease, now: Date): P
 
 /** Ends a job that cannot be run at all (an unreadable payload): FAILED with one job-level error. */
 export async function failMigrationJob(db: Db, lease: JobLease, now: Date, details: string) {
-  await db
-    .updateTable("migration_jobs")
-    .set({
-      status: "FAILED",
-      finished_at: now,
-      locked_by: null,
-      lease_expires_at: null,
-      errors: json([jobError(details)]),
-    })
-    .where("account_id", "=", lease.accountId)
-    .where("id", "=", lease.jobId)
-    .where("locked_by", "=", lease.workerId)
-    .execute();
+  await inTransaction(db, async (trx) => {
+    const result = await trx
+      .updateTable("migration_jobs")
+      .set({
+        status: "FAILED",
+        finished_at: now,
+        locked_by: null,
+        lease_expires_at: null,
+        errors: json([jobError(details)]),
+      })
+      .where("account_id", "=", lease.accountId)
+      .where("id", "=", lease.jobId)
+      .where("locked_by", "=", lease.workerId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) recordJobEnd(trx, lease, now);
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import type { EventPayload } from "../../kernel/index.ts";
 import { type ServiceDeps, transact } from "../../kernel/index.ts";
 import { type Draw, moveRemaining, pickDraws, settleHolds } from "../../ledger/index.ts";
 import { processEvent } from "../process.ts";
+import { recordEventWebhooks } from "../webhooks.ts";
 import { recordSpend, type SpendContext } from "./event.ts";
 import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
 import { checkRedemption, hasRedeem } from "./redeem.ts";
@@ -52,13 +53,27 @@ export async function fulfilEvent(
       existing: true,
       ...spent.process,
     });
-    return eventAnswer(trx, {
+    const answer = await eventAnswer(trx, {
       accountId,
       event: { ...processed.event, created_at: event.created_at },
       customer: processed.customer,
       customerId: locked.customerId,
       now,
     });
+    if (answer.result?.wallet) {
+      recordEventWebhooks(trx, {
+        accountId,
+        customerUuid: customer.uuid,
+        customerId: locked.customerId,
+        now,
+        eventId: event.id,
+        kind: "FULFILLED",
+        transactions: answer.result.transactions,
+        wallet: answer.result.wallet,
+        tier: { from: customer.tier_id, to: processed.customer.tier_id },
+      });
+    }
+    return answer;
   });
 }
 

@@ -5,7 +5,7 @@ import type { TEvent } from "@tally/schemas";
 import type { Transaction } from "kysely";
 import { releaseCouponUse } from "../../coupons/index.ts";
 import { type ServiceDeps, transact } from "../../kernel/index.ts";
-import { settleHolds, toTransactionView } from "../../ledger/index.ts";
+import { recordWalletWebhook, settleHolds, toTransactionView } from "../../ledger/index.ts";
 import { undoPrograms } from "../../programs/index.ts";
 import { eventAnswer, expectStatus, lockEvent } from "./locked-event.ts";
 import { type BudgetGiveBack, giveBackBudgets, undoEvent } from "./undo.ts";
@@ -105,5 +105,20 @@ export async function reverseEventIn(
     .where("id", "=", event.id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  const reason = opts.reason ?? null;
+  const about = { accountId, customerUuid: customer.uuid, now, eventId: event.id };
+  if (cancel)
+    recordWalletWebhook(trx, {
+      ...about,
+      event: "RESERVATION_CANCELLED",
+      extra: () => ({ cause: "REVERSED" as const }),
+    });
+  else
+    recordWalletWebhook(trx, {
+      ...about,
+      event: "REDEMPTION_REVERSED",
+      rows: { types: ["REVERSAL"] },
+      extra: () => ({ reason }),
+    });
   return { event: updated, customer, customerId: locked.customerId, walletId };
 }

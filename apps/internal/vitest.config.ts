@@ -1,0 +1,3 @@
+import { defineTallyConfig } from "@tally/vitest-preset";
+
+export default defineTallyConfig("internal");

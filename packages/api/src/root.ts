@@ -1,0 +1,21 @@
+import { accountsRouter } from "./router/accounts.ts";
+import { operatorTokensRouter, serviceTokensRouter } from "./router/service-tokens.ts";
+import { webhooksRouter } from "./router/webhooks.ts";
+import { createCallerFactory, createRouter } from "./trpc.ts";
+
+/**
+ * The internal API: one router per domain module, each in `router/<domain>.ts`. A router
+ * added here is served by every host and typed in every client.
+ */
+export const appRouter = createRouter({
+  accounts: accountsRouter,
+  serviceTokens: serviceTokensRouter,
+  operatorTokens: operatorTokensRouter,
+  webhooks: webhooksRouter,
+});
+
+/** The internal API's type: all a client needs (`@tally/client` is typed by it). */
+export type AppRouter = typeof appRouter;
+
+/** In-process calls of the API (`pnpm admin`, benchmarks): `createCaller(context)`. */
+export const createCaller = createCallerFactory(appRouter);
