@@ -9,9 +9,9 @@ import * as budgetDivision from "./migrations/2026-11-29T12-00-00_budget-divisio
 import * as eventsLz4 from "./migrations/2026-11-29T13-00-00_events-lz4.ts";
 import * as tierDemotedAt from "./migrations/2026-11-29T16-00-00_tier-demoted-at.ts";
 import * as deviceTokenTtlBound from "./migrations/2026-12-07T00-00-00_device-token-ttl-bound.ts";
-import * as accountOperations from "./migrations/2026-12-20T00-00-00_account-operations.ts";
 import * as internalApi from "./migrations/2026-12-15T00-00-00_internal-api.ts";
 import * as webhooks from "./migrations/2026-12-16T00-00-00_webhooks.ts";
+import * as accountOperations from "./migrations/2026-12-20T00-00-00_account-operations.ts";
 
 /** Migrations in order. Names are timestamps; a merged migration never changes. */
 const migrations: Record<string, Migration> = {
@@ -24,9 +24,9 @@ const migrations: Record<string, Migration> = {
   "2026-11-29T13-00-00_events-lz4": eventsLz4,
   "2026-11-29T16-00-00_tier-demoted-at": tierDemotedAt,
   "2026-12-07T00-00-00_device-token-ttl-bound": deviceTokenTtlBound,
-  "2026-12-20T00-00-00_account-operations": accountOperations,
   "2026-12-15T00-00-00_internal-api": internalApi,
   "2026-12-16T00-00-00_webhooks": webhooks,
+  "2026-12-20T00-00-00_account-operations": accountOperations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

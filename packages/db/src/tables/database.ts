@@ -3,8 +3,8 @@ import type {
   ApiKeyTable,
   BrandTable,
   IdempotencyKeyTable,
-  RequestCounterTable,
   OutletTable,
+  RequestCounterTable,
   ServiceTokenTable,
   TotpCodeTable,
 } from "./account.table.ts";

@@ -11,18 +11,18 @@ export {
 } from "./accounts.ts";
 export { issueToken, STOREFRONT_AUDIENCE, TOKEN_ISSUER, verifyToken } from "./auth.ts";
 export {
-  checkRequestRate,
-  databaseRequestCounter,
-  memoryRequestCounter,
-  type RequestCounter,
-} from "./request-rate.ts";
-export {
   type AccountSettingsCache,
   cachedAccountSettings,
   getOperationalSettings,
   listCorsOrigins,
   updateOperationalSettings,
 } from "./operations.ts";
+export {
+  checkRequestRate,
+  databaseRequestCounter,
+  memoryRequestCounter,
+  type RequestCounter,
+} from "./request-rate.ts";
 export {
   createServiceToken,
   listServiceTokens,

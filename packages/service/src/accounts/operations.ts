@@ -15,7 +15,10 @@ const COLUMNS = [
 ] as const;
 
 /** An account's operational settings: CORS origins and requests per minute per key kind. */
-export async function getOperationalSettings(db: Db, accountId: string): Promise<TOperationalSettings> {
+export async function getOperationalSettings(
+  db: Db,
+  accountId: string,
+): Promise<TOperationalSettings> {
   const row = await db
     .selectFrom("accounts")
     .select(COLUMNS)

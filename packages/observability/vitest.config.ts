@@ -1,3 +1,0 @@
-import { defineTallyConfig } from "@tally/vitest-preset";
-
-export default defineTallyConfig("observability");
