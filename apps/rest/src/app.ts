@@ -4,6 +4,7 @@ import { bearer } from "./middleware/auth.ts";
 import { errorHandler, type Logger, notFoundHandler } from "./middleware/errors.ts";
 import { idempotency } from "./middleware/idempotency.ts";
 import { inputSafety } from "./middleware/input-safety.ts";
+import { jsonOnly } from "./middleware/json-only.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { authorizeRouter, totpRouter } from "./routes/auth.ts";
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(authorizeRouter(deps));
   // Who is calling first: a request without a valid token is a 401 before its body is read.
   api.use(bearer(deps.jwtSecret, deps.now));
+  api.use(jsonOnly);
   api.use("/customers/migrate", express.json({ limit: "10mb" })); // docs/api-decisions.md#limits: migrate bodies ≤10 MB
   api.use(express.json({ limit: "1mb" }));
   api.use(inputSafety);
