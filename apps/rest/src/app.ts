@@ -7,16 +7,19 @@ import { inputSafety } from "./middleware/input-safety.ts";
 import { jsonOnly } from "./middleware/json-only.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
+import { API_PREFIX } from "./prefix.ts";
 import { authorizeRouter, totpRouter } from "./routes/auth.ts";
 import { catalogRouter } from "./routes/catalog.ts";
 import { couponsRouter } from "./routes/coupons.ts";
 import { customersRouter } from "./routes/customers.ts";
+import { docsRouter } from "./routes/docs.ts";
 import { eventsRouter } from "./routes/events.ts";
 import { migrationsRouter } from "./routes/migrations.ts";
 import { previewRouter } from "./routes/preview.ts";
 
 export type { AppDeps };
-export const API_PREFIX = "/api/storefront/v1";
+export { API_PREFIX };
+
 const silent: Logger = { error: (m, e) => console.error(m, e), info: () => {} };
 
 /** Builds the storefront REST app from injected dependencies; `main.ts` only adds env and a port. */
@@ -50,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
   app.get("/health", (_req, res) => {
     res.json({ data: "ok" });
   });
+  app.use(docsRouter());
   // Masivo's docs show the token call both under the API prefix and at the host root.
   app.use(authorizeRouter(deps));
   app.use(API_PREFIX, api);

@@ -1,3 +1,4 @@
+export * from "./answers.ts";
 export * from "./catalog.ts";
 export * from "./common.ts";
 export * from "./coupon.ts";
