@@ -36,6 +36,8 @@ function initScript(): string {
 (function () {
   var cached = null;
   function apiKey() {
+    // Undefined while the page loads the document itself.
+    if (!window.ui) return null;
     var auth = window.ui.authSelectors.authorized();
     return auth && auth.getIn(["apiKey", "value"]);
   }

@@ -30,7 +30,7 @@ export const eventRoutes: Record<string, RouteDoc> = {
       200: { description: "A replayed purchase: the stored event.", data: ZEventSchema },
       201: { description: "The event and what it did.", data: ZEventSchema },
     },
-    errors: [404, 422],
+    errors: [403, 404, 422],
   },
   "GET /behavior/events/{id}": {
     method: "get",

@@ -19,7 +19,8 @@ export function docsRouter(): Router {
       ? DOCS_ASSETS[req.params.file]
       : undefined;
     if (!asset) throw notFound("file", req.params.file);
-    if ("file" in asset) res.sendFile(asset.file);
+    // The package sits under node_modules/.pnpm: a dot folder, which sendFile refuses by default.
+    if ("file" in asset) res.sendFile(asset.file, { dotfiles: "allow" });
     else res.type(asset.type).send(asset.text);
   });
   return router;
