@@ -54,6 +54,7 @@ process.on("SIGTERM", shutdown);
 const port = (server.address() as { port: number }).port;
 const base = `http://localhost:${port}${API_PREFIX}`;
 await announceDemo(base);
+log(`API docs: http://localhost:${port}/docs (OpenAPI document: /openapi.json)`);
 // Last: once this line is out, the start is complete.
 log(
   `Tally REST API on ${base} (${kind === "pglite" ? `embedded PostgreSQL in ${env.TALLY_DATA_DIR}` : "PostgreSQL"})`,
