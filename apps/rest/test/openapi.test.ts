@@ -31,7 +31,11 @@ describe("the OpenAPI document", () => {
         if (body) expect(body.examples?.example?.value, `${method} ${path}`).toBeDefined();
       }
     }
-    expect(Object.keys(doc.paths).filter((p) => p.startsWith(API_PREFIX))).toHaveLength(31);
+    // Every operation of the API prefix: 3 auth, 11 customer, 10 catalog, 8 event, 4 migration.
+    const operations = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith(API_PREFIX))
+      .flatMap(([, item]) => Object.keys(item));
+    expect(operations).toHaveLength(36);
   });
 
   it("has examples the routes accept: the documented customer registers", async () => {
