@@ -6,20 +6,24 @@ import { cors, corsForAccount } from "./middleware/cors.ts";
 import { errorHandler, type Logger, notFoundHandler } from "./middleware/errors.ts";
 import { idempotency } from "./middleware/idempotency.ts";
 import { inputSafety } from "./middleware/input-safety.ts";
+import { jsonOnly } from "./middleware/json-only.ts";
 import { operations } from "./middleware/operations.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
+import { API_PREFIX } from "./prefix.ts";
 import { authorizeRouter, totpRouter } from "./routes/auth.ts";
 import { catalogRouter } from "./routes/catalog.ts";
 import { couponsRouter } from "./routes/coupons.ts";
 import { customersRouter } from "./routes/customers.ts";
+import { docsRouter } from "./routes/docs.ts";
 import { eventsRouter } from "./routes/events.ts";
 import { migrationsRouter } from "./routes/migrations.ts";
 import { previewRouter } from "./routes/preview.ts";
 
 export type { AppDeps };
-export const API_PREFIX = "/api/storefront/v1";
+export { API_PREFIX };
+
 const silent: Logger = { error: (m, e) => console.error(m, e), info: () => {} };
 
 /** Builds the storefront REST app from injected dependencies; `main.ts` only adds env and a port. */
@@ -45,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(corsForAccount(corsOptions));
   const counter = deps.requestCounter === undefined ? memoryRequestCounter() : deps.requestCounter;
   if (counter) api.use(rateLimit({ counter, settings, now: deps.now }));
+  api.use(jsonOnly);
   api.use("/customers/migrate", express.json({ limit: "10mb" })); // docs/api-decisions.md#limits: migrate bodies ≤10 MB
   api.use(express.json({ limit: "1mb" }));
   api.use(inputSafety);
@@ -61,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   app.get("/health", (_req, res) => {
     res.json({ data: "ok" });
   });
+  app.use(docsRouter());
   // Masivo's docs show the token call both under the API prefix and at the host root.
   app.use(authorizeRouter(deps));
   app.use(API_PREFIX, api);

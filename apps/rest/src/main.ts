@@ -77,6 +77,7 @@ const port = (server.address() as { port: number }).port;
 const base = `http://localhost:${port}${API_PREFIX}`;
 await announceDemo(base);
 logger.info({ port, database: kind }, "listening");
+say(`API docs: http://localhost:${port}/docs (OpenAPI document: /openapi.json)`);
 // Last: once this line is out, the start is complete.
 say(
   `Tally REST API on ${base} (${kind === "pglite" ? `embedded PostgreSQL in ${env.TALLY_DATA_DIR}` : "PostgreSQL"})`,

@@ -52,6 +52,21 @@ describe("rewards", () => {
       [{ ...points, name: undefined }, 400, /name/],
       [{ ...points, type: "CASHBACK" }, 400, /type/],
       [{ ...points, attributes: { conversion_factor: -1 } }, 400, /attributes\.conversion_factor/],
+      [
+        { ...points, attributes: {} },
+        400,
+        /^attributes\.conversion_factor: is required for a POINTS reward: the money value of one point/,
+      ],
+      [
+        { name: "Stars", type: "POINTS" },
+        400,
+        /^attributes\.conversion_factor: is required for a POINTS reward/,
+      ],
+      [
+        { ...points, attributes: { conversion_factor: 0 } },
+        400,
+        /^attributes\.conversion_factor: must be above 0/,
+      ],
       [{ ...points, attributes: { decimals: 12 } }, 400, /attributes\.decimals/],
       [
         {

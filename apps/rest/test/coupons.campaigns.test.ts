@@ -40,7 +40,9 @@ describe("COUPONS campaigns", () => {
 
   it("generates codes with the service's length and prefix options", async () => {
     const tenant = await newTenant(ctx);
-    const reward = await tenant.server.post("/rewards", { name: "P", type: "POINTS" }).expect(201);
+    const reward = await tenant.server
+      .post("/rewards", { name: "P", type: "POINTS", attributes: { conversion_factor: 1 } })
+      .expect(201);
     const campaign = await createCampaign(
       ctx.deps,
       tenant.accountId,
@@ -70,7 +72,9 @@ describe("COUPONS campaigns", () => {
 
   it("keeps codes unique per account, case-insensitively, even when draws collide", async () => {
     const tenant = await newTenant(ctx);
-    const reward = await tenant.server.post("/rewards", { name: "P", type: "POINTS" }).expect(201);
+    const reward = await tenant.server
+      .post("/rewards", { name: "P", type: "POINTS", attributes: { conversion_factor: 1 } })
+      .expect(201);
     // 32^4 ≈ 1M possible codes: two campaigns of 6,000 draw ~35 clashes the engine must redraw.
     const write = (quantity: number) =>
       createCampaign(

@@ -204,11 +204,17 @@ describe("keys and types", () => {
     );
   });
 
-  it("refuses a budget over points that cost nothing", async () => {
+  it("refuses a budget over points that cost nothing (a reward stored before they were refused)", async () => {
     const tenant = await newTenant(ctx);
     const reward = await tenant.server
-      .post("/rewards", { name: "Free", type: "POINTS", attributes: {} })
+      .post("/rewards", { name: "Free", type: "POINTS", attributes: { conversion_factor: 1 } })
       .expect(201);
+    // No route writes such a reward any more; one written before it was refused may be stored.
+    await ctx.t.db
+      .updateTable("rewards")
+      .set({ attributes: JSON.stringify({ decimals: 0 }) })
+      .where("id", "=", reward.body.data.id)
+      .execute();
     const body = {
       name: "c",
       attributes: { trigger: "PURCHASE" },

@@ -28,7 +28,11 @@ async function everyShape() {
   const { tenant, customerId, rewardId: points } = await withPoints(100);
   await emit(tenant, purchase(customerId, 50));
   await emit(tenant, redeeming(customerId, 50, points, 30, { fulfilled: false }));
-  const res = await tenant.server.post("/rewards", { name: "Stars", type: "POINTS" });
+  const res = await tenant.server.post("/rewards", {
+    name: "Stars",
+    type: "POINTS",
+    attributes: { conversion_factor: 1 },
+  });
   expect(res.status).toBe(201);
   const stars = res.body.data.id as string;
   const balance = [

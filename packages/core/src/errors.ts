@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   CONFLICT: true,
   /** Body over the size limit. */
   PAYLOAD_TOO_LARGE: true,
+  /** A body sent without a JSON Content-Type. */
+  UNSUPPORTED_MEDIA_TYPE: true,
   /** Well-formed, but the request asks for something the engine does not do (yet). */
   UNSUPPORTED: true,
   /** The wallet cannot cover the amount asked. */

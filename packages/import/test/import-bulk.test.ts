@@ -39,7 +39,11 @@ async function account() {
   const stars = await createReward(
     { db: t.db, now },
     accountId,
-    ZRewardInsertSchema.parse({ name: "Stars", type: "POINTS" }),
+    ZRewardInsertSchema.parse({
+      name: "Stars",
+      type: "POINTS",
+      attributes: { conversion_factor: 1 },
+    }),
   );
   return { accountId, r: rewardId, s: stars.id };
 }

@@ -115,9 +115,21 @@ export const ZTierWriteSchema = z.object({
 });
 export type TTierWrite = z.infer<typeof ZTierWriteSchema>;
 
-/** POINTS: `conversion_factor` = money value of one point; `decimals` (extension) = earned points' precision. */
+const POINT_VALUE = "the money value of one point, e.g. 0.1";
+
+/**
+ * POINTS: `conversion_factor` = money value of one point, required and above 0, since points
+ * worth nothing could never be spent (docs/api-decisions.md#rewards); `decimals` (extension) =
+ * earned points' precision.
+ */
 export const ZPointsAttributesSchema = z.looseObject({
-  conversion_factor: ZAmountSchema.default(0),
+  conversion_factor: z
+    .number({
+      error: (issue) =>
+        issue.input === undefined ? `is required for a POINTS reward: ${POINT_VALUE}` : undefined,
+    })
+    .positive(`must be above 0: ${POINT_VALUE}; points worth nothing could never be spent`)
+    .pipe(ZAmountSchema),
   decimals: z.number().int().min(0).max(8).default(0),
 });
 

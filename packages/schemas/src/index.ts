@@ -1,4 +1,5 @@
 export * from "./account.ts";
+export * from "./answers.ts";
 export * from "./catalog.ts";
 export * from "./common.ts";
 export * from "./coupon.ts";

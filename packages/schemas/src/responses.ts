@@ -203,6 +203,8 @@ export const ZEventSchema = z.object({
           }),
         )
         .optional(),
+      /** (extension) The code a coupon redemption's event redeemed, and its campaign. */
+      coupon: z.object({ code: z.string(), code_id: z.uuid(), campaign_id: z.uuid() }).optional(),
       /** (extension) What the event's referral code did (REWARDED, or why not). */
       referral: z.record(z.string(), z.unknown()).optional(),
     })

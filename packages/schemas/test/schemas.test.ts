@@ -99,7 +99,9 @@ describe("request schemas", () => {
     expect(ok(ZEffectSchema, effect(0))).toBe(false);
     expect(ok(ZPointsAttributesSchema, { conversion_factor: 1e300 })).toBe(false);
     expect(ok(ZPointsAttributesSchema, { conversion_factor: 1e-12 })).toBe(false);
-    expect(ok(ZPointsAttributesSchema, { conversion_factor: 0 })).toBe(true);
+    expect(ok(ZPointsAttributesSchema, { conversion_factor: 0 })).toBe(false);
+    expect(ok(ZPointsAttributesSchema, {})).toBe(false);
+    expect(ok(ZPointsAttributesSchema, { conversion_factor: 0.5 })).toBe(true);
   });
 
   it("judges a date's year on its UTC instant, offsets included", () => {

@@ -1,0 +1,2 @@
+/** Where the storefront API is served. */
+export const API_PREFIX = "/api/storefront/v1";
