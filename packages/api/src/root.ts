@@ -1,4 +1,6 @@
 import { accountsRouter } from "./router/accounts.ts";
+import { apiKeysRouter } from "./router/api-keys.ts";
+import { brandsRouter, channelsRouter, storesRouter } from "./router/directory.ts";
 import { operatorTokensRouter, serviceTokensRouter } from "./router/service-tokens.ts";
 import { createCallerFactory, createRouter } from "./trpc.ts";
 
@@ -10,6 +12,10 @@ export const appRouter = createRouter({
   accounts: accountsRouter,
   serviceTokens: serviceTokensRouter,
   operatorTokens: operatorTokensRouter,
+  apiKeys: apiKeysRouter,
+  brands: brandsRouter,
+  stores: storesRouter,
+  channels: channelsRouter,
 });
 
 /** The internal API's type: all a client needs (`@tally/client` is typed by it). */

@@ -97,6 +97,3 @@ export const accountProcedure = authedProcedure
       );
     return next({ ctx: { accountId } });
   });
-
-/** The deps a service function takes, from a call's context. */
-export const serviceDeps = (ctx: ApiDeps): ApiDeps => ({ db: ctx.db, now: ctx.now });

@@ -29,6 +29,7 @@ export interface BrandTable {
   id: string;
   name: string;
   created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** A token of the internal API: operator-wide when account_id is null. Only its hash is kept. */

@@ -2,3 +2,4 @@
 
 export * from "./accounts.ts";
 export * from "./common.ts";
+export * from "./directory.ts";

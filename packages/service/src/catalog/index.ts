@@ -1,5 +1,5 @@
 export { applyBudgets, budgetPeriodOf } from "./budget.ts";
-export { type Catalog, catalogVersion, loadCatalog } from "./cache.ts";
+export { assertOutlets, type Catalog, catalogVersion, loadCatalog } from "./cache.ts";
 export {
   type CampaignListQuery,
   type CampaignWriteOptions,
