@@ -12,6 +12,10 @@ export interface AccountTable {
   /** Bumped by triggers on every brand, tier, reward or campaign change. */
   catalog_version: Generated<number>;
   created_at: CreatedAt;
+  /** When the tier ladder last changed (tiers created, updated, deleted or reordered). */
+  tiers_changed_at: Generated<Date | null>;
+  /** When every customer was last re-evaluated for promotion against the ladder. */
+  tiers_reevaluated_at: Generated<Date | null>;
 }
 
 export interface ApiKeyTable {
