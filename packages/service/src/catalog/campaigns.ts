@@ -65,7 +65,7 @@ async function assertReferences(
   const [rewards, tiers] = await Promise.all([
     db
       .selectFrom("rewards")
-      .select(["id", "type", "attributes"])
+      .select(["id", "type", "attributes", "archived_at"])
       .where("account_id", "=", accountId)
       .where("id", "in", [...rewardIds])
       .execute(),
@@ -79,6 +79,7 @@ async function assertReferences(
       : Promise.resolve([]),
   ]);
   const typeOf = new Map(rewards.map((r) => [r.id, r.type]));
+  const archived = new Set(rewards.filter((r) => r.archived_at).map((r) => r.id));
   // A budget counts money; a point worth nothing would never use any of it.
   const free = rewards.find(
     (r) =>
@@ -99,6 +100,12 @@ async function assertReferences(
         throw new DomainError(
           "NOT_FOUND",
           `${path}[${i}].effects[${j}].reward_id: reward ${effect.reward_id} not found`,
+        );
+      }
+      if (archived.has(effect.reward_id)) {
+        throw new DomainError(
+          "CONFLICT",
+          `${path}[${i}].effects[${j}].reward_id: reward ${effect.reward_id} is archived`,
         );
       }
       // Discounts, products and gift cards are used one whole unit at a time (a gift card is

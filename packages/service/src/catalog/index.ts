@@ -11,5 +11,21 @@ export {
 export { MAX_GENERATED_CODES } from "./coupon-codes.ts";
 export { listCampaignCodes, summariseCodes } from "./coupon-summary.ts";
 export { createReward, getReward, isUuid, listRewards } from "./rewards.ts";
-export { createTier, listTiers } from "./tiers.ts";
+export {
+  archiveReward,
+  createRewardOnce,
+  getRewardRecord,
+  listRewardRecords,
+  type TRewardRecord,
+  toRewardRecord,
+  updateReward,
+} from "./reward-writes.ts";
+export {
+  createTier,
+  deleteTier,
+  listTierPage,
+  listTiers,
+  reorderTiers,
+  updateTier,
+} from "./tiers.ts";
 export { toRewardView } from "./views.ts";

@@ -19,3 +19,4 @@ export {
 } from "./referrals.ts";
 export { writeReferrerEvent } from "./referrer-event.ts";
 export { undoPrograms } from "./undo.ts";
+export { addGiftCardsOnce, listGiftCardPoolPage } from "./gift-card-pool.ts";
