@@ -273,6 +273,8 @@ async function campaignColumns(
 /** Options of the service (tRPC, CLI) beyond what REST sends: how generated coupon codes look. */
 export interface CampaignWriteOptions {
   codeFormat?: Partial<CodeFormat>;
+  /** A client-given id (the internal API): a retry with it answers the campaign it made. */
+  id?: string | undefined;
 }
 
 /**
@@ -289,11 +291,26 @@ export async function createCampaign(
   const now = deps.now();
   const type = resolveType(queryType, input);
   const codes = type === "COUPONS" ? planCodes(input, { format: options.codeFormat }) : undefined;
+  if (options.id) {
+    const existing = await deps.db
+      .selectFrom("campaigns")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("id", "=", options.id)
+      .executeTakeFirst();
+    if (existing) return sameCampaign(deps, accountId, type, input, existing, codes);
+  }
   const columns = await campaignColumns(deps, accountId, type, input, now, undefined, codes);
   return transact(deps, async (trx) => {
     const row = await trx
       .insertInto("campaigns")
-      .values({ account_id: accountId, id: newId(), ...columns, created_at: now, updated_at: now })
+      .values({
+        account_id: accountId,
+        id: options.id ?? newId(),
+        ...columns,
+        created_at: now,
+        updated_at: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     if (codes) await syncCampaignCodes(trx, { accountId, campaignId: row.id, plan: codes, now });
@@ -302,6 +319,40 @@ export async function createCampaign(
 }
 
 const sameJson = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+
+/**
+ * A create retried with its id: the stored campaign when the write would store the same columns
+ * (its start kept, as an update keeps it), else a CONFLICT.
+ */
+async function sameCampaign(
+  deps: ServiceDeps,
+  accountId: string,
+  type: CampaignType,
+  input: TCampaignWrite,
+  existing: CampaignRow,
+  codes: CodePlan | undefined,
+): Promise<TCampaign> {
+  const now = deps.now();
+  const conflict = new DomainError(
+    "CONFLICT",
+    `id: campaign ${existing.id} already exists with other fields`,
+  );
+  if (existing.type !== type) throw conflict;
+  const columns = await campaignColumns(deps, accountId, type, input, now, existing, codes);
+  const stored = existing as unknown as Record<string, unknown>;
+  const differs = Object.entries(columns).some(([key, value]) => {
+    const was = stored[key];
+    if (value instanceof Date || was instanceof Date)
+      return (value as Date | null)?.getTime() !== (was as Date | null)?.getTime();
+    if (key === "budget")
+      return (value === null ? null : Number(value)) !== (was === null ? null : Number(was));
+    if (typeof value === "string" && typeof was !== "string")
+      return !sameJson(JSON.parse(value), was);
+    return value !== was;
+  });
+  if (differs) throw conflict;
+  return toCampaignView(existing, now);
+}
 
 /** Full update. Once a campaign has started, its start date, rules, trigger and brand are frozen (409). */
 export async function updateCampaign(

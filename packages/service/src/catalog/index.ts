@@ -1,6 +1,13 @@
 export { applyBudgets, budgetPeriodOf } from "./budget.ts";
 export { assertOutlets, type Catalog, catalogVersion, loadCatalog } from "./cache.ts";
 export {
+  changeCampaignState,
+  getCampaignRecord,
+  listCampaignRecords,
+  type TCampaignRecord,
+  toCampaignRecord,
+} from "./campaign-states.ts";
+export {
   type CampaignListQuery,
   type CampaignWriteOptions,
   createCampaign,
@@ -8,9 +15,15 @@ export {
   listCampaigns,
   updateCampaign,
 } from "./campaigns.ts";
+export {
+  disableCode,
+  exportCodesCsv,
+  generateCodes,
+  importCodes,
+  listCodes,
+} from "./code-batches.ts";
 export { MAX_GENERATED_CODES } from "./coupon-codes.ts";
 export { listCampaignCodes, summariseCodes } from "./coupon-summary.ts";
-export { createReward, getReward, isUuid, listRewards } from "./rewards.ts";
 export {
   archiveReward,
   createRewardOnce,
@@ -20,6 +33,7 @@ export {
   toRewardRecord,
   updateReward,
 } from "./reward-writes.ts";
+export { createReward, getReward, isUuid, listRewards } from "./rewards.ts";
 export {
   createTier,
   deleteTier,

@@ -12,13 +12,13 @@ import {
   type CursorPage,
   canonical,
   cursorPageOf,
-  uuidCursor,
   type Executor,
   iso,
   newId,
   parseOrThrow,
   type ServiceDeps,
   transact,
+  uuidCursor,
 } from "../kernel/index.ts";
 import { isUuid } from "./rewards.ts";
 import { toRewardView } from "./views.ts";
@@ -123,7 +123,10 @@ export async function updateReward(
   return transact(deps, async (trx) => {
     const row = await lockReward(trx, accountId, input.id);
     if (row.archived_at)
-      throw new DomainError("CONFLICT", `id: reward ${row.id} is archived and can no longer change`);
+      throw new DomainError(
+        "CONFLICT",
+        `id: reward ${row.id} is archived and can no longer change`,
+      );
     const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
     const columns = await rewardColumns(trx, accountId, {
       ...toRewardView(row),

@@ -106,6 +106,11 @@ export async function redeemCoupon(
     }
     const { code, campaign } = found;
     assertCouponRunning(campaign, input.code, now);
+    if (code.disabled_at)
+      throw new DomainError(
+        "COUPON_INACTIVE",
+        `code: coupon ${JSON.stringify(input.code)} is disabled`,
+      );
     if (!consentsTo(customer, "coupon_campaigns")) {
       throw new DomainError(
         "FORBIDDEN",

@@ -1,3 +1,4 @@
+export { addGiftCardsOnce, listGiftCardPoolPage } from "./gift-card-pool.ts";
 export {
   addGiftCards,
   assignGiftCards,
@@ -19,4 +20,3 @@ export {
 } from "./referrals.ts";
 export { writeReferrerEvent } from "./referrer-event.ts";
 export { undoPrograms } from "./undo.ts";
-export { addGiftCardsOnce, listGiftCardPoolPage } from "./gift-card-pool.ts";
