@@ -84,7 +84,7 @@ describe("tally-admin keys", () => {
     } finally {
       await db.destroy();
     }
-  }, 120_000); // five runs of the CLI opening the embedded database
+  }, 300_000); // five runs of the CLI opening the embedded database (~35 s each on a loaded machine)
 });
 
 describe("tally-admin service tokens", () => {
@@ -118,5 +118,5 @@ describe("tally-admin service tokens", () => {
     } finally {
       await db.destroy();
     }
-  }, 120_000);
+  }, 300_000); // five runs of the CLI opening the embedded database
 });
