@@ -4,6 +4,7 @@ import { jobsConfig, startJobs } from "@tally/jobs";
 import { ensureDemoKey, findDemoAccount, seedDemo } from "@tally/service";
 import { API_PREFIX, createApp } from "./app.ts";
 import { readServerEnv } from "./env.ts";
+import { serveInternal } from "./internal.ts";
 import { keptJwtSecret } from "./jwt-secret.ts";
 import { startServer } from "./server.ts";
 
@@ -33,18 +34,31 @@ const app = createApp({
   migrationRateLimit: env.MIGRATION_RATE_LIMIT,
   logger: { error: (m, e) => console.error(m, e), info: log },
 });
-const server = await startServer(app, {
-  port: env.PORT,
+const timeouts = {
   requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
   headersTimeoutMs: env.HEADERS_TIMEOUT_SECONDS * 1000,
   keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
-}).catch((error: Error) => fail(`cannot listen on port ${env.PORT}: ${error.message}`));
+};
+const server = await startServer(app, { port: env.PORT, ...timeouts }).catch((error: Error) =>
+  fail(`cannot listen on port ${env.PORT}: ${error.message}`),
+);
+// The internal API beside it; on the embedded database with a kept operator token.
+const internal = await serveInternal({
+  db,
+  server: { port: env.INTERNAL_PORT, ...timeouts },
+  logger: { error: (m, e) => console.error(m, e) },
+  keptAt: kind === "pglite" ? resolve(env.TALLY_DATA_DIR) : undefined,
+}).catch((error: Error) =>
+  fail(`cannot serve the internal API on port ${env.INTERNAL_PORT}: ${error.message}`),
+);
 
 // The migration worker and the maintenance jobs, unless WORKER=off.
 const stopJobs = startJobs({ ...deps, ...jobsConfig(env) });
 const shutdown = () =>
   server.close(() =>
-    stopJobs()
+    internal
+      .stop()
+      .then(() => stopJobs())
       .then(() => db.destroy())
       .then(() => process.exit(0)),
   );
@@ -53,27 +67,46 @@ process.on("SIGTERM", shutdown);
 
 const port = (server.address() as { port: number }).port;
 const base = `http://localhost:${port}${API_PREFIX}`;
-await announceDemo(base);
+const demoAccount = await announceDemo(base);
+announceInternal(demoAccount);
 // Last: once this line is out, the start is complete.
 log(
   `Tally REST API on ${base} (${kind === "pglite" ? `embedded PostgreSQL in ${env.TALLY_DATA_DIR}` : "PostgreSQL"})`,
 );
 
-/** With DEMO on, the demo account: created once (its keys printed), or DEMO_API_KEY added. */
-async function announceDemo(base: string) {
+/** The internal API's address, its operator token and one call to paste. */
+function announceInternal(accountId: string | null) {
+  log(`\nTally internal API (tRPC) on ${internal.url}`);
+  if (!internal.operatorToken) {
+    log("  service tokens: pnpm admin create-service-token (docs/internal-api.md)");
+    return;
+  }
+  const [procedure, input] = accountId
+    ? ["brands.list", { account_id: accountId }]
+    : ["operatorTokens.list", {}];
+  log(`  operator token (kept in ${resolve(env.TALLY_DATA_DIR)}.operator-token): ${internal.operatorToken}
+  curl -s -H 'Authorization: Bearer ${internal.operatorToken}' '${internal.url}/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}'
+`);
+}
+
+/**
+ * With DEMO on, the demo account: created once (its keys printed), or DEMO_API_KEY added.
+ * Answers the demo account's id, if there is one.
+ */
+async function announceDemo(base: string): Promise<string | null> {
   const existing = await findDemoAccount(db);
   if (env.DEMO === "off") {
     if (existing)
       log(
         `DEMO is off; the demo account ${existing} of an earlier start is left as it is and its keys still work (pnpm admin revoke-key stops one).`,
       );
-    return;
+    return null;
   }
   if (existing && !env.DEMO_API_KEY) {
     log(
       `Demo account ${existing} already exists; its key was printed when it was created (set DEMO_API_KEY to add one).`,
     );
-    return;
+    return existing;
   }
   if (existing && env.DEMO_API_KEY) {
     const outcome = await ensureDemoKey(db, existing, env.DEMO_API_KEY);
@@ -83,7 +116,7 @@ async function announceDemo(base: string) {
       present: "is one of its SERVER keys",
     }[outcome];
     log(`Demo account ${existing}: DEMO_API_KEY ${said}.`);
-    return;
+    return existing;
   }
   const demo = await seedDemo(deps, { serverKey: env.DEMO_API_KEY });
   log(`
@@ -97,4 +130,5 @@ Earn points:
   curl -s -X POST ${base}/behavior/events -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
     -d '{"customer_id":"${demo.customerId}","brand_id":"${demo.brandId}","type":"PURCHASE","order":{"purchase_id":"order-1","value":120.5}}'
 `);
+  return demo.accountId;
 }
