@@ -15,6 +15,8 @@ const seconds = (fallback: number) => z.coerce.number().int().min(1).max(3600).d
 /** The REST app's own variables. */
 const ZRestEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** The internal API's port, served by the same process. */
+  INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** The demo account on start: default `on` on the embedded database, `off` on PostgreSQL. */
   DEMO: z.enum(["on", "off"]).optional(),
   /** A SERVER key of the demo account; as hard to guess as a generated key. */

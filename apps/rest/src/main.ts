@@ -11,6 +11,7 @@ import {
 } from "@tally/service";
 import { API_PREFIX, createApp } from "./app.ts";
 import { readServerEnv } from "./env.ts";
+import { serveInternal } from "./internal.ts";
 import { keptJwtSecret } from "./jwt-secret.ts";
 import { startServer } from "./server.ts";
 
@@ -50,12 +51,23 @@ const app = createApp({
   requestCounter: kind === "postgres" ? databaseRequestCounter(db) : memoryRequestCounter(),
   corsOrigins: env.CORS_ORIGINS,
 });
-const server = await startServer(app, {
-  port: env.PORT,
+const timeouts = {
   requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
   headersTimeoutMs: env.HEADERS_TIMEOUT_SECONDS * 1000,
   keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
-}).catch((error: Error) => fail(`cannot listen on port ${env.PORT}: ${error.message}`));
+};
+const server = await startServer(app, { port: env.PORT, ...timeouts }).catch((error: Error) =>
+  fail(`cannot listen on port ${env.PORT}: ${error.message}`),
+);
+// The internal API beside it; on the embedded database with a kept operator token.
+const internal = await serveInternal({
+  db,
+  server: { port: env.INTERNAL_PORT, ...timeouts },
+  logger: { error: (msg, err) => logger.error({ err }, msg) },
+  keptAt: kind === "pglite" ? resolve(env.TALLY_DATA_DIR) : undefined,
+}).catch((error: Error) =>
+  fail(`cannot serve the internal API on port ${env.INTERNAL_PORT}: ${error.message}`),
+);
 
 // The migration worker and the maintenance jobs, unless WORKER=off.
 const stopJobs = startJobs({
@@ -69,13 +81,14 @@ shutdown = handleShutdown({
   server,
   logger,
   timeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
-  stop: stopJobs,
+  stop: () => internal.stop().then(() => stopJobs()),
   close: () => db.destroy(),
 });
 
 const port = (server.address() as { port: number }).port;
 const base = `http://localhost:${port}${API_PREFIX}`;
-await announceDemo(base);
+const demoAccount = await announceDemo(base);
+announceInternal(demoAccount);
 logger.info({ port, database: kind }, "listening");
 say(`API docs: http://localhost:${port}/docs (OpenAPI document: /openapi.json)`);
 // Last: once this line is out, the start is complete.
@@ -83,21 +96,39 @@ say(
   `Tally REST API on ${base} (${kind === "pglite" ? `embedded PostgreSQL in ${env.TALLY_DATA_DIR}` : "PostgreSQL"})`,
 );
 
-/** With DEMO on, the demo account: created once (its keys printed), or DEMO_API_KEY added. */
-async function announceDemo(base: string) {
+/** The internal API's address, its operator token and one call to paste. */
+function announceInternal(accountId: string | null) {
+  say(`\nTally internal API (tRPC) on ${internal.url}`);
+  if (!internal.operatorToken) {
+    say("  service tokens: pnpm admin create-service-token (docs/internal-api.md)");
+    return;
+  }
+  const [procedure, input] = accountId
+    ? ["brands.list", { account_id: accountId }]
+    : ["operatorTokens.list", {}];
+  say(`  operator token (kept in ${resolve(env.TALLY_DATA_DIR)}.operator-token): ${internal.operatorToken}
+  curl -s -H 'Authorization: Bearer ${internal.operatorToken}' '${internal.url}/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}'
+`);
+}
+
+/**
+ * With DEMO on, the demo account: created once (its keys printed), or DEMO_API_KEY added.
+ * Answers the demo account's id, if there is one.
+ */
+async function announceDemo(base: string): Promise<string | null> {
   const existing = await findDemoAccount(db);
   if (env.DEMO === "off") {
     if (existing)
       say(
         `DEMO is off; the demo account ${existing} of an earlier start is left as it is and its keys still work (pnpm admin revoke-key stops one).`,
       );
-    return;
+    return null;
   }
   if (existing && !env.DEMO_API_KEY) {
     say(
       `Demo account ${existing} already exists; its key was printed when it was created (set DEMO_API_KEY to add one).`,
     );
-    return;
+    return existing;
   }
   if (existing && env.DEMO_API_KEY) {
     const outcome = await ensureDemoKey(db, existing, env.DEMO_API_KEY);
@@ -107,7 +138,7 @@ async function announceDemo(base: string) {
       present: "is one of its SERVER keys",
     }[outcome];
     say(`Demo account ${existing}: DEMO_API_KEY ${said}.`);
-    return;
+    return existing;
   }
   const demo = await seedDemo(deps, { serverKey: env.DEMO_API_KEY });
   say(`
@@ -121,4 +152,5 @@ Earn points:
   curl -s -X POST ${base}/behavior/events -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
     -d '{"customer_id":"${demo.customerId}","brand_id":"${demo.brandId}","type":"PURCHASE","order":{"purchase_id":"order-1","value":120.5}}'
 `);
+  return demo.accountId;
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createDb } from "@tally/db";
+import { verifyServiceToken } from "@tally/service";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_PREFIX, createApp } from "../src/app.ts";
@@ -83,5 +84,39 @@ describe("tally-admin keys", () => {
     } finally {
       await db.destroy();
     }
-  }, 120_000); // five runs of the CLI opening the embedded database
+  }, 300_000); // five runs of the CLI opening the embedded database (~35 s each on a loaded machine)
+});
+
+describe("tally-admin service tokens", () => {
+  it("creates operator-wide and account tokens that verify, and revokes them", async () => {
+    const operator = await admin("create-service-token", "--name", "ops");
+    expect(operator.code, operator.out).toBe(0);
+    const op = JSON.parse(operator.out);
+    expect(op).toMatchObject({ account_id: null, token: expect.stringMatching(/^tly_/) });
+    const { account_id: accountId } = JSON.parse(
+      (await admin("create-account", "--name", "T")).out,
+    );
+    const scoped = JSON.parse(
+      (await admin("create-service-token", "--name", "svc", "--account", accountId)).out,
+    );
+    expect(scoped.account_id).toBe(accountId);
+    const revoked = await admin("revoke-service-token", "--id", scoped.id, "--account", accountId);
+    expect(revoked.code, revoked.out).toBe(0);
+    expect(revoked.out).toMatch(/^service token revoked at \d{4}-/);
+    // Another account's (here: no account's) token is refused with the API's own words.
+    const missing = await admin("revoke-service-token", "--id", scoped.id);
+    expect(missing).toEqual({ code: 1, out: `NOT_FOUND: service token "${scoped.id}" not found` });
+
+    const { db } = createDb({ dataDir });
+    try {
+      await expect(verifyServiceToken(db, `Bearer ${op.token}`)).resolves.toMatchObject({
+        accountId: null,
+      });
+      await expect(verifyServiceToken(db, `Bearer ${scoped.token}`)).rejects.toMatchObject({
+        code: "UNAUTHORIZED",
+      });
+    } finally {
+      await db.destroy();
+    }
+  }, 300_000); // five runs of the CLI opening the embedded database
 });

@@ -33,7 +33,7 @@ export async function startMain(env: Record<string, string>): Promise<MainProces
   } = process.env;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: REST,
-    env: { ...inherited, LOG_LEVEL: "info", PORT: "0", ...env },
+    env: { ...inherited, LOG_LEVEL: "info", PORT: "0", INTERNAL_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -49,7 +49,7 @@ export async function startMain(env: Record<string, string>): Promise<MainProces
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    base: `http://localhost:${/localhost:(\d+)/.exec(out)?.[1]}/api/storefront/v1`,
+    base: `http://localhost:${/Tally REST API on http:\/\/localhost:(\d+)/.exec(out)?.[1]}/api/storefront/v1`,
     out: () => out,
     exitCode: () => child.exitCode,
     signal: (signal) => child.kill(signal),

@@ -19,7 +19,12 @@ describe("the demo on the embedded database", () => {
     dataDir = await mkdtemp(join(tmpdir(), "tally-demo-"));
   });
   afterAll(async () => {
-    for (const path of [dataDir, `${dataDir}.jwt-secret`, `${dataDir}.lock`])
+    for (const path of [
+      dataDir,
+      `${dataDir}.jwt-secret`,
+      `${dataDir}.lock`,
+      `${dataDir}.operator-token`,
+    ])
       await rm(path, { recursive: true, force: true });
   });
 

@@ -14,7 +14,12 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "tally-secret-"));
 });
 afterAll(async () => {
-  for (const path of [dataDir, `${dataDir}.jwt-secret`, `${dataDir}.lock`])
+  for (const path of [
+    dataDir,
+    `${dataDir}.jwt-secret`,
+    `${dataDir}.lock`,
+    `${dataDir}.operator-token`,
+  ])
     await rm(path, { recursive: true, force: true });
 });
 

@@ -23,7 +23,7 @@ async function pnpmStart(env: Record<string, string>, until: RegExp) {
   } = process.env;
   const child: ChildProcess = spawn("pnpm", ["start"], {
     cwd: ROOT,
-    env: { ...inherited, TALLY_DATA_DIR: dataDir, PORT: "0", ...env },
+    env: { ...inherited, TALLY_DATA_DIR: dataDir, PORT: "0", INTERNAL_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -48,7 +48,12 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "tally-start-"));
 });
 afterAll(async () => {
-  for (const path of [dataDir, `${dataDir}.jwt-secret`, `${dataDir}.lock`])
+  for (const path of [
+    dataDir,
+    `${dataDir}.jwt-secret`,
+    `${dataDir}.lock`,
+    `${dataDir}.operator-token`,
+  ])
     await rm(path, { recursive: true, force: true });
 });
 

@@ -1,5 +1,11 @@
 import { accountsRouter } from "./router/accounts.ts";
+import { apiKeysRouter } from "./router/api-keys.ts";
+import { campaignsRouter } from "./router/campaigns.ts";
+import { couponCodesRouter } from "./router/coupon-codes.ts";
+import { brandsRouter, channelsRouter, storesRouter } from "./router/directory.ts";
+import { rewardsRouter } from "./router/rewards.ts";
 import { operatorTokensRouter, serviceTokensRouter } from "./router/service-tokens.ts";
+import { tiersRouter } from "./router/tiers.ts";
 import { webhooksRouter } from "./router/webhooks.ts";
 import { createCallerFactory, createRouter } from "./trpc.ts";
 
@@ -12,6 +18,14 @@ export const appRouter = createRouter({
   serviceTokens: serviceTokensRouter,
   operatorTokens: operatorTokensRouter,
   webhooks: webhooksRouter,
+  apiKeys: apiKeysRouter,
+  brands: brandsRouter,
+  stores: storesRouter,
+  channels: channelsRouter,
+  tiers: tiersRouter,
+  rewards: rewardsRouter,
+  campaigns: campaignsRouter,
+  couponCodes: couponCodesRouter,
 });
 
 /** The internal API's type: all a client needs (`@tally/client` is typed by it). */

@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   AMOUNT_TOO_LARGE: true,
   /** Migrated transactions do not add up to the customer's migrated balance of a reward. */
   RECONCILIATION_MISMATCH: true,
+  /** The account has as many of this kind as it may (200 brands, 1,000 stores, 50 channels …). */
+  LIMIT_REACHED: true,
   /** Too many requests; see Retry-After. */
   RATE_LIMITED: true,
   /** A bug. The body never carries internals. */
@@ -69,6 +71,7 @@ const RULE_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "GIFT_CARD_UNAVAILABLE",
   "AMOUNT_TOO_LARGE",
   "RECONCILIATION_MISMATCH",
+  "LIMIT_REACHED",
 ]);
 
 /** Whether `error` is a business rule's refusal of a well-formed request. */

@@ -10,6 +10,7 @@ import * as eventsLz4 from "./migrations/2026-11-29T13-00-00_events-lz4.ts";
 import * as tierDemotedAt from "./migrations/2026-11-29T16-00-00_tier-demoted-at.ts";
 import * as deviceTokenTtlBound from "./migrations/2026-12-07T00-00-00_device-token-ttl-bound.ts";
 import * as internalApi from "./migrations/2026-12-15T00-00-00_internal-api.ts";
+import * as catalogApi from "./migrations/2026-12-16T00-00-00_catalog-api.ts";
 import * as webhooks from "./migrations/2026-12-16T00-00-00_webhooks.ts";
 import * as accountOperations from "./migrations/2026-12-20T00-00-00_account-operations.ts";
 
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-29T16-00-00_tier-demoted-at": tierDemotedAt,
   "2026-12-07T00-00-00_device-token-ttl-bound": deviceTokenTtlBound,
   "2026-12-15T00-00-00_internal-api": internalApi,
+  "2026-12-16T00-00-00_catalog-api": catalogApi,
   "2026-12-16T00-00-00_webhooks": webhooks,
   "2026-12-20T00-00-00_account-operations": accountOperations,
 };

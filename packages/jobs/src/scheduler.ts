@@ -1,6 +1,12 @@
 import type { Db } from "@tally/db";
 import { processInbox } from "@tally/import";
-import { demoteTiers, expireLines, expireReservations, sweepIdempotencyKeys } from "@tally/service";
+import {
+  demoteTiers,
+  expireLines,
+  expireReservations,
+  promoteChangedLadders,
+  sweepIdempotencyKeys,
+} from "@tally/service";
 import { Cron } from "croner";
 
 /** The scheduled maintenance jobs. */
@@ -68,7 +74,12 @@ export const cronTrigger: TTrigger = (pattern, tick) => {
 const JOBS: Record<TJobName, TJob> = {
   expireLines: ({ db, now }) => expireLines({ db, now }),
   expireReservations: ({ db, now }) => expireReservations({ db, now }),
-  demoteTiers: ({ db, now }) => demoteTiers({ db, now }),
+  // The tier job also re-evaluates ladders changed on accounts too large to do it in the call.
+  demoteTiers: async ({ db, now }) => {
+    const demoted = await demoteTiers({ db, now });
+    const promoted = await promoteChangedLadders({ db, now });
+    return { ...demoted, promoted: promoted.customers };
+  },
   importInbox: async ({ db, now, inboxDir, inboxQuietMs }) => {
     if (!inboxDir) return {};
     const files = await processInbox({ db, now: () => now, dir: inboxDir, quietMs: inboxQuietMs });

@@ -18,6 +18,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   )`.execute(db);
   await sql`create unique index service_tokens_hash on service_tokens (token_hash)`.execute(db);
   await sql`create index service_tokens_account on service_tokens (account_id, id)`.execute(db);
+  // Renaming a brand, like a store or a channel, notes when.
+  await sql`alter table brands add column updated_at timestamptz not null default now()`.execute(
+    db,
+  );
   for (const table of ["stores", "channels"]) {
     await sql`create table ${sql.raw(table)} (
       account_id uuid not null references accounts(id),
@@ -27,6 +31,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       updated_at timestamptz not null default now(),
       primary key (account_id, id)
     )`.execute(db);
+    // Events check their store and channel against the cached catalog (see the initial migration).
+    await sql`create trigger ${sql.raw(table)}_catalog_version
+      after insert or update or delete on ${sql.raw(table)}
+      for each row execute function bump_catalog_version()`.execute(db);
   }
 }
 
@@ -34,4 +42,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table channels`.execute(db);
   await sql`drop table stores`.execute(db);
   await sql`drop table service_tokens`.execute(db);
+  await sql`alter table brands drop column updated_at`.execute(db);
 }

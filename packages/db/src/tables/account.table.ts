@@ -18,6 +18,10 @@ export interface AccountTable {
   /** Bumped by triggers on every brand, tier, reward or campaign change. */
   catalog_version: Generated<number>;
   created_at: CreatedAt;
+  /** When the tier ladder last changed (tiers created, updated, deleted or reordered). */
+  tiers_changed_at: Generated<Date | null>;
+  /** When every customer was last re-evaluated for promotion against the ladder. */
+  tiers_reevaluated_at: Generated<Date | null>;
 }
 
 export interface ApiKeyTable {
@@ -35,6 +39,7 @@ export interface BrandTable {
   id: string;
   name: string;
   created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** A token of the internal API: operator-wide when account_id is null. Only its hash is kept. */

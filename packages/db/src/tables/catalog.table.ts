@@ -25,6 +25,8 @@ export interface RewardTable {
   attributes: unknown;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
+  /** Archived: no campaign may give it any more; lots already earned stay spendable. */
+  archived_at: Generated<Date | null>;
 }
 
 export interface CampaignTable {
@@ -51,6 +53,8 @@ export interface CampaignTable {
   attributes: unknown;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
+  /** Archived: no campaign may give it any more; lots already earned stay spendable. */
+  archived_at: Generated<Date | null>;
 }
 
 export interface CampaignBudgetUsageTable {

@@ -9,7 +9,17 @@ export {
   MIN_CHOSEN_KEY_LENGTH,
   revokeApiKey,
 } from "./accounts.ts";
+export { createApiKeyOnce, listApiKeys, revokeApiKeyOf, type TApiKeyView } from "./api-keys.ts";
 export { issueToken, STOREFRONT_AUDIENCE, TOKEN_ISSUER, verifyToken } from "./auth.ts";
+export {
+  createDirectoryEntry,
+  DIRECTORY,
+  type DirectoryKind,
+  deleteDirectoryEntry,
+  listDirectoryEntries,
+  type TDirectoryEntry,
+  updateDirectoryEntry,
+} from "./directory.ts";
 export {
   type AccountSettingsCache,
   cachedAccountSettings,

@@ -1,4 +1,4 @@
-import { type CompiledCampaign, compileCampaign, storedPunches } from "@tally/core";
+import { type CompiledCampaign, compileCampaign, DomainError, storedPunches } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { Selectable } from "kysely";
 import type { Executor } from "../kernel/index.ts";
@@ -10,6 +10,9 @@ type CampaignRow = Selectable<Database["campaigns"]>;
 export interface Catalog {
   version: number;
   brands: Set<string>;
+  /** The account's stores and channels: empty until it defines any (then events are checked). */
+  stores: Set<string>;
+  channels: Set<string>;
   tiers: Selectable<Database["tiers"]>[];
   rewards: Map<string, Selectable<Database["rewards"]>>;
   /** ACTIVE BEHAVIOR campaigns by trigger, compiled; dates are checked per event by the engine. */
@@ -38,8 +41,10 @@ export async function loadCatalog(
 ): Promise<Catalog> {
   const cached = cache.get(accountId);
   if (cached && cached.version === version) return cached;
-  const [brands, tiers, rewards, campaigns] = await Promise.all([
+  const [brands, stores, channels, tiers, rewards, campaigns] = await Promise.all([
     trx.selectFrom("brands").select("id").where("account_id", "=", accountId).execute(),
+    trx.selectFrom("stores").select("id").where("account_id", "=", accountId).execute(),
+    trx.selectFrom("channels").select("id").where("account_id", "=", accountId).execute(),
     trx
       .selectFrom("tiers")
       .selectAll()
@@ -89,6 +94,8 @@ export async function loadCatalog(
   const catalog: Catalog = {
     version,
     brands: new Set(brands.map((b) => b.id)),
+    stores: new Set(stores.map((b) => b.id)),
+    channels: new Set(channels.map((b) => b.id)),
     tiers,
     rewards: new Map(rewards.map((r) => [r.id, r])),
     campaigns: byTrigger,
@@ -98,6 +105,26 @@ export async function loadCatalog(
   if (cache.size >= MAX_ACCOUNTS && !cache.has(accountId)) cache.delete(cache.keys().next().value!);
   cache.set(accountId, catalog);
   return catalog;
+}
+
+/**
+ * Throws the 404 of a `store_id` or `channel_id` the account has not defined, once it defines
+ * any stores (channels); before, any id passes (docs/api-decisions.md#stores-and-channels).
+ * `at` prefixes the field paths ("order.").
+ */
+export function assertOutlets(
+  catalog: Catalog,
+  ids: { store_id?: string | null | undefined; channel_id?: string | null | undefined },
+  at = "",
+): void {
+  const checks = [
+    ["store", "store_id", catalog.stores, ids.store_id],
+    ["channel", "channel_id", catalog.channels, ids.channel_id],
+  ] as const;
+  for (const [noun, field, known, id] of checks) {
+    if (id && known.size > 0 && !known.has(id))
+      throw new DomainError("NOT_FOUND", `${at}${field}: ${noun} ${JSON.stringify(id)} not found`);
+  }
 }
 
 /** The account's current catalog version. */

@@ -65,7 +65,7 @@ async function assertReferences(
   const [rewards, tiers] = await Promise.all([
     db
       .selectFrom("rewards")
-      .select(["id", "type", "attributes"])
+      .select(["id", "type", "attributes", "archived_at"])
       .where("account_id", "=", accountId)
       .where("id", "in", [...rewardIds])
       .execute(),
@@ -79,6 +79,7 @@ async function assertReferences(
       : Promise.resolve([]),
   ]);
   const typeOf = new Map(rewards.map((r) => [r.id, r.type]));
+  const archived = new Set(rewards.filter((r) => r.archived_at).map((r) => r.id));
   // A budget counts money; a point worth nothing would never use any of it.
   const free = rewards.find(
     (r) =>
@@ -99,6 +100,12 @@ async function assertReferences(
         throw new DomainError(
           "NOT_FOUND",
           `${path}[${i}].effects[${j}].reward_id: reward ${effect.reward_id} not found`,
+        );
+      }
+      if (archived.has(effect.reward_id)) {
+        throw new DomainError(
+          "CONFLICT",
+          `${path}[${i}].effects[${j}].reward_id: reward ${effect.reward_id} is archived`,
         );
       }
       // Discounts, products and gift cards are used one whole unit at a time (a gift card is
@@ -266,6 +273,8 @@ async function campaignColumns(
 /** Options of the service (tRPC, CLI) beyond what REST sends: how generated coupon codes look. */
 export interface CampaignWriteOptions {
   codeFormat?: Partial<CodeFormat>;
+  /** A client-given id (the internal API): a retry with it answers the campaign it made. */
+  id?: string | undefined;
 }
 
 /**
@@ -282,11 +291,26 @@ export async function createCampaign(
   const now = deps.now();
   const type = resolveType(queryType, input);
   const codes = type === "COUPONS" ? planCodes(input, { format: options.codeFormat }) : undefined;
+  if (options.id) {
+    const existing = await deps.db
+      .selectFrom("campaigns")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("id", "=", options.id)
+      .executeTakeFirst();
+    if (existing) return sameCampaign(deps, accountId, type, input, existing, codes);
+  }
   const columns = await campaignColumns(deps, accountId, type, input, now, undefined, codes);
   return transact(deps, async (trx) => {
     const row = await trx
       .insertInto("campaigns")
-      .values({ account_id: accountId, id: newId(), ...columns, created_at: now, updated_at: now })
+      .values({
+        account_id: accountId,
+        id: options.id ?? newId(),
+        ...columns,
+        created_at: now,
+        updated_at: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     if (codes) await syncCampaignCodes(trx, { accountId, campaignId: row.id, plan: codes, now });
@@ -295,6 +319,40 @@ export async function createCampaign(
 }
 
 const sameJson = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+
+/**
+ * A create retried with its id: the stored campaign when the write would store the same columns
+ * (its start kept, as an update keeps it), else a CONFLICT.
+ */
+async function sameCampaign(
+  deps: ServiceDeps,
+  accountId: string,
+  type: CampaignType,
+  input: TCampaignWrite,
+  existing: CampaignRow,
+  codes: CodePlan | undefined,
+): Promise<TCampaign> {
+  const now = deps.now();
+  const conflict = new DomainError(
+    "CONFLICT",
+    `id: campaign ${existing.id} already exists with other fields`,
+  );
+  if (existing.type !== type) throw conflict;
+  const columns = await campaignColumns(deps, accountId, type, input, now, existing, codes);
+  const stored = existing as unknown as Record<string, unknown>;
+  const differs = Object.entries(columns).some(([key, value]) => {
+    const was = stored[key];
+    if (value instanceof Date || was instanceof Date)
+      return (value as Date | null)?.getTime() !== (was as Date | null)?.getTime();
+    if (key === "budget")
+      return (value === null ? null : Number(value)) !== (was === null ? null : Number(was));
+    if (typeof value === "string" && typeof was !== "string")
+      return !sameJson(JSON.parse(value), was);
+    return value !== was;
+  });
+  if (differs) throw conflict;
+  return toCampaignView(existing, now);
+}
 
 /** Full update. Once a campaign has started, its start date, rules, trigger and brand are frozen (409). */
 export async function updateCampaign(

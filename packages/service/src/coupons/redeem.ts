@@ -11,7 +11,7 @@ import {
 import type { Database } from "@tally/db";
 import type { TCouponRedeem, TCouponRedeemResult } from "@tally/schemas";
 import { type Selectable, sql, type Transaction } from "kysely";
-import { applyBudgets, catalogVersion, loadCatalog } from "../catalog/index.ts";
+import { applyBudgets, assertOutlets, catalogVersion, loadCatalog } from "../catalog/index.ts";
 import { consentsTo, lockCustomer, toCustomerView } from "../customers/index.ts";
 import {
   campaignFacts,
@@ -96,6 +96,7 @@ export async function redeemCoupon(
         `brand_id: brand ${JSON.stringify(input.brand_id)} not found`,
       );
     }
+    assertOutlets(catalog, input);
     const found = await lockCode(trx, accountId, input.code);
     if (!found) {
       throw new DomainError(
@@ -105,6 +106,11 @@ export async function redeemCoupon(
     }
     const { code, campaign } = found;
     assertCouponRunning(campaign, input.code, now);
+    if (code.disabled_at)
+      throw new DomainError(
+        "COUPON_INACTIVE",
+        `code: coupon ${JSON.stringify(input.code)} is disabled`,
+      );
     if (!consentsTo(customer, "coupon_campaigns")) {
       throw new DomainError(
         "FORBIDDEN",

@@ -1,6 +1,6 @@
 import { CLOCK_SKEW_MS, DomainError, isRuleRefusal, notFound } from "@tally/core";
 import { EVENT_TYPES_SERVER_ONLY, type TEvent, type TEventCreate } from "@tally/schemas";
-import { catalogVersion, loadCatalog } from "../catalog/index.ts";
+import { assertOutlets, catalogVersion, loadCatalog } from "../catalog/index.ts";
 import {
   customerWithWallet,
   findCustomer,
@@ -108,6 +108,7 @@ export async function emitEvent(
           `brand_id: brand ${JSON.stringify(input.brand_id)} not found`,
         );
       }
+      if (input.order) assertOutlets(catalog, input.order, "order.");
       const payload = { ...input, issued_at: issuedAt.toISOString() };
       const spending = await spendForEvent(trx, {
         accountId,

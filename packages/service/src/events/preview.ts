@@ -12,7 +12,7 @@ import {
 import type { TPreviewRequest } from "@tally/schemas";
 import type Decimal from "decimal.js";
 import { sql } from "kysely";
-import { type Catalog, loadCatalog, toRewardView } from "../catalog/index.ts";
+import { assertOutlets, type Catalog, loadCatalog, toRewardView } from "../catalog/index.ts";
 import { type CustomerRow, findCustomerAndCatalogVersion } from "../customers/index.ts";
 import type { Executor, ServiceDeps } from "../kernel/index.ts";
 import { customerFacts, eventFacts, rewardFacts } from "../kernel/index.ts";
@@ -91,6 +91,7 @@ async function computeOrderRedemption(
   if (!catalog.brands.has(brandId)) {
     throw new DomainError("NOT_FOUND", `brand_id: brand ${JSON.stringify(brandId)} not found`);
   }
+  if (order) assertOutlets(catalog, order, "order.");
   const ids = redeemIdsOf(order);
   const balances = await loadAvailableBalances(trx, {
     accountId,

@@ -44,7 +44,7 @@ export {
   type IdempotencyClaim,
   runUnderClaim,
 } from "./idempotency-claim.ts";
-export { type CursorPage, cursorPageOf, listPage, pageOf } from "./paging.ts";
+export { type CursorPage, cursorPageOf, listPage, pageOf, uuidCursor } from "./paging.ts";
 export { RateLimitedError, type RateLimitState } from "./rate-limit.ts";
 export { parseOrThrow } from "./validation.ts";
 export { iso, obj } from "./wire.ts";

@@ -1,3 +1,4 @@
+import { DomainError } from "@tally/core";
 import type { Database } from "@tally/db";
 import { type Selectable, type SelectQueryBuilder, sql } from "kysely";
 
@@ -47,4 +48,11 @@ export async function cursorPageOf<R extends { id: string }>(
   const more = rows.length > page.limit;
   const items = more ? rows.slice(0, page.limit) : rows;
   return { items, next_cursor: more ? items[items.length - 1]!.id : null };
+}
+
+/** The cursor of a list ordered by uuid: a uuid, else VALIDATION_FAILED (not a 500 from the database). */
+export function uuidCursor(cursor: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(cursor))
+    throw new DomainError("VALIDATION_FAILED", "cursor: is not a cursor of this list");
+  return cursor;
 }

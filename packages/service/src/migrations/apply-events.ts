@@ -2,7 +2,7 @@ import { DomainError } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { TMigrateEvent } from "@tally/schemas";
 import type { Transaction } from "kysely";
-import { loadCatalog } from "../catalog/index.ts";
+import { assertOutlets, loadCatalog } from "../catalog/index.ts";
 import { lockCustomer } from "../customers/index.ts";
 import { processEvent } from "../events/index.ts";
 import { eventKeys } from "./keys.ts";
@@ -52,6 +52,7 @@ export async function applyEventsItem(
       channel_id: event.order.channel_id ?? event.channel_id ?? null,
       store_id: event.order.store_id ?? event.store_id ?? null,
     };
+    assertOutlets(catalog, order, `events[${j}].`);
     const processed = await processEvent(trx, {
       accountId: ctx.accountId,
       customer,

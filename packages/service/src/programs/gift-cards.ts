@@ -230,7 +230,12 @@ export async function addGiftCards(
   }
   try {
     return await transact(deps, async (trx) => {
-      await giftCardReward(trx, accountId, rewardId);
+      const reward = await giftCardReward(trx, accountId, rewardId);
+      if (reward.archived_at)
+        throw new DomainError(
+          "CONFLICT",
+          `id: reward ${rewardId} is archived; its pool takes no new codes`,
+        );
       await trx
         .insertInto("gift_cards")
         .values(

@@ -1,3 +1,4 @@
+export { addGiftCardsOnce, listGiftCardPoolPage } from "./gift-card-pool.ts";
 export {
   addGiftCards,
   assignGiftCards,
