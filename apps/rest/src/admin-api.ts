@@ -8,7 +8,7 @@ import {
   type TTallyErrorData,
 } from "@tally/api";
 import { tallyErrorOf } from "@tally/client";
-import { type Db, migrateToLatest, openDb } from "@tally/db";
+import { createDb, type Db, migrateToLatest } from "@tally/db";
 import { createTRPCUntypedClient, httpLink } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
 import type { TEnv } from "./env.ts";
@@ -16,7 +16,7 @@ import type { TEnv } from "./env.ts";
 /** The internal API as `pnpm admin` calls it: `api.accounts.create({ name })`. */
 export type AdminApi = ReturnType<typeof createCaller>;
 
-/** A running start holds the embedded database: its message, as openDb throws it. */
+/** A running start holds the embedded database: its message, as createDb throws it. */
 const IN_USE = / is in use by process \d+/;
 
 /**
@@ -28,9 +28,14 @@ const IN_USE = / is in use by process \d+/;
 export async function connectAdminApi(
   env: TEnv,
 ): Promise<{ api: AdminApi; db: Db | null; close(): Promise<void> }> {
-  let opened: ReturnType<typeof openDb>;
+  let opened: ReturnType<typeof createDb>;
   try {
-    opened = openDb(env);
+    opened = createDb({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.TALLY_DATA_DIR,
+      poolSize: env.DB_POOL_SIZE,
+      preparedStatements: env.DB_PREPARED_STATEMENTS === "on",
+    });
   } catch (error) {
     if (env.DATABASE_URL || !IN_USE.test((error as Error).message)) throw error;
     const kept = resolve(env.TALLY_DATA_DIR);

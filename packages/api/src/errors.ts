@@ -61,7 +61,7 @@ export const toTrpcError = (error: DomainError): TRPCError =>
  * failed its schema as VALIDATION_FAILED naming every field, as REST does; tRPC's own
  * refusals in our codes; anything else INTERNAL, without internals (`id` names the log line).
  */
-export function tallyErrorOf(error: TRPCError): TTallyErrorData {
+export function errorDataOf(error: TRPCError): TTallyErrorData {
   const cause = error.cause;
   if (cause instanceof DomainError && cause.code !== "INTERNAL")
     return { ...cause.extra, error: cause.code, details: cause.details };

@@ -1,7 +1,7 @@
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Express } from "express";
 import { createContext } from "./context.ts";
-import { tallyErrorOf } from "./errors.ts";
+import { errorDataOf } from "./errors.ts";
 import { appRouter } from "./root.ts";
 import type { ApiDeps } from "./trpc.ts";
 
@@ -33,7 +33,7 @@ export function createInternalHandler(deps: InternalHandlerDeps): Express {
       createContext: createContext(deps),
       maxBodySize: MAX_BODY_BYTES,
       onError({ error, path }) {
-        if (tallyErrorOf(error).error === "INTERNAL")
+        if (errorDataOf(error).error === "INTERNAL")
           (deps.logger ?? console).error(`unhandled error (internal API ${path ?? "?"})`, error);
       },
     }),

@@ -3,7 +3,7 @@ import { findUnsafe, ZAccountScopeSchema } from "@tally/schemas";
 import type { ServiceCaller, ServiceDeps } from "@tally/service";
 import { initTRPC } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
-import { TRPC_CODE, tallyErrorOf, toTrpcError } from "./errors.ts";
+import { errorDataOf, TRPC_CODE, toTrpcError } from "./errors.ts";
 
 /** What the internal API is built from: the database and the clock (as every service). */
 export type ApiDeps = ServiceDeps;
@@ -21,7 +21,7 @@ const t = initTRPC.context<TContext>().create({
   // Never a stack trace on the wire, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {
-    const data = tallyErrorOf(error);
+    const data = errorDataOf(error);
     const code = data.error === "INTERNAL" ? "INTERNAL_SERVER_ERROR" : error.code;
     return {
       ...shape,
