@@ -29,7 +29,11 @@ export function schemaFingerprint(): string {
   if (fingerprint) return fingerprint;
   const hash = createHash("sha256");
   for (const file of readdirSync(MIGRATIONS).sort()) {
-    hash.update(file).update("\0").update(readFileSync(join(MIGRATIONS, file))).update("\0");
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(join(MIGRATIONS, file)))
+      .update("\0");
   }
   const pglite = dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite"));
   hash.update(JSON.parse(readFileSync(join(pglite, "../package.json"), "utf8")).version);
