@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { cp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -62,6 +62,37 @@ export function migratedPgliteTarball(): Promise<Blob> {
     return blob;
   })();
   return tarball;
+}
+
+let dataDir: Promise<string> | undefined;
+
+/**
+ * The migrated PGlite data directory unpacked on disk (beside the tarball, built the same way),
+ * so that a test can give a child process a migrated embedded database by copying files.
+ */
+export function migratedPgliteDataDir(): Promise<string> {
+  dataDir ??= (async () => {
+    const path = join(tmpdir(), `tally-pglite-template-${schemaFingerprint()}.d`);
+    if (existsSync(path)) return path;
+    const aside = `${path}.${process.pid}-${randomBytes(4).toString("hex")}`;
+    const pglite = new PGlite({ dataDir: aside, loadDataDir: await migratedPgliteTarball() });
+    await pglite.close();
+    await rename(aside, path).catch(async (error: NodeJS.ErrnoException) => {
+      // Another process published it first: theirs is as good.
+      if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
+      await rm(aside, { recursive: true, force: true });
+    });
+    return path;
+  })();
+  return dataDir;
+}
+
+/**
+ * Fills `target` (absent or empty) with a migrated embedded database, as a first start would
+ * leave it, for tests whose subject is a later start or a command, not the first migration.
+ */
+export async function seedPgliteDataDir(target: string): Promise<void> {
+  await cp(await migratedPgliteDataDir(), target, { recursive: true });
 }
 
 /** Any fixed number: the advisory lock that serialises template builds on one server. */

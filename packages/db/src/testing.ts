@@ -5,6 +5,8 @@ import { createDb, type Db } from "./create-db.ts";
 import type { Database } from "./tables/database.ts";
 import { migratedPgliteTarball, migratedPostgresTemplate } from "./testing-template.ts";
 
+export { seedPgliteDataDir } from "./testing-template.ts";
+
 export interface TestDatabase {
   db: Db;
   kind: "postgres" | "pglite";
