@@ -12,103 +12,6 @@ import {
 
 const ctx = useTestApp();
 
-describe("input nothing can store is a 400, never a 500", () => {
-  it("refuses NUL characters, lone surrogates and absurd nesting wherever they appear", async () => {
-    const tenant = await newTenant(ctx);
-    const id = await newCustomer(tenant);
-    expectError(
-      await tenant.server.post("/customers", { id: "a\u0000b" }),
-      400,
-      "VALIDATION_FAILED",
-      /^id: .*NUL/,
-    );
-    expectError(
-      await tenant.server.post("/customers", { id: "x", metadata: { note: "\ud800" } }),
-      400,
-      "VALIDATION_FAILED",
-      /metadata\.note/,
-    );
-    expectError(
-      await tenant.server.post("/customers", { id: "x", metadata: { list: ["ok", "\ud800"] } }),
-      400,
-      "VALIDATION_FAILED",
-      /^metadata\.list\[1\]: .*surrogate/,
-    );
-    expectError(
-      await tenant.server.post("/customers", { id: "x", metadata: { "k\u0000": 1 } }),
-      400,
-      "VALIDATION_FAILED",
-      /^metadata: a key must not contain NUL/,
-    );
-    expectError(await tenant.server.get("/customers/c%00x"), 400, "VALIDATION_FAILED", /path/);
-    expectError(
-      await tenant.server.get("/rewards?from=0&to=9&brand_id=%00"),
-      400,
-      "VALIDATION_FAILED",
-      /query\.brand_id/,
-    );
-    expectError(await tenant.server.get("/customers/%E0%A4%A"), 400, "VALIDATION_FAILED");
-    let deep: unknown = "leaf";
-    for (let i = 0; i < 100; i++) deep = { d: deep };
-    expectError(
-      await tenant.server.patch(`/customers/${id}`, { metadata: deep }),
-      400,
-      "VALIDATION_FAILED",
-      /nested/,
-    );
-  });
-
-  it("refuses dates outside years 1–9999, counts beyond integer range and amounts beyond a trillion", async () => {
-    const tenant = await newTenant(ctx);
-    const id = await newCustomer(tenant);
-    expectError(
-      await tenant.server.post("/customers", { id: "d", dob: "0000-01-01" }),
-      400,
-      "VALIDATION_FAILED",
-      /dob/,
-    );
-    expectError(
-      await tenant.server.post("/customers", {
-        id: "d",
-        registration_date: "0000-06-01T00:00:00Z",
-      }),
-      400,
-      "VALIDATION_FAILED",
-      /registration_date/,
-    );
-    const reward = await tenant.server
-      .post("/rewards", { name: "P", type: "POINTS", attributes: { conversion_factor: 1 } })
-      .expect(201);
-    const campaign = {
-      name: "c",
-      attributes: { trigger: "PURCHASE" },
-      rules: [{ effects: [{ reward_id: reward.body.data.id, amount: 1 }] }],
-      withoutEndDate: true,
-    };
-    expectError(
-      await tenant.server.post("/campaigns?type=BEHAVIOR", {
-        ...campaign,
-        quantity: 3_000_000_000,
-      }),
-      400,
-      "VALIDATION_FAILED",
-      /quantity/,
-    );
-    expectError(
-      await tenant.server.post("/behavior/events", purchase(id, 1e308)),
-      400,
-      "VALIDATION_FAILED",
-      /order\.value/,
-    );
-    expectError(
-      await tenant.server.get("/rewards?from=0&to=100000000000000000000"),
-      400,
-      "VALIDATION_FAILED",
-      /to/,
-    );
-  });
-});
-
 describe("purchase replays", () => {
   it("recognise the same payload whatever the key order of its objects", async () => {
     const tenant = await newTenant(ctx);
@@ -150,32 +53,7 @@ describe("purchase replays", () => {
   });
 });
 
-describe("keys and types", () => {
-  it("shows a CLIENT key a customer without name, contact data, documents or devices", async () => {
-    const tenant = await newTenant(ctx);
-    const id = await newCustomer(tenant, undefined, {
-      document_number: "X-1",
-      dob: "1990-01-01",
-      metadata: { crm: "7" },
-    });
-    const seen = (await tenant.client.get(`/customers/${id}`).expect(200)).body.data;
-    expect(seen.customer).toMatchObject({
-      id,
-      name: null,
-      email: null,
-      dob: null,
-      document_number: null,
-      metadata: {},
-    });
-    expect(seen.wallet.owner_id).toBeDefined();
-    const full = (await tenant.server.get(`/customers/${id}`).expect(200)).body.data.customer;
-    expect(full).toMatchObject({
-      name: "Ada",
-      email: `${id}@example.com`,
-      document_number: "X-1",
-    });
-  });
-
+describe("event types", () => {
   it("treats event types case-insensitively, for CLIENT checks and campaign triggers alike", async () => {
     const tenant = await newTenant(ctx);
     const { rewardId } = await pointsProgram(tenant);
@@ -202,42 +80,5 @@ describe("keys and types", () => {
       "VALIDATION_FAILED",
       /attributes\.trigger/,
     );
-  });
-
-  it("refuses a budget over points that cost nothing", async () => {
-    const tenant = await newTenant(ctx);
-    const reward = await tenant.server
-      .post("/rewards", { name: "Free", type: "POINTS", attributes: {} })
-      .expect(201);
-    const body = {
-      name: "c",
-      attributes: { trigger: "PURCHASE" },
-      rules: [{ effects: [{ reward_id: reward.body.data.id, amount: 1 }] }],
-      withoutEndDate: true,
-      budget: 100,
-    };
-    expectError(
-      await tenant.server.post("/campaigns?type=BEHAVIOR", body),
-      400,
-      "VALIDATION_FAILED",
-      /budget.*conversion_factor/,
-    );
-  });
-
-  it("lets a campaign start on today's plain date", async () => {
-    const tenant = await newTenant(ctx);
-    const reward = await tenant.server
-      .post("/rewards", { name: "P", type: "POINTS", attributes: { conversion_factor: 1 } })
-      .expect(201);
-    const today = ctx.clock.now().toISOString().slice(0, 10);
-    const res = await tenant.server.post("/campaigns?type=BEHAVIOR", {
-      name: "today",
-      attributes: { trigger: "PURCHASE" },
-      rules: [{ effects: [{ reward_id: reward.body.data.id, amount: 1 }] }],
-      withoutEndDate: true,
-      start_date: today,
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.data.status).toBe("RUNNING");
   });
 });
