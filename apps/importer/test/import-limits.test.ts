@@ -5,7 +5,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createDb, migrateToLatest } from "@tally/db";
+import { createDb } from "@tally/db";
+import { seedPgliteDataDir } from "@tally/db/testing";
 import { readReport } from "@tally/import/testing";
 import { createAccount } from "@tally/service";
 import { describe, expect, it } from "vitest";
@@ -18,8 +19,8 @@ describe("import CLI: line length", () => {
     const dir = await mkdtemp(join(tmpdir(), "tally-huge-"));
     try {
       const dataDir = join(dir, "pglite");
+      await seedPgliteDataDir(dataDir);
       const { db } = createDb({ dataDir });
-      await migrateToLatest(db);
       const { id: accountId } = await createAccount(db, { name: "huge-line" });
       await db.destroy();
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createDb } from "@tally/db";
+import { seedPgliteDataDir } from "@tally/db/testing";
 import { verifyServiceToken } from "@tally/service";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,6 +45,8 @@ describe("tally-admin keys", () => {
       expect(usage.out).toMatch(/^usage: tally-admin <command>/);
     }
     expect(await readdir(dataDir)).toEqual([]);
+    // The rest runs on a migrated database, as a first start leaves it.
+    await seedPgliteDataDir(dataDir);
     const created = await admin("create-account", "--name", "Admin test");
     expect(created.code).toBe(0);
     const { account_id: accountId, server_key: serverKey } = JSON.parse(created.out);

@@ -123,3 +123,30 @@ describe("what a CLIENT key sees of a customer", () => {
     });
   });
 });
+
+describe("personal data", () => {
+  it("shows a CLIENT key a customer without name, contact data, documents or devices", async () => {
+    const tenant = await newTenant(ctx);
+    const id = await newCustomer(tenant, undefined, {
+      document_number: "X-1",
+      dob: "1990-01-01",
+      metadata: { crm: "7" },
+    });
+    const seen = (await tenant.client.get(`/customers/${id}`).expect(200)).body.data;
+    expect(seen.customer).toMatchObject({
+      id,
+      name: null,
+      email: null,
+      dob: null,
+      document_number: null,
+      metadata: {},
+    });
+    expect(seen.wallet.owner_id).toBeDefined();
+    const full = (await tenant.server.get(`/customers/${id}`).expect(200)).body.data.customer;
+    expect(full).toMatchObject({
+      name: "Ada",
+      email: `${id}@example.com`,
+      document_number: "X-1",
+    });
+  });
+});

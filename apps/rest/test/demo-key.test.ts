@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { seedPgliteDataDir } from "@tally/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const REST = fileURLToPath(new URL("..", import.meta.url));
@@ -50,6 +51,7 @@ async function startServer(env: Record<string, string> = {}) {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "tally-demokey-"));
+  await seedPgliteDataDir(dataDir); // migrated, as a first start leaves it
 });
 afterAll(async () => {
   for (const path of [dataDir, `${dataDir}.jwt-secret`, `${dataDir}.lock`])

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { seedPgliteDataDir } from "@tally/db/testing";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 
 const REST = fileURLToPath(new URL("..", import.meta.url));
@@ -77,6 +78,7 @@ const authorize = (base: string, key: string) =>
 const dirs: string[] = [];
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "tally-exclusive-"));
+  await seedPgliteDataDir(dataDir); // migrated, as a first start leaves it
   dirs.push(dataDir, `${dataDir}.lock`, `${dataDir}.jwt-secret`, `${dataDir}.operator-token`);
 });
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
+import { createTestDatabase, seedPgliteDataDir, type TestDatabase } from "@tally/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onPostgres } from "./helpers.ts";
 import { startMain, tokenOf } from "./main-process.ts";
@@ -17,6 +17,7 @@ describe("the demo on the embedded database", () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "tally-demo-"));
+    await seedPgliteDataDir(dataDir); // migrated, as a first start leaves it
   });
   afterAll(async () => {
     for (const path of [

@@ -6,12 +6,14 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { seedPgliteDataDir } from "@tally/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMain, tokenOf } from "./main-process.ts";
 
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "tally-secret-"));
+  await seedPgliteDataDir(dataDir); // migrated, as a first start leaves it
 });
 afterAll(async () => {
   for (const path of [

@@ -13,6 +13,8 @@ export interface CreateDbOptions {
   databaseUrl?: string | undefined;
   /** PGlite data directory; absent = in memory. Ignored with databaseUrl. */
   dataDir?: string | undefined;
+  /** PGlite only: start from this data-directory tarball (`dumpDataDir`) instead of `initdb`. */
+  loadDataDir?: Blob | undefined;
   /** pg pool size. */
   poolSize?: number | undefined;
   /** Kysely's query log hook (e.g. for profiling). */
@@ -197,6 +199,7 @@ export function createDb(options: CreateDbOptions = {}): OpenedDb {
   }
   const pglite = new PGlite({
     dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
     parsers: { [OID_DATE]: (v: string) => v },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: options.log });

@@ -2,8 +2,10 @@ import { randomBytes } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import pg from "pg";
 import { createDb, type Db } from "./create-db.ts";
-import { migrateToLatest } from "./migrate.ts";
 import type { Database } from "./tables/database.ts";
+import { migratedPgliteTarball, migratedPostgresTemplate } from "./testing-template.ts";
+
+export { seedPgliteDataDir } from "./testing-template.ts";
 
 export interface TestDatabase {
   db: Db;
@@ -16,14 +18,14 @@ export interface TestDatabase {
 }
 
 /**
- * One migrated database per test file: a fresh PostgreSQL database when
- * DATABASE_URL is set (dropped afterwards), else an in-memory PGlite.
+ * One migrated database per test file: a fresh PostgreSQL database when DATABASE_URL is set
+ * (dropped afterwards), else an in-memory PGlite. Either is a copy of one migrated template
+ * (see testing-template.ts), built by the first caller of a run.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
-    const { db, kind } = createDb();
-    await migrateToLatest(db);
+    const { db, kind } = createDb({ loadDataDir: await migratedPgliteTarball() });
     return {
       db,
       kind,
@@ -33,16 +35,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       destroy: () => db.destroy(),
     };
   }
+  const template = await migratedPostgresTemplate(baseUrl);
   const name = `tally_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name} template ${template}`);
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   const extra: Db[] = [];
   const { db, kind } = createDb({ databaseUrl: url.toString(), poolSize: 20 });
-  await migrateToLatest(db);
   return {
     db,
     kind,

@@ -150,7 +150,7 @@ describe("--concurrency", () => {
   });
 });
 
-describe("importer edge cases", () => {
+describe("files: claims, resumes, re-drops, encodings and exact amounts", () => {
   it("stale-claim recovery imports the claimed file only, never its report", async () => {
     const { root, processing } = await staleClaim("r1-customers.ndjson");
     expect(await readdir(processing)).toContain("r1-customers.ndjson.rejected.ndjson");

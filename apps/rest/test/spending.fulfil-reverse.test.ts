@@ -107,7 +107,7 @@ describe("partly released holds", () => {
   });
 });
 
-describe("misc", () => {
+describe("wallet view, Idempotency-Key and odd bodies on fulfil and reverse", () => {
   it("the wallet view does not count a lapsed hold that shares a lot with a live one", async () => {
     const { tenant, customerId, rewardId } = await withPoints(1000);
     await emit(tenant, redeeming(customerId, 10, rewardId, 100, { fulfilled: false, reserve: 1 }));

@@ -4,6 +4,7 @@ import {
   API_PREFIX,
   expectError,
   newCustomer,
+  newTenant,
   pointsProgram,
   purchase,
   type Tenant,
@@ -248,5 +249,102 @@ describe("a tracking event's product", () => {
     expect((await tenant.server.post("/behavior/events", cart([]))).status).toBe(201);
     const wallet = await tenant.server.get(`/customers/${customerId}`);
     expect(wallet.body.data.wallet.totals[0].total).toBe(50);
+  });
+});
+
+describe("input nothing can store is a 400, never a 500", () => {
+  it("refuses NUL characters, lone surrogates and absurd nesting wherever they appear", async () => {
+    const tenant = await newTenant(ctx);
+    const id = await newCustomer(tenant);
+    expectError(
+      await tenant.server.post("/customers", { id: "a\u0000b" }),
+      400,
+      "VALIDATION_FAILED",
+      /^id: .*NUL/,
+    );
+    expectError(
+      await tenant.server.post("/customers", { id: "x", metadata: { note: "\ud800" } }),
+      400,
+      "VALIDATION_FAILED",
+      /metadata\.note/,
+    );
+    expectError(
+      await tenant.server.post("/customers", { id: "x", metadata: { list: ["ok", "\ud800"] } }),
+      400,
+      "VALIDATION_FAILED",
+      /^metadata\.list\[1\]: .*surrogate/,
+    );
+    expectError(
+      await tenant.server.post("/customers", { id: "x", metadata: { "k\u0000": 1 } }),
+      400,
+      "VALIDATION_FAILED",
+      /^metadata: a key must not contain NUL/,
+    );
+    expectError(await tenant.server.get("/customers/c%00x"), 400, "VALIDATION_FAILED", /path/);
+    expectError(
+      await tenant.server.get("/rewards?from=0&to=9&brand_id=%00"),
+      400,
+      "VALIDATION_FAILED",
+      /query\.brand_id/,
+    );
+    expectError(await tenant.server.get("/customers/%E0%A4%A"), 400, "VALIDATION_FAILED");
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 100; i++) deep = { d: deep };
+    expectError(
+      await tenant.server.patch(`/customers/${id}`, { metadata: deep }),
+      400,
+      "VALIDATION_FAILED",
+      /nested/,
+    );
+  });
+
+  it("refuses dates outside years 1–9999, counts beyond integer range and amounts beyond a trillion", async () => {
+    const tenant = await newTenant(ctx);
+    const id = await newCustomer(tenant);
+    expectError(
+      await tenant.server.post("/customers", { id: "d", dob: "0000-01-01" }),
+      400,
+      "VALIDATION_FAILED",
+      /dob/,
+    );
+    expectError(
+      await tenant.server.post("/customers", {
+        id: "d",
+        registration_date: "0000-06-01T00:00:00Z",
+      }),
+      400,
+      "VALIDATION_FAILED",
+      /registration_date/,
+    );
+    const reward = await tenant.server
+      .post("/rewards", { name: "P", type: "POINTS", attributes: { conversion_factor: 1 } })
+      .expect(201);
+    const campaign = {
+      name: "c",
+      attributes: { trigger: "PURCHASE" },
+      rules: [{ effects: [{ reward_id: reward.body.data.id, amount: 1 }] }],
+      withoutEndDate: true,
+    };
+    expectError(
+      await tenant.server.post("/campaigns?type=BEHAVIOR", {
+        ...campaign,
+        quantity: 3_000_000_000,
+      }),
+      400,
+      "VALIDATION_FAILED",
+      /quantity/,
+    );
+    expectError(
+      await tenant.server.post("/behavior/events", purchase(id, 1e308)),
+      400,
+      "VALIDATION_FAILED",
+      /order\.value/,
+    );
+    expectError(
+      await tenant.server.get("/rewards?from=0&to=100000000000000000000"),
+      400,
+      "VALIDATION_FAILED",
+      /to/,
+    );
   });
 });

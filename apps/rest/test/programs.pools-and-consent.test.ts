@@ -17,9 +17,9 @@ import {
   referralCampaign,
 } from "./program-fixtures.ts";
 
-/** Programs edge cases found in review: shared pools, referrer consent, code uniqueness, lock order. */
+/** Programs: pools shared by both sides of a referral, referrer consent, code uniqueness, lock order. */
 
-describe("programs edge cases", () => {
+describe("program pools, codes and consent", () => {
   const ctx: TestContext = useTestApp();
 
   // pickGiftCards is called twice in one transaction (referee side, referrer side) with a
