@@ -153,6 +153,14 @@ function lockDataDir(dataDir: string): () => void {
   return release;
 }
 
+const POOLS = new WeakMap<Db, pg.Pool>();
+
+/**
+ * The `pg` pool under a PostgreSQL Db (undefined for PGlite): for what Kysely cannot say, such
+ * as COPY (the importer streams its rows through it). Clients taken from it must be released.
+ */
+export const pgPoolOf = (db: Db): pg.Pool | undefined => POOLS.get(db);
+
 /** Builds the Kysely instance: PostgreSQL through `pg` when a URL is given, else embedded PGlite. */
 export function createDb(options: CreateDbOptions = {}): { db: Db; kind: "postgres" | "pglite" } {
   if (options.databaseUrl) {
@@ -166,10 +174,9 @@ export function createDb(options: CreateDbOptions = {}): { db: Db; kind: "postgr
     });
     // An idle client dropped by the server (restart, terminate) must not crash the process.
     pool.on("error", (error) => console.error(`idle PostgreSQL connection lost: ${error.message}`));
-    return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: options.log }),
-      kind: "postgres",
-    };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: options.log });
+    POOLS.set(db, pool);
+    return { db, kind: "postgres" };
   }
   let release = () => {};
   if (options.dataDir) {

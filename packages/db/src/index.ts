@@ -1,4 +1,4 @@
-export { type CreateDbOptions, createDb, type Db, openDb } from "./create-db.ts";
+export { type CreateDbOptions, createDb, type Db, openDb, pgPoolOf } from "./create-db.ts";
 export { type DbEnv, orExit, parseEnv, ZDbEnvSchema } from "./env.ts";
 export { migrateBackTo, migrateToLatest } from "./migrate.ts";
 export type * from "./tables/account.table.ts";
