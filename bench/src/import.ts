@@ -23,6 +23,9 @@ const IMPORTER_DIR = fileURLToPath(new URL("../../apps/importer", import.meta.ur
 // The heap limits of the importer's `import` script (apps/importer/package.json): V8 otherwise
 // lets a streaming process's heap grow far past what it holds live.
 const NODE_FLAGS = ["--max-old-space-size=160", "--max-semi-space-size=8"];
+// BENCH_IMPORT_CPU_PROF=<dir>: the importer writes a V8 CPU profile of each run there.
+const PROFILE_DIR = process.env.BENCH_IMPORT_CPU_PROF;
+const PROFILE_FLAGS = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
 
 /** Writes lines from a generator to a file, respecting back-pressure. */
 async function writeLines(path: string, lines: Iterable<string>) {
@@ -79,6 +82,7 @@ async function runCli(url: string, file: string, accountId: string) {
     process.execPath,
     [
       ...NODE_FLAGS,
+      ...PROFILE_FLAGS,
       "--import",
       "tsx",
       CLI,

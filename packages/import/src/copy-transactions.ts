@@ -120,7 +120,8 @@ function outcomesOf(items: Item[], locked: Set<number>, decisions: Decision[]): 
           }),
         )
         .filter((p) => p !== undefined);
-      if (problems.length > 0) throw new DomainError("RECONCILIATION_MISMATCH", problems.join("; "));
+      if (problems.length > 0)
+        throw new DomainError("RECONCILIATION_MISMATCH", problems.join("; "));
       return { ok: true, ...outcome };
     } catch (error) {
       return failed(error);
@@ -140,8 +141,7 @@ async function applyOnce(client: pg.PoolClient, opts: CopyBatchOptions): Promise
   );
   const w = wallets.rows;
   const itemsOf = w.map((r) => r.item);
-  if (w.length > 0)
-    await client.query(MARK_DUPLICATES, [accountId, itemsOf, w.map((r) => r.uuid)]);
+  if (w.length > 0) await client.query(MARK_DUPLICATES, [accountId, itemsOf, w.map((r) => r.uuid)]);
   const decisions = await client.query<Decision>(DECIDE, [
     accountId,
     itemsOf,
