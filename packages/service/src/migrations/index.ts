@@ -7,6 +7,8 @@ export {
   queueMigration,
   toMigrationJobView,
 } from "./jobs.ts";
+export { recordKeys } from "./keys.ts";
+export { reconciliationProblem } from "./plan-transactions.ts";
 export {
   abandonMigrationJob,
   advanceMigrationJob,
@@ -23,6 +25,4 @@ export {
   parseMigrationRateLimit,
 } from "./rate-limit.ts";
 export { type RunJobOptions, runMigrationJob } from "./run.ts";
-export { recordKeys } from "./keys.ts";
-export { reconciliationProblem } from "./plan-transactions.ts";
 export { checkRewards } from "./shared.ts";
