@@ -1,5 +1,8 @@
 /**
- * The statements of the COPY path (copy-transactions.ts). Temporary tables of the session,
+ * The statements of the COPY path (copy-transactions.ts). A customer's own rows are read
+ * customer by customer through the indexes (`lateral … offset 0`, which the planner may not
+ * flatten): flattened, PostgreSQL may plan them as one scan of the account's whole ledger per
+ * batch, which at 1M rows cost more than the import itself. Temporary tables of the session,
  * emptied at every commit: the staged records of the batch, and the history keys its
  * customers already hold. Created once per connection (a rolled-back batch takes them with it
  * when it created them; the next batch creates them again).
@@ -51,7 +54,8 @@ with held as (
   select u.item, t.migration_key, t.reward_id
   from unnest($2::int[], $3::uuid[]) as u(item, uuid)
   cross join lateral (select migration_key, reward_id from transactions t
-    where t.account_id = $1 and t.customer_uuid = u.uuid and t.migration_key like 'txn:%') t
+    where t.account_id = $1 and t.customer_uuid = u.uuid and t.migration_key like 'txn:%'
+    offset 0) t
   returning item, migration_key
 )
 update import_staging s set dup = true from held h
@@ -71,10 +75,10 @@ fresh as (
   from import_staging where not dup group by item, reward_id
 ),
 balance as (
-  select w.item, l.reward_id, sum(l.amount) as total
-  from w join wallet_lines l on l.account_id = $1 and l.wallet_id = w.wallet_id
-  where l.source = 'MIGRATION'
-  group by w.item, l.reward_id
+  select w.item, l.reward_id, l.total
+  from w cross join lateral (select reward_id, sum(amount) as total from wallet_lines l
+    where l.account_id = $1 and l.wallet_id = w.wallet_id and l.source = 'MIGRATION'
+    group by reward_id) l
 )
 select 'dups' as kind, item, count(*)::int as records, null::int as j, null::text as reward_id,
   null::text as total, null::text as expected, false as migrated
@@ -107,12 +111,14 @@ fresh as (
   join rewards r on r.account_id = $1 and r.id = s.reward_id
   where not s.dup
 ),
+wanted as (select distinct item, reward_id from import_staging where not dup),
 openings as (
   select w.item, o.*
   from w cross join lateral (select * from transactions o
     where o.account_id = $1 and o.customer_uuid = w.uuid
-      and o.type = 'MIGRATION' and o.migration_key like 'bal:%') o
-  where exists (select from fresh f where f.item = w.item and f.reward_id = o.reward_id)
+      and o.type = 'MIGRATION' and o.migration_key like 'bal:%'
+    offset 0) o
+  join wanted on wanted.item = w.item and wanted.reward_id = o.reward_id
 ),
 rows as (
   select item, 0 as part, 0 as j, id as k, wallet_id, customer_uuid, reward_id, line_id, event_id,
