@@ -12,8 +12,11 @@ import { createAccount, createReward } from "@tally/service";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { scratchDatabase } from "./pg.ts";
+import { samplePostgresCpu } from "./pg-cpu.ts";
 
-// The importer CLI on 1M migrated transactions (docs/api-decisions.md#migrations-and-imports), against raw COPY of the same rows.
+// The importer CLI on 1M migrated transactions for 100k customers (docs/api-decisions.md#migrations-and-imports),
+// against raw COPY of the same rows. Targets: the transactions file in ≤ 30 s, ≤ 10 s of importer
+// CPU, peak RSS < 300 MB; PostgreSQL's CPU printed beside them.
 const BASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const CUSTOMERS = Number(process.env.BENCH_IMPORT_CUSTOMERS ?? Math.max(1, Math.round(ROWS / 10)));
@@ -23,6 +26,9 @@ const IMPORTER_DIR = fileURLToPath(new URL("../../apps/importer", import.meta.ur
 // The heap limits of the importer's `import` script (apps/importer/package.json): V8 otherwise
 // lets a streaming process's heap grow far past what it holds live.
 const NODE_FLAGS = ["--max-old-space-size=160", "--max-semi-space-size=8"];
+// BENCH_IMPORT_CPU_PROF=<dir>: the importer writes a V8 CPU profile of each run there.
+const PROFILE_DIR = process.env.BENCH_IMPORT_CPU_PROF;
+const PROFILE_FLAGS = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
 
 /** Writes lines from a generator to a file, respecting back-pressure. */
 async function writeLines(path: string, lines: Iterable<string>) {
@@ -72,13 +78,15 @@ function* copyLines(rewardId: string) {
       yield `c${c},${rewardId},ACCUMULATION,${(t.cents / 100).toFixed(2)},${iso(t)}`;
 }
 
-/** Runs the importer CLI as a child; answers its wall time, result line and peak RSS. */
+/** Runs the importer CLI as a child; answers its wall time, CPU, result line, peak RSS and PostgreSQL's CPU. */
 async function runCli(url: string, file: string, accountId: string) {
+  const server = await samplePostgresCpu(url);
   const started = performance.now();
   const child = spawn(
     process.execPath,
     [
       ...NODE_FLAGS,
+      ...PROFILE_FLAGS,
       "--import",
       "tsx",
       CLI,
@@ -100,6 +108,7 @@ async function runCli(url: string, file: string, accountId: string) {
   child.stderr.on("data", (d) => (err += d));
   const [code] = await once(child, "exit");
   const seconds = (performance.now() - started) / 1000;
+  const pgCpuSeconds = await server.stop();
   if (code !== 0) throw new Error(`importer exited ${code}:\n${err}\n${out}`);
   const rssKb = Number(/maxRSS_kb=(\d+)/.exec(err)?.[1] ?? Number.NaN);
   const cpuSeconds = Number(/cpu_us=(\d+)/.exec(err)?.[1] ?? Number.NaN) / 1e6;
@@ -108,6 +117,7 @@ async function runCli(url: string, file: string, accountId: string) {
     cpuSeconds,
     result: JSON.parse(out.trim().split("\n").pop()!),
     rssMb: rssKb / 1024,
+    pgCpuSeconds,
   };
 }
 
@@ -184,15 +194,20 @@ try {
     `import bench: ${ROWS} transactions for ${CUSTOMERS} customers, concurrency ${CONCURRENCY}`,
   );
 
+  const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
+  const line = (name: string, r: Awaited<ReturnType<typeof runCli>>, rows: number) =>
+    `${name} ${r.seconds.toFixed(1)} s wall, ${Math.round(rows / r.seconds)} rows/s; importer CPU ${r.cpuSeconds.toFixed(1)} s (${((r.cpuSeconds / rows) * 1e6).toFixed(1)} µs a row); peak RSS ${r.rssMb.toFixed(0)} MB; PostgreSQL CPU ${r.pgCpuSeconds.toFixed(1)} s`;
   const customers = await runCli(scratch.url, files.customers, accountId);
-  console.log(
-    `customers:    ${customers.seconds.toFixed(1)} s, ${Math.round(CUSTOMERS / customers.seconds)} customers/s, importer CPU ${customers.cpuSeconds.toFixed(1)} s, peak RSS ${customers.rssMb.toFixed(0)} MB`,
-  );
+  console.log(line("customers:   ", customers, CUSTOMERS));
   const txns = await runCli(scratch.url, files.transactions, accountId);
   if (txns.result.rejected > 0) throw new Error(`rejected: ${JSON.stringify(txns.result)}`);
   const importRate = ROWS / txns.seconds;
+  console.log(line("transactions:", txns, ROWS));
   console.log(
-    `transactions: ${txns.seconds.toFixed(1)} s, ${Math.round(importRate)} rows/s, importer CPU ${txns.cpuSeconds.toFixed(1)} s, peak RSS ${txns.rssMb.toFixed(0)} MB`,
+    `targets (transactions file): wall ${txns.seconds.toFixed(1)} s ≤ 30: ${verdict(txns.seconds <= 30)}; ` +
+      `importer CPU ${txns.cpuSeconds.toFixed(1)} s ≤ 10: ${verdict(txns.cpuSeconds <= 10)}; ` +
+      `peak RSS ${txns.rssMb.toFixed(0)} MB < 300: ${verdict(txns.rssMb < 300)}; ` +
+      `PostgreSQL CPU ${txns.pgCpuSeconds.toFixed(1)} s (no target)`,
   );
   const copySeconds = await timeCopy(scratch.url, files.copy);
   const copyRate = ROWS / copySeconds;
@@ -203,7 +218,6 @@ try {
       `(the imported ledger rows into a copy of the ledger table, its indexes and foreign keys: no importer)`,
   );
   const ratio = importRate / copyRate;
-  const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
   console.log(
     `ratio import/COPY ${ratio.toFixed(3)} (target ≥ 0.3: ${verdict(ratio >= 0.3)}); ` +
       `ceiling ledger COPY/raw COPY ${(copySeconds / ledgerSeconds).toFixed(3)}; ` +

@@ -169,6 +169,14 @@ export interface OpenedDb {
   poolStats?: () => PoolStats;
 }
 
+const POOLS = new WeakMap<Db, pg.Pool>();
+
+/**
+ * The `pg` pool under a PostgreSQL Db (undefined for PGlite): for what Kysely cannot say, such
+ * as COPY (the importer streams its rows through it). Clients taken from it must be released.
+ */
+export const pgPoolOf = (db: Db): pg.Pool | undefined => POOLS.get(db);
+
 /** Builds the Kysely instance: PostgreSQL through `pg` when a URL is given, else embedded PGlite. */
 export function createDb(options: CreateDbOptions = {}): OpenedDb {
   if (options.databaseUrl) {
@@ -182,8 +190,10 @@ export function createDb(options: CreateDbOptions = {}): OpenedDb {
     });
     // An idle client dropped by the server (restart, terminate) must not crash the process.
     pool.on("error", (error) => console.error(`idle PostgreSQL connection lost: ${error.message}`));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: options.log });
+    POOLS.set(db, pool);
     return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: options.log }),
+      db,
       kind: "postgres",
       poolStats: () => ({
         total: pool.totalCount,

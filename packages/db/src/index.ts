@@ -5,6 +5,7 @@ export {
   type OpenedDb,
   openDb,
   type PoolStats,
+  pgPoolOf,
 } from "./create-db.ts";
 export { type DbEnv, orExit, parseEnv, ZDbEnvSchema } from "./env.ts";
 export {

@@ -24,25 +24,25 @@ export async function loadCheckpoint(db: Db, accountId: string, fingerprint: str
     .executeTakeFirst();
 }
 
-/** Records that every line up to `line` is committed, adding this batch's counts. */
-export async function saveCheckpoint(
-  db: Db,
-  c: {
-    accountId: string;
-    fingerprint: string;
-    path: string;
-    size: number;
-    type: TMigrationType;
-    line: number;
-    accepted: number;
-    rejected: number;
-    duplicates: number;
-    completed: boolean;
-    now: Date;
-  },
-) {
+/** What a checkpoint records: every line up to `line` is committed, and this batch's counts. */
+export interface TCheckpoint {
+  accountId: string;
+  fingerprint: string;
+  path: string;
+  size: number;
+  type: TMigrationType;
+  line: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  completed: boolean;
+  now: Date;
+}
+
+/** The statement that records a checkpoint, adding this batch's counts (compiled: the COPY path runs it on its own connection). */
+export function checkpointQuery(db: Db, c: TCheckpoint) {
   const completedAt = c.completed ? c.now : null;
-  await db
+  return db
     .insertInto("import_checkpoints")
     .values({
       account_id: c.accountId,
@@ -68,5 +68,10 @@ export async function saveCheckpoint(
         updated_at: c.now,
       })),
     )
-    .execute();
+    .compile();
+}
+
+/** Records that every line up to `line` is committed, adding this batch's counts. */
+export async function saveCheckpoint(db: Db, c: TCheckpoint) {
+  await db.executeQuery(checkpointQuery(db, c));
 }

@@ -1,14 +1,21 @@
 import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import type { Db } from "@tally/db";
-import { MIGRATION_TYPES, type TMigrationType } from "@tally/schemas";
+import { type Db, pgPoolOf } from "@tally/db";
+import { MIGRATION_TYPES, type TMigrateTransaction, type TMigrationType } from "@tally/schemas";
 import {
   type AppliedItem,
   applyMigrationBatch,
   applyMigrationItem,
   refreshImportStatistics,
 } from "@tally/service";
-import { fingerprintFile, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+import {
+  checkpointQuery,
+  fingerprintFile,
+  loadCheckpoint,
+  saveCheckpoint,
+  type TCheckpoint,
+} from "./checkpoint.ts";
+import { applyTransactionsByCopy, type TRunQuery } from "./copy-transactions.ts";
 import { openReport, type TRejectedRow } from "./report.ts";
 import { readItems } from "./source.ts";
 import type { TSourceItem } from "./validate.ts";
@@ -60,6 +67,12 @@ export interface ImportFileOptions {
    */
   bulk?: boolean;
   /**
+   * On PostgreSQL, a transactions file's batches are streamed with COPY into a staging table and
+   * applied set-wise from there (default true; see copy-transactions.ts). Ignored on PGlite, with
+   * `bulk: false`, and for other types.
+   */
+  copy?: boolean;
+  /**
    * Files of at least this many bytes refresh the planner statistics of the tables they fill
    * at the start and after batch 1, 2, 4, 8, … (default 1 MB; a smaller import moves them too
    * little to matter). Never in a dry run.
@@ -69,8 +82,11 @@ export interface ImportFileOptions {
   onStatisticsError?: (error: unknown) => void;
   /** Told when a batch's bulk transaction failed and the batch was redone item by item. */
   onBulkError?: (error: unknown) => void;
-  /** Told after each batch committed: how many items, and whether set-wise (bulk) or item by item. */
-  onBatch?: (b: { items: number; bulk: boolean }) => void;
+  /**
+   * Told after each batch committed: how many items, whether set-wise (bulk) or item by item,
+   * and whether through COPY.
+   */
+  onBatch?: (b: { items: number; bulk: boolean; copy: boolean }) => void;
   onProgress?: (p: TImportProgress) => void;
 }
 
@@ -193,6 +209,10 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
     return analyzing;
   };
   const ckpt = { accountId: opts.accountId, fingerprint, path: file, size, type };
+  const pool =
+    type === "TRANSACTIONS" && opts.bulk !== false && opts.copy !== false
+      ? pgPoolOf(opts.db)
+      : undefined;
 
   /** The report rows and counts of a batch whose valid items answered `outcomes`. */
   const settle = (batch: TSourceItem[], outcomes: (AppliedItem | undefined)[]) => {
@@ -231,15 +251,20 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
   ) => {
     const now = opts.now();
     // The report is written before the checkpoint commits: a crash in between repeats rows, never loses them.
-    const record = async (db: Db, outcomes: (AppliedItem | undefined)[]) => {
+    const record = async (
+      save: (c: TCheckpoint) => Promise<void>,
+      outcomes: (AppliedItem | undefined)[],
+    ) => {
       await prev.catch((error) => {
         throw new Aborted(error);
       });
       const { rows, counts } = settle(batch, outcomes);
       await report.write(rows);
-      if (!opts.dryRun) await saveCheckpoint(db, { ...ckpt, ...counts, line, completed, now });
+      if (!opts.dryRun) await save({ ...ckpt, ...counts, line, completed, now });
       return counts;
     };
+    const inDb = (db: Db) => (c: TCheckpoint) => saveCheckpoint(db, c);
+    const onClient = (run: TRunQuery) => (c: TCheckpoint) => run(checkpointQuery(opts.db, c));
     const valid = batch.flatMap((src, i) => (src.item === undefined ? [] : [i]));
     const spread = (applied: AppliedItem[]) => {
       const out: (AppliedItem | undefined)[] = new Array(batch.length);
@@ -251,19 +276,32 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
     let counts: Awaited<ReturnType<typeof record>> | undefined;
     let bulk = false;
     let declined = false;
+    const copying = pool !== undefined && !orderMatters(batch);
     if (opts.bulk !== false && valid.length > 0) {
       try {
-        const applied = await applyMigrationBatch({
-          db: opts.db,
-          accountId: opts.accountId,
-          now,
-          type,
-          items: valid.map((i) => batch[i]!.item as { id: string }),
-          dryRun: opts.dryRun,
-          beforeCommit: async (trx, applied) => {
-            counts = await record(trx, spread(applied));
-          },
-        });
+        const items = valid.map((i) => batch[i]!.item as { id: string });
+        const applied = copying
+          ? await applyTransactionsByCopy({
+              pool,
+              accountId: opts.accountId,
+              now,
+              items: items as { id: string; transactions: TMigrateTransaction[] }[],
+              dryRun: opts.dryRun,
+              beforeCommit: async (run, applied) => {
+                counts = await record(onClient(run), spread(applied));
+              },
+            })
+          : await applyMigrationBatch({
+              db: opts.db,
+              accountId: opts.accountId,
+              now,
+              type,
+              items,
+              dryRun: opts.dryRun,
+              beforeCommit: async (trx, applied) => {
+                counts = await record(inDb(trx), spread(applied));
+              },
+            });
         if (!applied) counts = undefined;
         bulk = counts !== undefined;
         declined = !bulk;
@@ -291,9 +329,9 @@ export async function importFile(opts: ImportFileOptions): Promise<TImportResult
               dryRun: opts.dryRun,
             }),
       );
-      counts = await record(opts.db, outcomes);
+      counts = await record(inDb(opts.db), outcomes);
     }
-    opts.onBatch?.({ items: valid.length, bulk });
+    opts.onBatch?.({ items: valid.length, bulk, copy: bulk && copying });
     // Fresh statistics after batch 1, 2, 4, 8, …
     committed += 1;
     if ((committed & (committed - 1)) === 0) void analyze();

@@ -1,5 +1,6 @@
 import { formatIssues, MIGRATION_FILE_ITEM_SCHEMAS, type TMigrationType } from "@tally/schemas";
 import { z } from "zod";
+import { quickTransactionsItem } from "./quick-validate.ts";
 
 const RECORD_FIELD = { CUSTOMERS: "balance", EVENTS: "events", TRANSACTIONS: "transactions" };
 
@@ -42,10 +43,16 @@ export function validateItem(w: {
   raw: unknown;
   lines: number[];
   recordRows?: number[];
+  /** Try the fast accept of plain transactions items first (default true; see quick-validate.ts). */
+  quick?: boolean;
 }): TSourceItem {
   const first = w.lines[0]!;
   const id = (w.raw as { id?: unknown } | null)?.id;
   const customerId = typeof id === "string" ? id : null;
+  const quick =
+    w.type === "TRANSACTIONS" && w.quick !== false ? quickTransactionsItem(w.raw) : undefined;
+  if (quick !== undefined)
+    return { first, last: w.lines[w.lines.length - 1]!, lines: w.lines, customerId, item: quick };
   const parsed = itemSchemaOf(w.type).safeParse(w.raw);
   if (parsed.success)
     return {

@@ -139,6 +139,7 @@ async function scenario(bulk: boolean, dryRun = false) {
   const f = files(acc);
   const tag = `${bulk ? "bulk" : "item"}-${acc.accountId.slice(0, 8)}`;
   const paths: boolean[] = [];
+  const copied: boolean[] = [];
   const run = async (name: string, lines: unknown[], dry = false) => {
     const file = await writeNdjson(join(dir, `${tag}-${name}.ndjson`), lines);
     const result = await importFile({
@@ -156,6 +157,7 @@ async function scenario(bulk: boolean, dryRun = false) {
       },
       onBatch: (b) => {
         if (b.items > 0) paths.push(b.bulk);
+        if (b.items > 0 && name.startsWith("t")) copied.push(b.copy);
       },
     });
     const report = (await readReport(defaultReportFile(file, dry))).map((row) => ({
@@ -171,7 +173,7 @@ async function scenario(bulk: boolean, dryRun = false) {
     resent: await run("resent", f.resent, dryRun),
     state: await stateOf(t.db, acc.accountId),
   };
-  return { out, paths };
+  return { out, paths, copied };
 }
 
 describe("bulk import equals the per-item path", () => {
@@ -181,6 +183,9 @@ describe("bulk import equals the per-item path", () => {
     expect(bulk.paths.length).toBeGreaterThan(4);
     expect(bulk.paths.every(Boolean)).toBe(true);
     expect(item.paths.some(Boolean)).toBe(false);
+    // On PostgreSQL the transactions batches go through COPY (PGlite has none).
+    expect(bulk.copied.length).toBeGreaterThan(0);
+    expect(bulk.copied.every((c) => c === (t.kind === "postgres"))).toBe(true);
     expect(bulk.out).toEqual(item.out);
     // The scenario reaches every outcome.
     const codes = [bulk.out.customers, bulk.out.again, bulk.out.transactions, bulk.out.resent]
@@ -195,6 +200,7 @@ describe("bulk import equals the per-item path", () => {
     const bulk = await scenario(true, true);
     const item = await scenario(false, true);
     expect(bulk.paths.every(Boolean)).toBe(true);
+    expect(bulk.copied.every((c) => c === (t.kind === "postgres"))).toBe(true);
     expect(bulk.out).toEqual(item.out);
     expect(bulk.out.state).toEqual({ ledger: [], lots: [], customers: [] });
   });

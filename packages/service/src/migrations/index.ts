@@ -1,5 +1,5 @@
 export { applyMigrationBatch, refreshImportStatistics } from "./apply-batch.ts";
-export { type AppliedItem, applyMigrationItem } from "./apply-item.ts";
+export { type AppliedItem, applyMigrationItem, failed } from "./apply-item.ts";
 export {
   enqueueMigration,
   getMigrationJob,
@@ -7,6 +7,8 @@ export {
   queueMigration,
   toMigrationJobView,
 } from "./jobs.ts";
+export { recordKeys } from "./keys.ts";
+export { reconciliationProblem } from "./plan-transactions.ts";
 export {
   abandonMigrationJob,
   advanceMigrationJob,
@@ -23,3 +25,4 @@ export {
   parseMigrationRateLimit,
 } from "./rate-limit.ts";
 export { type RunJobOptions, runMigrationJob } from "./run.ts";
+export { checkRewards } from "./shared.ts";

@@ -26,18 +26,33 @@ export function normalizeRecord(value: unknown): unknown {
   return value;
 }
 
-const DATES = new Map<string, string | null>();
+const STRINGS = new Map<string, string>();
 
-/** A date string as normalizeRecord leaves it (cached: migrated files repeat their dates). */
-function normalDate(text: string): string {
-  let out = DATES.get(text);
+/**
+ * A string as canonicalRecord spells it: JSON of the string, or of the UTC instant when it is a
+ * date (cached: migrated files repeat their dates, ids and types).
+ */
+function stringText(text: string): string {
+  let out = STRINGS.get(text);
   if (out === undefined) {
     const at = ISO_DATE.test(text) ? new Date(text) : undefined;
-    out = at && !Number.isNaN(at.getTime()) ? at.toISOString() : null;
-    if (DATES.size >= 10_000) DATES.clear();
-    DATES.set(text, out);
+    out = JSON.stringify(at && !Number.isNaN(at.getTime()) ? at.toISOString() : text);
+    if (STRINGS.size >= 10_000) STRINGS.clear();
+    STRINGS.set(text, out);
   }
-  return out ?? text;
+  return out;
+}
+
+const KEYS = new Map<string, string>();
+/** JSON of an object key (cached: records repeat their field names). */
+function keyText(key: string): string {
+  let out = KEYS.get(key);
+  if (out === undefined) {
+    out = JSON.stringify(key);
+    if (KEYS.size >= 10_000) KEYS.clear();
+    KEYS.set(key, out);
+  }
+  return out;
 }
 
 /** dec(n).toString(): the shortest spelling of n, which decimal.js keeps unless it has an exponent. */
@@ -54,13 +69,18 @@ export function canonicalRecord(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((x) => canonicalRecord(x)).join(",")}]`;
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    const keys = Object.keys(record)
-      .filter((k) => record[k] !== null && record[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalRecord(record[k])}`).join(",")}}`;
+    // One string built in place: this runs for every record of every file.
+    let out = "{";
+    for (const k of Object.keys(record).sort()) {
+      const v = record[k];
+      if (v === null || v === undefined) continue;
+      if (out.length > 1) out += ",";
+      out += `${keyText(k)}:${canonicalRecord(v)}`;
+    }
+    return `${out}}`;
   }
   if (typeof value === "number") return `"${numberText(value)}"`;
-  if (typeof value === "string") return JSON.stringify(normalDate(value));
+  if (typeof value === "string") return stringText(value);
   return JSON.stringify(value);
 }
 

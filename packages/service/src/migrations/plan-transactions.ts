@@ -78,6 +78,24 @@ function historyRow(
 }
 
 /**
+ * Why one reward's fresh history of a customer does not reconcile, or undefined when it does:
+ * its history was migrated before, or its `records` sum to other than the migrated balance.
+ */
+export function reconciliationProblem(r: {
+  rewardId: string;
+  records: number;
+  sum: Decimal;
+  expected: Decimal;
+  migrated: boolean;
+}): string | undefined {
+  if (r.migrated)
+    return `reward ${r.rewardId}: its history was already migrated; ${r.records} further transaction(s) would not reconcile`;
+  if (!r.sum.eq(r.expected))
+    return `reward ${r.rewardId}: migrated transactions sum to ${r.sum.toString()} but the migrated balance is ${r.expected.toString()}`;
+  return undefined;
+}
+
+/**
  * The ledger rows of a customer's fresh history (see apply-transactions.ts for why): per
  * reconciled reward, one negative MIGRATION row replacing each opening transaction, then
  * the history rows. Throws RECONCILIATION_MISMATCH (nothing to write) when a reward's
@@ -97,14 +115,14 @@ export function reconciledRows(w: {
     const expected = w.state.balance.get(rewardId) ?? new D(0);
     const mine = w.fresh.filter((f) => f.t.reward_id === rewardId);
     const sum = mine.reduce((s, f) => s.plus(dec(f.t.amount)), new D(0));
-    if (w.state.migrated.has(rewardId))
-      problems.push(
-        `reward ${rewardId}: its history was already migrated; ${mine.length} further transaction(s) would not reconcile`,
-      );
-    else if (!sum.eq(expected))
-      problems.push(
-        `reward ${rewardId}: migrated transactions sum to ${sum.toString()} but the migrated balance is ${expected.toString()}`,
-      );
+    const problem = reconciliationProblem({
+      rewardId,
+      records: mine.length,
+      sum,
+      expected,
+      migrated: w.state.migrated.has(rewardId),
+    });
+    if (problem) problems.push(problem);
   }
   if (problems.length > 0) throw new DomainError("RECONCILIATION_MISMATCH", problems.join("; "));
 
