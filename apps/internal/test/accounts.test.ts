@@ -35,6 +35,34 @@ describe("accounts", () => {
     expect(cleared).toMatchObject({ timezone: "Europe/Madrid", device_token_ttl: null });
   });
 
+  it("CORS origins and rate limits are account settings, validated like the others", async () => {
+    const client = h.client(h.operatorToken);
+    const created = await client.accounts.create.mutate({ name: "Shop" });
+    expect(created).toMatchObject({
+      cors_origins: [],
+      rate_limit_client_per_minute: 600,
+      rate_limit_server_per_minute: null,
+    });
+    const updated = await client.accounts.update.mutate({
+      account_id: created.id,
+      cors_origins: ["https://shop.example.com"],
+      rate_limit_client_per_minute: 1200,
+    });
+    expect(updated).toMatchObject({
+      cors_origins: ["https://shop.example.com"],
+      rate_limit_client_per_minute: 1200,
+      rate_limit_server_per_minute: null,
+    });
+    await expectTallyError(
+      client.accounts.update.mutate({
+        account_id: created.id,
+        cors_origins: ["https://shop.example.com/path"],
+      }),
+      "VALIDATION_FAILED",
+    );
+    expect(await client.accounts.get.query({ account_id: created.id })).toEqual(updated);
+  });
+
   it("a create retried with its id answers the same account; another name is a CONFLICT", async () => {
     const client = h.client(h.operatorToken);
     const id = randomUUID();

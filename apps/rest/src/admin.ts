@@ -12,6 +12,8 @@ const usage = `usage: tally-admin <command> [options]
   create-service-token --name NAME [--account ID]
                                         an internal API token of the account, or operator-wide
   revoke-service-token --id TOKEN_ID [--account ID]
+  settings --account ID [--cors-origins URL,URL] [--client-per-minute N|unlimited]
+           [--server-per-minute N|unlimited]   show or change the account's settings
   audit [--account ID]                  check the ledger invariant; exit 1 on any mismatch
 Runs while pnpm start holds the embedded database, through its internal API.`;
 
@@ -22,8 +24,18 @@ const { positionals, values } = parseArgs({
     account: { type: "string" },
     kind: { type: "string" },
     id: { type: "string" },
+    "cors-origins": { type: "string" },
+    "client-per-minute": { type: "string" },
+    "server-per-minute": { type: "string" },
   },
 });
+
+/** `--x-per-minute`: a number, `unlimited` (null), or absent (unchanged); bad text reaches validation. */
+const perMinute = (text: string | undefined): number | null | undefined => {
+  if (text === undefined) return undefined;
+  if (text === "unlimited") return null;
+  return /^\d+$/.test(text) ? Number(text) : (text as unknown as number);
+};
 
 function need(value: string | undefined, flag: string): string {
   if (!value) {
@@ -69,6 +81,16 @@ const COMMANDS: Record<string, (api: AdminApi) => Promise<number>> = {
       name: need(values.name, "name"),
     });
     console.log("brand created");
+    return 0;
+  },
+  async settings(api) {
+    const account = await api.accounts.update({
+      account_id: need(values.account, "account"),
+      cors_origins: values["cors-origins"]?.split(",").filter((o) => o !== ""),
+      rate_limit_client_per_minute: perMinute(values["client-per-minute"]),
+      rate_limit_server_per_minute: perMinute(values["server-per-minute"]),
+    });
+    console.log(JSON.stringify(account));
     return 0;
   },
   async "create-service-token"(api) {

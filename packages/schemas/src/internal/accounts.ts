@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZOperationalSettingsSchema } from "../account.ts";
 import { ZNameSchema } from "../common.ts";
 import { zCursorPage } from "./common.ts";
 
@@ -29,6 +30,8 @@ export const ZAccountSettingsSchema = z.object({
   tier_period: ZTierPeriodSchema,
   /** Days a device's push token lives; null: forever. */
   device_token_ttl: z.number().int().min(1).max(36500).nullable(),
+  /** CORS origins and requests per minute per key kind (docs/operations.md). */
+  ...ZOperationalSettingsSchema.shape,
 });
 
 /** accounts.create: a client-given `id` makes a retry answer the same account. */

@@ -2,6 +2,7 @@ import { DomainError } from "@tally/core";
 import type { Db } from "@tally/db";
 import { iso, pgCode } from "../kernel/index.ts";
 import { createAccount } from "./accounts.ts";
+import { updateOperationalSettings } from "./operations.ts";
 
 /** An account and its settings, as the internal API shows them. */
 export interface TAccountView {
@@ -10,6 +11,9 @@ export interface TAccountView {
   timezone: string;
   tier_period: "monthly" | "quarterly" | "yearly";
   device_token_ttl: number | null;
+  cors_origins: string[];
+  rate_limit_client_per_minute: number | null;
+  rate_limit_server_per_minute: number | null;
   created_at: string;
 }
 
@@ -19,19 +23,33 @@ export interface AccountSettings {
   timezone?: string | undefined;
   tier_period?: "monthly" | "quarterly" | "yearly" | undefined;
   device_token_ttl?: number | null | undefined;
+  cors_origins?: string[] | undefined;
+  rate_limit_client_per_minute?: number | null | undefined;
+  rate_limit_server_per_minute?: number | null | undefined;
 }
 
 /** The account `id`, or a 404. */
 export async function getAccount(db: Db, id: string): Promise<TAccountView> {
   const row = await db
     .selectFrom("accounts")
-    .select(["id", "name", "timezone", "tier_period", "device_token_ttl", "created_at"])
+    .select([
+      "id",
+      "name",
+      "timezone",
+      "tier_period",
+      "device_token_ttl",
+      "cors_origins",
+      "rate_limit_client_per_minute",
+      "rate_limit_server_per_minute",
+      "created_at",
+    ])
     .where("id", "=", id)
     .executeTakeFirst();
   if (!row) throw new DomainError("NOT_FOUND", `account ${JSON.stringify(id)} not found`);
   return {
     ...row,
     tier_period: row.tier_period as TAccountView["tier_period"],
+    cors_origins: row.cors_origins as string[],
     created_at: iso(row.created_at)!,
   };
 }
@@ -88,5 +106,14 @@ export async function updateAccountSettings(
   );
   if (Object.keys(set).length > 0)
     await db.updateTable("accounts").set(set).where("id", "=", id).execute();
+  const { cors_origins, rate_limit_client_per_minute, rate_limit_server_per_minute } = settings;
+  const operational = Object.fromEntries(
+    Object.entries({
+      cors_origins,
+      rate_limit_client_per_minute,
+      rate_limit_server_per_minute,
+    }).filter(([, v]) => v !== undefined),
+  );
+  if (Object.keys(operational).length > 0) await updateOperationalSettings(db, id, operational);
   return getAccount(db, id);
 }
