@@ -10,7 +10,7 @@ export const ZDbEnvSchema = z.object({
     .default(fileURLToPath(new URL("../../../.data/pglite", import.meta.url))),
   /** Connections per process (on PostgreSQL). */
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  /** `off` behind a pooler that cannot keep server-side prepared statements (see README). */
+  /** `off` behind a pooler that cannot keep server-side prepared statements (docs/configuration.md#prepared-statements). */
   DB_PREPARED_STATEMENTS: z.enum(["on", "off"]).default("on"),
 });
 

@@ -1,4 +1,4 @@
-// DEMO_API_KEY must measure like a generated key: keys made the ways the README suggests always
+// DEMO_API_KEY must measure like a generated key: keys made the ways docs/configuration.md suggests always
 // pass, keys chosen by hand with few characters or in sequence do not.
 import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
