@@ -63,6 +63,8 @@ function check(
 ) {
   const path = url.split("?")[0] ?? "";
   const method = (req.method ?? "GET").toLowerCase();
+  // A CORS preflight is the browser asking, not an operation of the API (docs/operations.md#cors).
+  if (method === "options") return;
   const status = String(res.statusCode);
   const where = `${req.method} ${path} → ${status}`;
   const type =

@@ -137,7 +137,7 @@ describe("/healthz and /readyz", () => {
       expect(res.status).toBe(503);
       expect(res.body.error).toBe("UNAVAILABLE");
       expect(res.body.details).toMatch(
-        /migrations: pending: 2026-12-20T00-00-00_account-operations/,
+        /migrations: pending: .*2026-12-20T00-00-00_account-operations/,
       );
       expect(res.body.checks.database).toBe("ok");
       expect((await request(app).get("/healthz")).status).toBe(200);

@@ -27,8 +27,87 @@ const GROUPS: [tag: string, prefix: string, routes: Record<string, RouteDoc>][] 
   ["Migrations", API_PREFIX, migrationRoutes],
 ];
 
+const CHECKS = z.object({
+  database: z.string().meta({ description: '"ok", or why the database is unreachable.' }),
+  migrations: z.string().meta({ description: '"current", or the pending migrations.' }),
+  shutdown: z.literal("in progress").optional(),
+});
+
+/** /healthz and /readyz: liveness and readiness (docs/operations.md#health). */
+const healthPaths = (prefix: string): ZodOpenApiPathsObject => ({
+  [`${prefix}/healthz`]: {
+    get: {
+      tags: ["Service"],
+      summary: "Is the process alive (looks at nothing else)",
+      responses: {
+        200: {
+          description: "Alive.",
+          content: { "application/json": { schema: z.object({ data: z.literal("ok") }) } },
+        },
+      },
+    },
+  },
+  [`${prefix}/readyz`]: {
+    get: {
+      tags: ["Service"],
+      summary: "Should the process get traffic: database reachable, migrations current",
+      responses: {
+        200: {
+          description: "Ready.",
+          content: {
+            "application/json": {
+              schema: z.object({
+                data: z.object({
+                  ready: z.literal(true),
+                  checks: CHECKS,
+                  unknown_migrations: z.array(z.string()).optional(),
+                }),
+              }),
+            },
+          },
+        },
+        503: {
+          description: "Not ready: `details` names each failing check.",
+          content: {
+            "application/json": {
+              schema: z.object({
+                error: z.literal("UNAVAILABLE"),
+                details: z.string(),
+                checks: CHECKS,
+              }),
+            },
+          },
+        },
+      },
+    },
+  },
+});
+
 /** The routes outside the API: health, this document and its page. */
 const SERVICE_PATHS: ZodOpenApiPathsObject = {
+  ...healthPaths(""),
+  ...healthPaths(API_PREFIX),
+  "/metrics": {
+    get: {
+      tags: ["Service"],
+      summary: "Prometheus metrics of this process",
+      description: "With METRICS_TOKEN set, only a bearer of that token is answered.",
+      responses: {
+        200: {
+          description: "The metrics, in Prometheus' text format.",
+          content: { "text/plain": {} },
+        },
+        401: {
+          description: "METRICS_TOKEN is set and the request does not bear it.",
+          content: {
+            "application/json": {
+              schema: z.object({ error: z.literal("UNAUTHORIZED"), details: z.string() }),
+            },
+          },
+        },
+      },
+    },
+  },
   "/health": {
     get: {
       tags: ["Service"],

@@ -64,9 +64,14 @@ const ERROR_MEANING: Record<number, string> = {
 };
 
 const RATE_HEADERS = z.object({
-  "X-RateLimit-Limit": z.string().meta({ description: "Batches allowed per hour." }),
-  "X-RateLimit-Remaining": z.string().meta({ description: "Batches left this hour." }),
-  "X-RateLimit-Reset": z.string().meta({ description: "Seconds until the hour's window resets." }),
+  "X-RateLimit-Limit": z.string().meta({
+    description:
+      "Requests allowed per minute for this key (batches per hour on the migrate routes).",
+  }),
+  "X-RateLimit-Remaining": z
+    .string()
+    .meta({ description: "Requests (batches) left in the window." }),
+  "X-RateLimit-Reset": z.string().meta({ description: "Seconds until the window resets." }),
 });
 export const RATE_LIMIT_HEADERS = RATE_HEADERS;
 
@@ -75,7 +80,7 @@ function errorAnswer(status: number): ZodOpenApiResponseObject {
     description: ERROR_MEANING[status] ?? "Refused.",
     ...(status === 429 && {
       headers: RATE_HEADERS.extend({
-        "Retry-After": z.string().meta({ description: "Seconds to wait before the next batch." }),
+        "Retry-After": z.string().meta({ description: "Seconds to wait before the next request." }),
       }),
     }),
     content: { "application/json": { schema: errorSchema(status) } },
@@ -87,7 +92,8 @@ const WRITES = new Set(["post", "put", "patch"]);
 /** The statuses every route of this kind may answer, besides its own. */
 function commonErrors(doc: RouteDoc): number[] {
   if (doc.access === "public") return [401, 500];
-  const statuses = [400, 401, 500];
+  // Every key may be rate limited (docs/api-decisions.md#rate-limits).
+  const statuses = [400, 401, 429, 500];
   if (doc.access === "server") statuses.push(403);
   if (WRITES.has(doc.method)) statuses.push(409, 413, 415);
   return statuses;
