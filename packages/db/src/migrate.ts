@@ -11,6 +11,7 @@ import * as tierDemotedAt from "./migrations/2026-11-29T16-00-00_tier-demoted-at
 import * as deviceTokenTtlBound from "./migrations/2026-12-07T00-00-00_device-token-ttl-bound.ts";
 import * as internalApi from "./migrations/2026-12-15T00-00-00_internal-api.ts";
 import * as catalogApi from "./migrations/2026-12-16T00-00-00_catalog-api.ts";
+import * as adjustments from "./migrations/2026-12-17T00-00-00_adjustments.ts";
 
 /** Migrations in order. Names are timestamps; a merged migration never changes. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-07T00-00-00_device-token-ttl-bound": deviceTokenTtlBound,
   "2026-12-15T00-00-00_internal-api": internalApi,
   "2026-12-16T00-00-00_catalog-api": catalogApi,
+  "2026-12-17T00-00-00_adjustments": adjustments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

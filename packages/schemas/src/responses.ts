@@ -87,7 +87,7 @@ export const ZTransactionSchema = z.object({
   amount: z.number(),
   cost: z.number(),
   details: z.string().nullable(),
-  type: z.enum(["ACCUMULATION", "REDEMPTION", "EXPIRATION", "MIGRATION", "TRANSFER", "REVERSAL"]),
+  type: z.enum(["ACCUMULATION", "REDEMPTION", "EXPIRATION", "MIGRATION", "TRANSFER", "REVERSAL", "ADJUSTMENT"]),
   receiver_id: z.string().nullable(),
   sender_id: z.string().nullable(),
   created_at: ZIso,

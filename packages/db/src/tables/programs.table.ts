@@ -50,6 +50,8 @@ export interface GiftCardTable {
   /** The campaign and wallet lot that drew the card (null while in the pool). */
   campaign_id: string | null;
   line_id: string | null;
+  /** The money the card has given so far (redeemed in parts until it reaches its value). */
+  spent: Generated<Numeric>;
 }
 
 export interface PunchCardTable {

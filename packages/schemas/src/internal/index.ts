@@ -7,3 +7,4 @@ export * from "./common.ts";
 export * from "./coupon-codes.ts";
 export * from "./decimal.ts";
 export * from "./directory.ts";
+export * from "./customers.ts";
