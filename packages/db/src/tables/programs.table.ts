@@ -1,3 +1,4 @@
+import type { ColumnType } from "kysely";
 import type { CreatedAt, Generated, Numeric, Timestamp } from "./types.ts";
 
 export interface CouponCodeTable {
@@ -51,7 +52,7 @@ export interface GiftCardTable {
   campaign_id: string | null;
   line_id: string | null;
   /** The money the card has given so far (redeemed in parts until it reaches its value). */
-  spent: Generated<Numeric>;
+  spent: ColumnType<string, string | number | undefined, string | number>;
 }
 
 export interface PunchCardTable {

@@ -1,3 +1,4 @@
+export { type GiftCardBalance, getGiftCardBalance, redeemGiftCard } from "./gift-card-redeem.ts";
 export { addGiftCardsOnce, listGiftCardPoolPage } from "./gift-card-pool.ts";
 export {
   addGiftCards,
