@@ -1,4 +1,11 @@
 import { accountsRouter } from "./router/accounts.ts";
+import { customersRouter } from "./router/customers.ts";
+import {
+  eventsRouter,
+  giftCardsRouter,
+  ledgerRouter,
+  migrationsRouter,
+} from "./router/operations.ts";
 import { apiKeysRouter } from "./router/api-keys.ts";
 import { campaignsRouter } from "./router/campaigns.ts";
 import { couponCodesRouter } from "./router/coupon-codes.ts";
@@ -20,6 +27,11 @@ export const appRouter = createRouter({
   brands: brandsRouter,
   stores: storesRouter,
   channels: channelsRouter,
+  customers: customersRouter,
+  events: eventsRouter,
+  ledger: ledgerRouter,
+  giftCards: giftCardsRouter,
+  migrations: migrationsRouter,
   tiers: tiersRouter,
   rewards: rewardsRouter,
   campaigns: campaignsRouter,

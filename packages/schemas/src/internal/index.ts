@@ -8,3 +8,4 @@ export * from "./coupon-codes.ts";
 export * from "./decimal.ts";
 export * from "./directory.ts";
 export * from "./customers.ts";
+export * from "./operations.ts";
