@@ -1,3 +1,4 @@
+import { benchInternal } from "./internal.ts";
 import { benchMatch } from "./match.ts";
 import { benchPurchase } from "./purchase.ts";
 import { benchPreviewEngine, benchSpending } from "./spending.ts";
@@ -6,3 +7,4 @@ benchMatch();
 benchPreviewEngine();
 await benchPurchase();
 await benchSpending();
+await benchInternal();
