@@ -37,7 +37,9 @@ async function timed(n: number, call: () => Promise<unknown>): Promise<number[]>
 export async function benchInternal(): Promise<void> {
   const scratch = await scratchDatabase(serverUrl(), "tally_bench_internal");
   const { db } = createDb({ databaseUrl: scratch.url, poolSize: 4 });
-  const server = createServer(createInternalHandler({ db, now: () => new Date(), logger: console }));
+  const server = createServer(
+    createInternalHandler({ db, now: () => new Date(), logger: console }),
+  );
   try {
     await migrateToLatest(db);
     const deps = { db, now: () => new Date() };
@@ -76,8 +78,15 @@ export async function benchInternal(): Promise<void> {
     const b2 = await timed(CALLS / 2, viaApi);
     const a = [...a1, ...a2].sort((x, y) => x - y);
     const b = [...b1, ...b2].sort((x, y) => x - y);
-    const [ap50, ap99, bp50, bp99] = [percentile(a, 50), percentile(a, 99), percentile(b, 50), percentile(b, 99)];
-    console.log(`internal API read overhead — customers.get with a wallet of ${LOTS} lots, ${CALLS} calls each, one at a time`);
+    const [ap50, ap99, bp50, bp99] = [
+      percentile(a, 50),
+      percentile(a, 99),
+      percentile(b, 50),
+      percentile(b, 99),
+    ];
+    console.log(
+      `internal API read overhead — customers.get with a wallet of ${LOTS} lots, ${CALLS} calls each, one at a time`,
+    );
     console.log(`  in-process service call   p50 ${fmt(ap50)} ms   p99 ${fmt(ap99)} ms`);
     console.log(`  tRPC over HTTP (client)   p50 ${fmt(bp50)} ms   p99 ${fmt(bp99)} ms`);
     console.log(`  ratio tRPC/in-process     p50 ${fmt(bp50 / ap50)}×   p99 ${fmt(bp99 / ap99)}×`);

@@ -20,15 +20,29 @@ const credit = (customer_id: string, reward_id: string, amount: string, extra = 
 describe("customers", () => {
   it("search by id, email, tag and tier, paged by cursor", async () => {
     const { accountId, client } = await h.newAccount();
-    const a = await customer(h, accountId, { id: "a1", email: "Ann@Example.com", tags: { vip: true } });
+    const a = await customer(h, accountId, {
+      id: "a1",
+      email: "Ann@Example.com",
+      tags: { vip: true },
+    });
     await customer(h, accountId, { id: "a2" });
     await customer(h, accountId, { id: "a3" });
-    expect((await client.customers.search.query({ id: "a2" })).items.map((c) => c.id)).toEqual(["a2"]);
-    expect((await client.customers.search.query({ email: "ann@example.COM" })).items[0]!.id).toBe("a1");
-    expect((await client.customers.search.query({ tag: "vip" })).items.map((c) => c.id)).toEqual(["a1"]);
+    expect((await client.customers.search.query({ id: "a2" })).items.map((c) => c.id)).toEqual([
+      "a2",
+    ]);
+    expect((await client.customers.search.query({ email: "ann@example.COM" })).items[0]!.id).toBe(
+      "a1",
+    );
+    expect((await client.customers.search.query({ tag: "vip" })).items.map((c) => c.id)).toEqual([
+      "a1",
+    ]);
     const first = await client.customers.search.query({ tier_id: a.tier_id, limit: 2 });
     expect(first.items.map((c) => c.id)).toEqual(["a1", "a2"]);
-    const rest = await client.customers.search.query({ tier_id: a.tier_id, limit: 2, cursor: first.next_cursor! });
+    const rest = await client.customers.search.query({
+      tier_id: a.tier_id,
+      limit: 2,
+      cursor: first.next_cursor!,
+    });
     expect(rest).toMatchObject({ items: [{ id: "a3" }], next_cursor: null });
   });
 
@@ -39,7 +53,9 @@ describe("customers", () => {
     await client.customers.adjust.mutate(credit(c.id, reward.id, "12.34"));
     const got = await client.customers.get.query({ customer_id: c.id });
     expect(got.customer.id).toBe(c.id);
-    expect(got.wallet.totals).toMatchObject([{ reward_id: reward.id, total: "12.34", available: "12.34" }]);
+    expect(got.wallet.totals).toMatchObject([
+      { reward_id: reward.id, total: "12.34", available: "12.34" },
+    ]);
     expect(got.wallet.lines[0]!.amount).toBe("12.34");
   });
 
@@ -51,19 +67,34 @@ describe("customers", () => {
       await client.customers.adjust.mutate(credit(c.id, reward.id, amount));
     const page = await client.customers.ledger.query({ customer_id: c.id, limit: 2 });
     expect(page.items.map((t) => t.amount)).toEqual(["3", "2"]);
-    expect(page.items[0]).toMatchObject({ type: "ADJUSTMENT", details: "goodwill (by ops@example.com)" });
-    const next = await client.customers.ledger.query({ customer_id: c.id, cursor: page.next_cursor! });
+    expect(page.items[0]).toMatchObject({
+      type: "ADJUSTMENT",
+      details: "goodwill (by ops@example.com)",
+    });
+    const next = await client.customers.ledger.query({
+      customer_id: c.id,
+      cursor: page.next_cursor!,
+    });
     expect(next).toMatchObject({ items: [{ amount: "1" }], next_cursor: null });
     const events = await client.customers.events.query({ customer_id: c.id, limit: 10 });
     // Three adjustments and the registration.
-    expect(events.items.map((e) => e.type)).toEqual(["ADJUSTMENT", "ADJUSTMENT", "ADJUSTMENT", "REGISTRATION"]);
+    expect(events.items.map((e) => e.type)).toEqual([
+      "ADJUSTMENT",
+      "ADJUSTMENT",
+      "ADJUSTMENT",
+      "REGISTRATION",
+    ]);
   });
 
   it("bad input is VALIDATION_FAILED naming the field", async () => {
     const { accountId, client } = await h.newAccount();
     const reward = await pointsReward(h, accountId);
     const c = await customer(h, accountId);
-    await expectTallyError(client.customers.search.query({ limit: 0 }), "VALIDATION_FAILED", /limit/);
+    await expectTallyError(
+      client.customers.search.query({ limit: 0 }),
+      "VALIDATION_FAILED",
+      /limit/,
+    );
     await expectTallyError(
       client.customers.adjust.mutate(credit(c.id, reward.id, "1.5e3")),
       "VALIDATION_FAILED",
@@ -75,7 +106,11 @@ describe("customers", () => {
       "amount: reward allows at most 2 decimals (1.234 given)",
     );
     await expectTallyError(
-      client.customers.adjust.mutate({ ...credit(c.id, reward.id, "1"), direction: "DEBIT", expires_in: "3/days" }),
+      client.customers.adjust.mutate({
+        ...credit(c.id, reward.id, "1"),
+        direction: "DEBIT",
+        expires_in: "3/days",
+      }),
       "VALIDATION_FAILED",
       /expires_in: a debit takes no expiry/,
     );
@@ -87,9 +122,21 @@ describe("customers", () => {
     const reward = await pointsReward(h, b.accountId);
     const c = await customer(h, a.accountId, { id: "theirs" });
     const notFound = 'customer "theirs" not found';
-    await expectTallyError(b.client.customers.get.query({ customer_id: c.id }), "NOT_FOUND", notFound);
-    await expectTallyError(b.client.customers.ledger.query({ customer_id: c.id }), "NOT_FOUND", notFound);
-    await expectTallyError(b.client.customers.events.query({ customer_id: c.id }), "NOT_FOUND", notFound);
+    await expectTallyError(
+      b.client.customers.get.query({ customer_id: c.id }),
+      "NOT_FOUND",
+      notFound,
+    );
+    await expectTallyError(
+      b.client.customers.ledger.query({ customer_id: c.id }),
+      "NOT_FOUND",
+      notFound,
+    );
+    await expectTallyError(
+      b.client.customers.events.query({ customer_id: c.id }),
+      "NOT_FOUND",
+      notFound,
+    );
     await expectTallyError(
       b.client.customers.adjust.mutate(credit(c.id, reward.id, "1")),
       "NOT_FOUND",
@@ -105,12 +152,16 @@ describe("customers.adjust", () => {
     const reward = await pointsReward(h, accountId);
     const c = await customer(h, accountId);
     await client.customers.adjust.mutate(credit(c.id, reward.id, "10"));
-    const soon = await client.customers.adjust.mutate(credit(c.id, reward.id, "5", { expires_in: "7/days" }));
+    const soon = await client.customers.adjust.mutate(
+      credit(c.id, reward.id, "5", { expires_in: "7/days" }),
+    );
     expect(soon).toMatchObject({ type: "ADJUSTMENT", status: "RESOLVED" });
     const debit = { ...credit(c.id, reward.id, "7"), direction: "DEBIT" as const, reason: "fraud" };
     const spent = await client.customers.adjust.mutate(debit);
     // The expiring lot goes first (5), then the never-expiring one (2).
-    const rows = (spent.result!.transactions as { amount: string; type: string }[]).map((t) => t.amount);
+    const rows = (spent.result!.transactions as { amount: string; type: string }[]).map(
+      (t) => t.amount,
+    );
     expect(rows).toEqual(["-5", "-2"]);
     await expectTallyError(
       client.customers.adjust.mutate({ ...debit, id: randomUUID(), amount: "8.01" }),
@@ -130,7 +181,9 @@ describe("customers.adjust", () => {
     const first = await client.customers.adjust.mutate(input);
     const again = await client.customers.adjust.mutate(input);
     expect(again.id).toBe(first.id);
-    expect((await client.customers.get.query({ customer_id: c.id })).wallet.totals[0]!.total).toBe("4");
+    expect((await client.customers.get.query({ customer_id: c.id })).wallet.totals[0]!.total).toBe(
+      "4",
+    );
     await expectTallyError(
       client.customers.adjust.mutate({ ...input, amount: "5" }),
       "CONFLICT",
@@ -159,7 +212,12 @@ describe("customers.adjust", () => {
     expect(await total()).toBe("0");
     await expectTallyError(client.events.reverse.mutate({ id: a.id }), "CONFLICT");
     const ledger = await client.customers.ledger.query({ customer_id: c.id });
-    expect(ledger.items.filter((t) => t.type === "REVERSAL").map((t) => t.amount).sort()).toEqual(["-10", "6"]);
+    expect(
+      ledger.items
+        .filter((t) => t.type === "REVERSAL")
+        .map((t) => t.amount)
+        .sort(),
+    ).toEqual(["-10", "6"]);
     expect(await auditLedger(h.t.db, accountId)).toEqual([]);
   });
 

@@ -43,7 +43,9 @@ describe("events", () => {
     expect(pending.status).toBe("PENDING");
     const fulfilled = await client.events.fulfil.mutate({ id: pending.id });
     expect(fulfilled.status).toBe("RESOLVED");
-    expect((fulfilled.result!.wallet as { totals: { total: string }[] }).totals[0]!.total).toBe("10");
+    expect((fulfilled.result!.wallet as { totals: { total: string }[] }).totals[0]!.total).toBe(
+      "10",
+    );
     expect(await client.events.get.query({ id: pending.id })).toMatchObject({ status: "RESOLVED" });
     const cancelled = await client.events.reverse.mutate({ id: other.id, reason: "walked out" });
     expect(cancelled.status).toBe("CANCELLED");
@@ -60,11 +62,22 @@ describe("events", () => {
     const c = await customer(h, accountId);
     const { event } = await visit(c.id);
     const other = await h.newAccount();
-    await expectTallyError(other.client.events.get.query({ id: event.id }), "NOT_FOUND", `event "${event.id}" not found`);
+    await expectTallyError(
+      other.client.events.get.query({ id: event.id }),
+      "NOT_FOUND",
+      `event "${event.id}" not found`,
+    );
     await expectTallyError(other.client.events.fulfil.mutate({ id: event.id }), "NOT_FOUND");
     await expectTallyError(other.client.events.reverse.mutate({ id: event.id }), "NOT_FOUND");
-    await expectTallyError(other.client.events.list.query({ date: "2026-02-30" }), "VALIDATION_FAILED");
-    await expectTallyError(other.client.events.get.query({ id: "nope" }), "VALIDATION_FAILED", /^id: /);
+    await expectTallyError(
+      other.client.events.list.query({ date: "2026-02-30" }),
+      "VALIDATION_FAILED",
+    );
+    await expectTallyError(
+      other.client.events.get.query({ id: "nope" }),
+      "VALIDATION_FAILED",
+      /^id: /,
+    );
   });
 });
 
@@ -88,12 +101,24 @@ describe("ledger", () => {
     const today = h.clock.now().toISOString().slice(0, 10);
     const report = await client.ledger.liability.query({ from: today, to: today });
     expect(report.rewards).toEqual([
-      expect.objectContaining({ reward_id: reward.id, outstanding: "15", conversion_factor: "0.05", value: "0.75" }),
+      expect.objectContaining({
+        reward_id: reward.id,
+        outstanding: "15",
+        conversion_factor: "0.05",
+        value: "0.75",
+      }),
     ]);
     expect(report.brands).toEqual([{ brand_id: "B", value: "0.75" }]);
     expect(report.total_value).toBe("0.75");
     expect(report.days).toEqual([
-      { date: today, reward_id: reward.id, issued: "20", redeemed: "5", expired: "0", reversed: "0" },
+      {
+        date: today,
+        reward_id: reward.id,
+        issued: "20",
+        redeemed: "5",
+        expired: "0",
+        reversed: "0",
+      },
     ]);
   });
 
@@ -104,7 +129,10 @@ describe("ledger", () => {
       "VALIDATION_FAILED",
       /^to: the range must run forward from "from" and span at most 366 days/,
     );
-    await expectTallyError(client.ledger.liability.query({ from: "2026-13-01", to: "2026-12-01" }), "VALIDATION_FAILED");
+    await expectTallyError(
+      client.ledger.liability.query({ from: "2026-13-01", to: "2026-12-01" }),
+      "VALIDATION_FAILED",
+    );
     const a = await h.newAccount();
     const c = await customer(h, a.accountId);
     await expectTallyError(client.ledger.audit.query({ customer_id: c.id }), "NOT_FOUND");
@@ -115,8 +143,15 @@ describe("giftCards", () => {
   it("redeems a card in parts until used up; the lot leaves the wallet then; reversal is refused", async () => {
     const { accountId, client } = await h.newAccount();
     await client.brands.create.mutate({ id: "B", name: "Brand" });
-    const card = await client.rewards.create.mutate({ name: "Card", type: "GIFT_CARD", attributes: { value: "25" } });
-    await client.rewards.giftCards.add.mutate({ reward_id: card.id, codes: [{ code: "GC-1", value: "40.50" }] });
+    const card = await client.rewards.create.mutate({
+      name: "Card",
+      type: "GIFT_CARD",
+      attributes: { value: "25" },
+    });
+    await client.rewards.giftCards.add.mutate({
+      reward_id: card.id,
+      codes: [{ code: "GC-1", value: "40.50" }],
+    });
     await client.campaigns.create.mutate({
       type: "BEHAVIOR",
       name: "Card on signup",
@@ -135,38 +170,69 @@ describe("giftCards", () => {
       spent: "0",
       remaining: "40.5",
     });
-    expect(await client.giftCards.redeem.mutate({ code: "GC-1", amount: "0.5" })).toMatchObject({ remaining: "40" });
+    expect(await client.giftCards.redeem.mutate({ code: "GC-1", amount: "0.5" })).toMatchObject({
+      remaining: "40",
+    });
     await expectTallyError(
       client.giftCards.redeem.mutate({ code: "GC-1", amount: "40.01" }),
       "INSUFFICIENT_BALANCE",
       "amount: gift card GC-1 has 40 left, 40.01 asked",
     );
-    expect((await client.customers.get.query({ customer_id: c.id })).wallet.totals[0]!.total).toBe("1");
+    expect((await client.customers.get.query({ customer_id: c.id })).wallet.totals[0]!.total).toBe(
+      "1",
+    );
     // Spent in part: the card cannot go back to the pool.
-    await expectTallyError(client.events.reverse.mutate({ id: event.id }), "CONFLICT", /already redeemed/);
+    await expectTallyError(
+      client.events.reverse.mutate({ id: event.id }),
+      "CONFLICT",
+      /already redeemed/,
+    );
     const done = await client.giftCards.redeem.mutate({ code: "GC-1" });
     expect(done).toMatchObject({ spent: "40.5", remaining: "0" });
     expect(done.redeemed_at).not.toBeNull();
     expect((await client.customers.get.query({ customer_id: c.id })).wallet.totals).toEqual([]);
-    await expectTallyError(client.giftCards.redeem.mutate({ code: "GC-1" }), "CONFLICT", "code: gift card GC-1 is already used up");
+    await expectTallyError(
+      client.giftCards.redeem.mutate({ code: "GC-1" }),
+      "CONFLICT",
+      "code: gift card GC-1 is already used up",
+    );
     expect(await client.ledger.audit.query({})).toMatchObject({ healthy: true });
   });
 
   it("a card in the pool is a CONFLICT; another account's card a 404; a bad amount a 400", async () => {
     const { client } = await h.newAccount();
-    const card = await client.rewards.create.mutate({ name: "Card", type: "GIFT_CARD", attributes: { value: "25" } });
+    const card = await client.rewards.create.mutate({
+      name: "Card",
+      type: "GIFT_CARD",
+      attributes: { value: "25" },
+    });
     await client.rewards.giftCards.add.mutate({ reward_id: card.id, codes: [{ code: "POOL-1" }] });
-    await expectTallyError(client.giftCards.redeem.mutate({ code: "POOL-1" }), "CONFLICT", /never given/);
-    await expectTallyError(client.giftCards.redeem.mutate({ code: "POOL-1", amount: "-1" }), "VALIDATION_FAILED");
+    await expectTallyError(
+      client.giftCards.redeem.mutate({ code: "POOL-1" }),
+      "CONFLICT",
+      /never given/,
+    );
+    await expectTallyError(
+      client.giftCards.redeem.mutate({ code: "POOL-1", amount: "-1" }),
+      "VALIDATION_FAILED",
+    );
     const other = await h.newAccount();
-    await expectTallyError(other.client.giftCards.get.query({ code: "POOL-1" }), "NOT_FOUND", 'gift card "POOL-1" not found');
+    await expectTallyError(
+      other.client.giftCards.get.query({ code: "POOL-1" }),
+      "NOT_FOUND",
+      'gift card "POOL-1" not found',
+    );
   });
 });
 
 describe("migrations", () => {
   it("lists jobs, shows per-item errors and retries the failed items as a new job", async () => {
     const { accountId, client } = await h.newAccount();
-    const reward = await client.rewards.create.mutate({ name: "P", type: "POINTS", attributes: { conversion_factor: "1" } });
+    const reward = await client.rewards.create.mutate({
+      name: "P",
+      type: "POINTS",
+      attributes: { conversion_factor: "1" },
+    });
     const balance = (amount: number) => [{ reward_id: reward.id, amount }];
     const job = await enqueueMigration(h.deps, accountId, "CUSTOMERS", {
       customers: [
@@ -186,9 +252,16 @@ describe("migrations", () => {
     expect(ran.errors).toMatchObject([{ item: 2, customer_id: "m3" }]);
     const retry = await client.migrations.retryFailed.mutate({ id: job.id });
     expect(retry).toMatchObject({ retried: [2], job: { status: "QUEUED", items: 1 } });
-    await expectTallyError(client.migrations.retryFailed.mutate({ id: retry.job.id }), "CONFLICT", /QUEUED/);
+    await expectTallyError(
+      client.migrations.retryFailed.mutate({ id: retry.job.id }),
+      "CONFLICT",
+      /QUEUED/,
+    );
     const other = await h.newAccount();
     await expectTallyError(other.client.migrations.get.query({ id: job.id }), "NOT_FOUND");
-    await expectTallyError(client.migrations.list.query({ status: "DONE" as never }), "VALIDATION_FAILED");
+    await expectTallyError(
+      client.migrations.list.query({ status: "DONE" as never }),
+      "VALIDATION_FAILED",
+    );
   });
 });

@@ -7,14 +7,23 @@ import { createInternalHandler, INTERNAL_PATH } from "@tally/api";
 import { createTallyClient } from "@tally/client";
 import { auditLedger, createServiceToken } from "@tally/service";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newCustomer, newTenant, onPostgres, pointsProgram, purchase, useServedApp } from "./helpers.ts";
+import {
+  newCustomer,
+  newTenant,
+  onPostgres,
+  pointsProgram,
+  purchase,
+  useServedApp,
+} from "./helpers.ts";
 
 describe.skipIf(!onPostgres)("internal adjustments racing REST redemptions (PostgreSQL)", () => {
   const ctx = useServedApp(8);
   let internal: Server;
   let url: string;
   beforeAll(async () => {
-    internal = createServer(createInternalHandler({ db: ctx.t.connect(8), now: ctx.clock.now, logger: console }));
+    internal = createServer(
+      createInternalHandler({ db: ctx.t.connect(8), now: ctx.clock.now, logger: console }),
+    );
     await new Promise<void>((r) => internal.listen(0, "127.0.0.1", r));
     url = `http://127.0.0.1:${(internal.address() as AddressInfo).port}${INTERNAL_PATH}`;
   });
@@ -28,10 +37,16 @@ describe.skipIf(!onPostgres)("internal adjustments racing REST redemptions (Post
     const { rewardId } = await pointsProgram(tenant, { perUnit: 1 });
     const id = await newCustomer(tenant);
     await tenant.server.post("/behavior/events", purchase(id, 100)).expect(201);
-    const { token } = await createServiceToken(ctx.t.db, { accountId: tenant.accountId, name: "race" });
+    const { token } = await createServiceToken(ctx.t.db, {
+      accountId: tenant.accountId,
+      name: "race",
+    });
     // supertest: each call its own HTTP request to the REST app (its pool of connections).
     const rest = (n: number) =>
-      tenant.server.post("/behavior/events", purchase(id, 50, { order: { redeem: [{ id: rewardId, amount: n }] } }));
+      tenant.server.post(
+        "/behavior/events",
+        purchase(id, 50, { order: { redeem: [{ id: rewardId, amount: n }] } }),
+      );
     const adjust = () =>
       createTallyClient({ url, token }).customers.adjust.mutate({
         id: randomUUID(),

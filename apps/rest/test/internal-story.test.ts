@@ -24,7 +24,10 @@ afterAll(async () => {
 });
 
 it("an operator sets up a program through the typed client, customers earn and spend over REST, the liability report adds up", async () => {
-  const { token: operatorToken } = await createServiceToken(ctx.t.db, { accountId: null, name: "ops" });
+  const { token: operatorToken } = await createServiceToken(ctx.t.db, {
+    accountId: null,
+    name: "ops",
+  });
   const operator = createTallyClient({ url, token: operatorToken });
   const account = await operator.accounts.create.mutate({ name: "Coffee & Co" });
   const account_id = account.id;
@@ -36,7 +39,14 @@ it("an operator sets up a program through the typed client, customers earn and s
     name: "Gold",
     level: 2,
     entry_conditions: [
-      [{ type: "Customer number of purchases", operator: "greater than", primitive: "number", value: 1 }],
+      [
+        {
+          type: "Customer number of purchases",
+          operator: "greater than",
+          primitive: "number",
+          value: 1,
+        },
+      ],
     ],
   });
   const points = await operator.rewards.create.mutate({
@@ -82,7 +92,10 @@ it("an operator sets up a program through the typed client, customers earn and s
   // The operator's view: the customer's wallet, the audit, and what the program owes.
   const ada = await operator.customers.get.query({ account_id, customer_id: "ada" });
   expect(ada.wallet.totals).toMatchObject([{ reward_id: points.id, total: "147" }]);
-  expect(await operator.ledger.audit.query({ account_id })).toEqual({ healthy: true, mismatches: [] });
+  expect(await operator.ledger.audit.query({ account_id })).toEqual({
+    healthy: true,
+    mismatches: [],
+  });
   const today = ctx.clock.now().toISOString().slice(0, 10);
   const report = await operator.ledger.liability.query({ account_id, from: today, to: today });
   expect(report.rewards).toMatchObject([
@@ -91,6 +104,13 @@ it("an operator sets up a program through the typed client, customers earn and s
   expect(report.brands).toEqual([{ brand_id: "0001", value: "2.94" }]);
   expect(report.total_value).toBe("2.94");
   expect(report.days).toEqual([
-    { date: today, reward_id: points.id, issued: "297", redeemed: "150", expired: "0", reversed: "0" },
+    {
+      date: today,
+      reward_id: points.id,
+      issued: "297",
+      redeemed: "150",
+      expired: "0",
+      reversed: "0",
+    },
   ]);
 });

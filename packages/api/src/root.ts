@@ -1,15 +1,15 @@
 import { accountsRouter } from "./router/accounts.ts";
+import { apiKeysRouter } from "./router/api-keys.ts";
+import { campaignsRouter } from "./router/campaigns.ts";
+import { couponCodesRouter } from "./router/coupon-codes.ts";
 import { customersRouter } from "./router/customers.ts";
+import { brandsRouter, channelsRouter, storesRouter } from "./router/directory.ts";
 import {
   eventsRouter,
   giftCardsRouter,
   ledgerRouter,
   migrationsRouter,
 } from "./router/operations.ts";
-import { apiKeysRouter } from "./router/api-keys.ts";
-import { campaignsRouter } from "./router/campaigns.ts";
-import { couponCodesRouter } from "./router/coupon-codes.ts";
-import { brandsRouter, channelsRouter, storesRouter } from "./router/directory.ts";
 import { rewardsRouter } from "./router/rewards.ts";
 import { operatorTokensRouter, serviceTokensRouter } from "./router/service-tokens.ts";
 import { tiersRouter } from "./router/tiers.ts";

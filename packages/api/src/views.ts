@@ -43,7 +43,14 @@ export function toInternalCampaign(c: TCampaignRecord): TInternalCampaign {
 }
 
 // The ledger's amounts (wallet totals, lots, transactions) travel as decimal strings too.
-const LEDGER_AMOUNT_KEYS = new Set(["amount", "cost", "total", "reserved", "available", "paid_value"]);
+const LEDGER_AMOUNT_KEYS = new Set([
+  "amount",
+  "cost",
+  "total",
+  "reserved",
+  "available",
+  "paid_value",
+]);
 
 /** `value` with every ledger amount under it as a decimal string (reward attributes untouched). */
 function ledgerDecimals(value: unknown, key = ""): unknown {

@@ -26,7 +26,5 @@ export async function down(db: Kysely<any>): Promise<void> {
     ('ACCUMULATION', 'MIGRATION', 'TRANSFER'))`.execute(db);
   await sql`alter table transactions drop constraint transactions_type_check`.execute(db);
   await sql`alter table transactions add constraint transactions_type_check check (type in
-    ('ACCUMULATION', 'REDEMPTION', 'EXPIRATION', 'MIGRATION', 'TRANSFER', 'REVERSAL'))`.execute(
-    db,
-  );
+    ('ACCUMULATION', 'REDEMPTION', 'EXPIRATION', 'MIGRATION', 'TRANSFER', 'REVERSAL'))`.execute(db);
 }

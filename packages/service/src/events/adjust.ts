@@ -50,7 +50,13 @@ export async function adjustWallet(
           "CONFLICT",
           `id: ${input.id} already names another event or adjustment; a retry must repeat its fields`,
         );
-      return eventAnswer(trx, { accountId, event: existing, customer, customerId: customer.id, now });
+      return eventAnswer(trx, {
+        accountId,
+        event: existing,
+        customer,
+        customerId: customer.id,
+        now,
+      });
     }
     const reward = isUuid(input.reward_id)
       ? await trx
@@ -198,7 +204,10 @@ export async function adjustWallet(
   }).catch((error: unknown) => {
     // Two adjustments of different customers racing with one id: the event key decides.
     if ((error as { code?: string }).code === "23505")
-      throw new DomainError("CONFLICT", `id: ${input.id} already names another event or adjustment`);
+      throw new DomainError(
+        "CONFLICT",
+        `id: ${input.id} already names another event or adjustment`,
+      );
     throw error;
   });
 }

@@ -1,6 +1,6 @@
 import { D, DomainError, dec } from "@tally/core";
-import type { Executor } from "../kernel/index.ts";
 import { sql } from "kysely";
+import type { Executor } from "../kernel/index.ts";
 
 const MAX_DAYS = 366;
 const DAY_MS = 86_400_000;
@@ -40,7 +40,10 @@ const text = (v: unknown) => dec(String(v ?? 0)).toFixed();
 function dayOf(field: string, value: string): Date {
   const at = new Date(`${value}T00:00:00Z`);
   if (Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== value)
-    throw new DomainError("VALIDATION_FAILED", `${field}: ${value} is not a calendar day (YYYY-MM-DD)`);
+    throw new DomainError(
+      "VALIDATION_FAILED",
+      `${field}: ${value} is not a calendar day (YYYY-MM-DD)`,
+    );
   return at;
 }
 

@@ -1,7 +1,12 @@
 import { DomainError } from "@tally/core";
 import type { TMigrationError, TMigrationJob, TMigrationType } from "@tally/schemas";
 import { type CursorPage, cursorPageOf, type ServiceDeps, uuidCursor } from "../kernel/index.ts";
-import { enqueueMigration, getMigrationJob, type MigrationBatch, toMigrationJobView } from "./jobs.ts";
+import {
+  enqueueMigration,
+  getMigrationJob,
+  type MigrationBatch,
+  toMigrationJobView,
+} from "./jobs.ts";
 
 /** migrations.list (internal API): the account's jobs, newest first, cursor-paged. */
 export async function listMigrationJobs(
@@ -34,7 +39,10 @@ export async function retryFailedMigrationItems(
 ): Promise<{ job: TMigrationJob; retried: number[] }> {
   const old = await getMigrationJob(deps, accountId, id);
   if (old.status === "QUEUED" || old.status === "RUNNING")
-    throw new DomainError("CONFLICT", `id: migration ${id} is ${old.status}; retry once it finished`);
+    throw new DomainError(
+      "CONFLICT",
+      `id: migration ${id} is ${old.status}; retry once it finished`,
+    );
   const failed = [...new Set(old.errors.map((e: TMigrationError) => e.item))].sort((a, b) => a - b);
   if (failed.length === 0)
     throw new DomainError("CONFLICT", `id: migration ${id} has no failed item to retry`);
@@ -45,7 +53,9 @@ export async function retryFailedMigrationItems(
     .where("id", "=", id)
     .executeTakeFirstOrThrow();
   const batch = row.payload as MigrationBatch;
-  const customers = failed.flatMap((i) => (batch.customers[i] === undefined ? [] : [batch.customers[i]]));
+  const customers = failed.flatMap((i) =>
+    batch.customers[i] === undefined ? [] : [batch.customers[i]],
+  );
   const queued = await enqueueMigration(deps, accountId, old.type as TMigrationType, { customers });
   return { job: await getMigrationJob(deps, accountId, queued.id), retried: failed };
 }

@@ -40,13 +40,11 @@ async function findCard(db: Executor, accountId: string, code: string, lock: boo
   return card;
 }
 
-const valueOf = (card: CardRow & { reward_attributes: unknown }) =>
-  dec(
-    card.value ?? String((card.reward_attributes as { value?: number } | null)?.value ?? 0),
-  );
+const cardValue = (card: CardRow & { reward_attributes: unknown }) =>
+  dec(card.value ?? String((card.reward_attributes as { value?: number } | null)?.value ?? 0));
 
 function balanceOf(card: CardRow & { reward_attributes: unknown; customer_id: string | null }) {
-  const value = valueOf(card);
+  const value = cardValue(card);
   const spent = dec(card.spent);
   return {
     code: card.code,
@@ -85,7 +83,10 @@ export async function redeemGiftCard(
   return transact(deps, async (trx) => {
     const head = await findCard(trx, accountId, input.code, false);
     if (!head.customer_uuid)
-      throw new DomainError("CONFLICT", `code: gift card ${input.code} was never given to a customer`);
+      throw new DomainError(
+        "CONFLICT",
+        `code: gift card ${input.code} was never given to a customer`,
+      );
     const { customer, walletId } = await lockCustomerByUuid(trx, accountId, head.customer_uuid);
     const card = await findCard(trx, accountId, input.code, true);
     if (card.customer_uuid !== customer.uuid || card.redeemed_at)
@@ -99,9 +100,13 @@ export async function redeemGiftCard(
           .executeTakeFirst()
       : undefined;
     const lapsed = (d: Date | null | undefined) => d != null && d <= now;
-    if (lapsed(card.expired_at) || lapsed(line?.expiration_date) || (line && dec(line.remaining).lte(0)))
+    if (
+      lapsed(card.expired_at) ||
+      lapsed(line?.expiration_date) ||
+      (line && dec(line.remaining).lte(0))
+    )
       throw new DomainError("CONFLICT", `code: gift card ${input.code} has expired`);
-    const value = valueOf(card);
+    const value = cardValue(card);
     const left = value.minus(dec(card.spent));
     const amount = input.amount === undefined ? left : dec(input.amount);
     if (amount.gt(left) || left.lte(0))
