@@ -1,3 +1,4 @@
+import { benchInternal } from "./internal.ts";
 import { benchMatch } from "./match.ts";
 import { benchOverhead } from "./overhead.ts";
 import { benchPurchase } from "./purchase.ts";
@@ -10,3 +11,4 @@ await benchPurchase();
 await benchOverhead();
 await benchSpending();
 await benchWebhooks();
+await benchInternal();

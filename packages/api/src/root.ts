@@ -2,7 +2,14 @@ import { accountsRouter } from "./router/accounts.ts";
 import { apiKeysRouter } from "./router/api-keys.ts";
 import { campaignsRouter } from "./router/campaigns.ts";
 import { couponCodesRouter } from "./router/coupon-codes.ts";
+import { customersRouter } from "./router/customers.ts";
 import { brandsRouter, channelsRouter, storesRouter } from "./router/directory.ts";
+import {
+  eventsRouter,
+  giftCardsRouter,
+  ledgerRouter,
+  migrationsRouter,
+} from "./router/operations.ts";
 import { rewardsRouter } from "./router/rewards.ts";
 import { operatorTokensRouter, serviceTokensRouter } from "./router/service-tokens.ts";
 import { tiersRouter } from "./router/tiers.ts";
@@ -22,6 +29,11 @@ export const appRouter = createRouter({
   brands: brandsRouter,
   stores: storesRouter,
   channels: channelsRouter,
+  customers: customersRouter,
+  events: eventsRouter,
+  ledger: ledgerRouter,
+  giftCards: giftCardsRouter,
+  migrations: migrationsRouter,
   tiers: tiersRouter,
   rewards: rewardsRouter,
   campaigns: campaignsRouter,

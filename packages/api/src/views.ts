@@ -1,4 +1,12 @@
-import { type TInternalCampaign, toDecimalString } from "@tally/schemas";
+import {
+  type TCustomer,
+  type TEvent,
+  type TInternalCampaign,
+  type TInternalEvent,
+  type TInternalWallet,
+  type TWallet,
+  toDecimalString,
+} from "@tally/schemas";
 import type { TCampaignRecord } from "@tally/service";
 
 // The internal API carries amounts as decimal strings (docs/api-decisions.md#internal-catalog);
@@ -32,4 +40,35 @@ export function toInternalCampaign(c: TCampaignRecord): TInternalCampaign {
     rules: rulesWithDecimals(c.rules)!,
     ...(referee_rules ? { referee_rules: rulesWithDecimals(referee_rules) } : {}),
   };
+}
+
+// The ledger's amounts (wallet totals, lots, transactions) travel as decimal strings too.
+const LEDGER_AMOUNT_KEYS = new Set([
+  "amount",
+  "cost",
+  "total",
+  "reserved",
+  "available",
+  "paid_value",
+]);
+
+/** `value` with every ledger amount under it as a decimal string (reward attributes untouched). */
+function ledgerDecimals(value: unknown, key = ""): unknown {
+  if (typeof value === "number" && LEDGER_AMOUNT_KEYS.has(key)) return toDecimalString(value);
+  if (Array.isArray(value)) return value.map((v) => ledgerDecimals(v));
+  if (value && typeof value === "object") {
+    if (key === "reward" || key === "customer") return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ledgerDecimals(v, k)]));
+  }
+  return value;
+}
+
+/** A customer with its wallet, amounts as decimal strings. */
+export function toInternalCustomerWithWallet(c: { customer: TCustomer; wallet: TWallet }) {
+  return { customer: c.customer, wallet: ledgerDecimals(c.wallet) as TInternalWallet };
+}
+
+/** An event, the amounts of its result as decimal strings. */
+export function toInternalEvent(e: TEvent): TInternalEvent {
+  return { ...e, result: e.result && (ledgerDecimals(e.result) as Record<string, unknown>) };
 }

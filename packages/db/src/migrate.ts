@@ -12,6 +12,7 @@ import * as deviceTokenTtlBound from "./migrations/2026-12-07T00-00-00_device-to
 import * as internalApi from "./migrations/2026-12-15T00-00-00_internal-api.ts";
 import * as catalogApi from "./migrations/2026-12-16T00-00-00_catalog-api.ts";
 import * as webhooks from "./migrations/2026-12-16T00-00-00_webhooks.ts";
+import * as adjustments from "./migrations/2026-12-17T00-00-00_adjustments.ts";
 import * as accountOperations from "./migrations/2026-12-20T00-00-00_account-operations.ts";
 
 /** Migrations in order. Names are timestamps; a merged migration never changes. */
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-15T00-00-00_internal-api": internalApi,
   "2026-12-16T00-00-00_catalog-api": catalogApi,
   "2026-12-16T00-00-00_webhooks": webhooks,
+  "2026-12-17T00-00-00_adjustments": adjustments,
   "2026-12-20T00-00-00_account-operations": accountOperations,
 };
 

@@ -151,5 +151,6 @@ export const TRANSACTION_TYPES = [
   "MIGRATION",
   "TRANSFER",
   "REVERSAL",
+  "ADJUSTMENT",
 ] as const;
 export const CAMPAIGN_TYPES = ["BEHAVIOR", "COUPONS", "PUNCH_CARDS", "REFERRALS"] as const;

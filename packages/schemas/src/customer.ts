@@ -94,6 +94,7 @@ export const TRANSACTION_TYPES_QUERY = [
   "MIGRATION",
   "TRANSFER",
   "REVERSAL",
+  "ADJUSTMENT",
 ] as const;
 
 export const ZCustomerTransactionsQuerySchema = z.object({

@@ -54,7 +54,15 @@ export const ZTransactionListQuerySchema = z.object({
   campaign_id: z.uuid().optional(),
   event_id: z.uuid().optional(),
   type: z
-    .enum(["ACCUMULATION", "REDEMPTION", "EXPIRATION", "MIGRATION", "TRANSFER", "REVERSAL"])
+    .enum([
+      "ACCUMULATION",
+      "REDEMPTION",
+      "EXPIRATION",
+      "MIGRATION",
+      "TRANSFER",
+      "REVERSAL",
+      "ADJUSTMENT",
+    ])
     .optional(),
   funded_by: z.string().max(64).optional(),
   limit: queryIndex(1, 1000).default(1000),

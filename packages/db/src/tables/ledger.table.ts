@@ -45,7 +45,7 @@ export interface WalletLineTable {
   campaign_id: string | null;
   brand_id: string | null;
   event_id: string | null;
-  source: "ACCUMULATION" | "MIGRATION" | "TRANSFER";
+  source: "ACCUMULATION" | "MIGRATION" | "TRANSFER" | "ADJUSTMENT";
   amount: Numeric;
   remaining: Numeric;
   reserved: ColumnType<string, string | number | undefined, string | number>;
@@ -64,7 +64,8 @@ export type TransactionType =
   | "EXPIRATION"
   | "MIGRATION"
   | "TRANSFER"
-  | "REVERSAL";
+  | "REVERSAL"
+  | "ADJUSTMENT";
 
 export interface TransactionTable {
   account_id: string;

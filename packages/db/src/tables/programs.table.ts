@@ -1,3 +1,4 @@
+import type { ColumnType } from "kysely";
 import type { CreatedAt, Generated, Numeric, Timestamp } from "./types.ts";
 
 export interface CouponCodeTable {
@@ -50,6 +51,8 @@ export interface GiftCardTable {
   /** The campaign and wallet lot that drew the card (null while in the pool). */
   campaign_id: string | null;
   line_id: string | null;
+  /** The money the card has given so far (redeemed in parts until it reaches its value). */
+  spent: ColumnType<string, string | number | undefined, string | number>;
 }
 
 export interface PunchCardTable {

@@ -1,3 +1,9 @@
+export {
+  decimalText,
+  getCustomerWithWallet,
+  listCustomerLedger,
+  searchCustomers,
+} from "./browse.ts";
 export { listCampaignsFor } from "./campaigns.ts";
 export {
   type CustomerRow,

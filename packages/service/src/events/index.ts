@@ -1,4 +1,6 @@
+export { ADJUSTMENT_EVENT_TYPE, adjustWallet } from "./adjust.ts";
 export { emitEvent, getEvent } from "./emit.ts";
+export { listEventsOfCustomer, listEventsOfDay } from "./lists.ts";
 export {
   loadAvailableBalances,
   previewRedemption,

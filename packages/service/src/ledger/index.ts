@@ -1,6 +1,7 @@
 export { accrualRows } from "./accrual-rows.ts";
 export { auditLedger, auditQueries, type LedgerMismatch } from "./audit.ts";
 export { expireDueLots, releaseExpiredHolds, type WalletKey } from "./expiry.ts";
+export { type LiabilityReport, reportLiability } from "./liability.ts";
 export {
   availableOf,
   balancesOf,

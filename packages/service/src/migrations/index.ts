@@ -1,3 +1,4 @@
+export { listMigrationJobs, retryFailedMigrationItems } from "./admin.ts";
 export { applyMigrationBatch, refreshImportStatistics } from "./apply-batch.ts";
 export { type AppliedItem, applyMigrationItem, failed } from "./apply-item.ts";
 export {

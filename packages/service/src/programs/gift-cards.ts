@@ -154,12 +154,13 @@ export function toGiftCardView(c: CardRow, customerId: string): TGiftCard {
 export async function returnGiftCards(trx: Trx, o: { accountId: string; eventId: string }) {
   const cards = await trx
     .selectFrom("gift_cards")
-    .select(["id", "code", "redeemed_at"])
+    .select(["id", "code", "redeemed_at", "spent"])
     .where("account_id", "=", o.accountId)
     .where("event_id", "=", o.eventId)
     .forUpdate()
     .execute();
-  const redeemed = cards.find((c) => c.redeemed_at);
+  // A card spent in part is as good as redeemed: its holder has had some of its value.
+  const redeemed = cards.find((c) => c.redeemed_at || dec(c.spent).gt(0));
   if (redeemed) {
     throw new DomainError(
       "CONFLICT",

@@ -1,4 +1,5 @@
 export { addGiftCardsOnce, listGiftCardPoolPage } from "./gift-card-pool.ts";
+export { type GiftCardBalance, getGiftCardBalance, redeemGiftCard } from "./gift-card-redeem.ts";
 export {
   addGiftCards,
   assignGiftCards,

@@ -85,9 +85,13 @@ export async function undoEvent(
     .selectAll()
     .where("account_id", "=", accountId)
     .where("event_id", "=", event.id)
-    .where("type", "in", ["ACCUMULATION", "REDEMPTION"])
+    .where("type", "in", ["ACCUMULATION", "REDEMPTION", "ADJUSTMENT"])
     .orderBy("id")
     .execute();
+  // A manual adjustment's rows undo as what they are: a credit as an accumulation, a debit as a
+  // redemption (docs/api-decisions.md#manual-adjustments).
+  const spends = own.filter((t) => t.type === "REDEMPTION" || isAdjustment(t, -1));
+  const credits = own.filter((t) => t.type === "ACCUMULATION" || isAdjustment(t, 1));
   const records: TxInsert[] = [];
   const lots = async () => {
     const ids = [...new Set(own.flatMap((t) => (t.line_id ? [t.line_id] : [])))];
@@ -104,7 +108,7 @@ export async function undoEvent(
   // 1. Restore the lots the event spent.
   const before = await lots();
   const restored: { lineId: string; delta: Decimal }[] = [];
-  for (const t of own.filter((x) => x.type === "REDEMPTION")) {
+  for (const t of spends) {
     const line = before.get(t.line_id ?? "");
     if (!line) continue;
     const units = dec(t.amount).neg();
@@ -123,7 +127,7 @@ export async function undoEvent(
   const expired = await expiredByLine(trx, accountId, [...after.keys()]);
   const taken: { lineId: string; delta: Decimal }[] = [];
   const shortfall = new Map<string, { of: TxRow; amount: Decimal }>();
-  for (const t of own.filter((x) => x.type === "ACCUMULATION")) {
+  for (const t of credits) {
     const line = after.get(t.line_id ?? "");
     if (!line) continue;
     const credited = dec(t.amount);
@@ -146,7 +150,7 @@ export async function undoEvent(
     const wants = [...shortfall].map(([reward_id, s]) => ({ reward_id, amount: s.amount }));
     // Any lot of the reward but the event's own credits (already emptied above), including the
     // lots its redemptions were just restored to.
-    const credited = own.filter((t) => t.type === "ACCUMULATION").flatMap((t) => t.line_id ?? []);
+    const credited = credits.flatMap((t) => t.line_id ?? []);
     const draws = await drawLots(trx, {
       accountId,
       walletId: opts.walletId,
@@ -185,6 +189,9 @@ export async function undoEvent(
     transactions: records as TxRow[],
   };
 }
+
+const isAdjustment = (t: TxRow, sign: 1 | -1) =>
+  t.type === "ADJUSTMENT" && dec(t.amount).s === sign;
 
 /** Units of each lot its EXPIRATION transactions took. */
 async function expiredByLine(trx: Trx, accountId: string, lineIds: string[]) {
