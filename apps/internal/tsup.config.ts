@@ -1,0 +1,3 @@
+import { defineAppBuild } from "@tally/build-preset";
+
+export default defineAppBuild({ entry: ["src/main.ts"] });
