@@ -18,10 +18,10 @@ const DISCOUNTS = {
   pctShipping: { discount_type: "PERCENTAGE", value: 50, target: "SHIPPING" },
   fixedOrder: { discount_type: "FIXED", value: 3, target: "ORDER" },
 } as const;
-type RewardIds = { points: string } & Record<keyof typeof DISCOUNTS, string>;
+export type RewardIds = { points: string } & Record<keyof typeof DISCOUNTS, string>;
 
 /** A 20-line order with 5 redemptions: points and a discount on lines, shipping, order. */
-function orderOf(ids: RewardIds, n: number): Order {
+export function orderOf(ids: RewardIds, n: number): Order {
   const products = Array.from({ length: 20 }, (_, i) => ({
     sku: `SKU-${i}`,
     amount: 1 + (i % 3),
@@ -101,7 +101,11 @@ export function benchPreviewEngine(iterations = 5000) {
 }
 
 /** The discount rewards, and a campaign that stocks every customer with them on a big purchase. */
-async function prepare(db: Db, app: { demo: DemoAccount; customerIds: string[] }, ids: RewardIds) {
+export async function prepareSpending(
+  db: Db,
+  app: { demo: DemoAccount; customerIds: string[] },
+  ids: RewardIds,
+) {
   const deps = { db, now: () => new Date() };
   const { accountId } = app.demo;
   ids.points = app.demo.rewardId;
@@ -164,7 +168,7 @@ export async function benchSpending() {
   const customers = Number(process.env.BENCH_CUSTOMERS ?? 500);
   const ids = {} as RewardIds;
   const { preview, pacedPreview, redeem, ceiling } = await withBenchApp(
-    { customers, procs, prepare: (db, app) => prepare(db, app, ids) },
+    { customers, procs, prepare: (db, app) => prepareSpending(db, app, ids) },
     async (app) => {
       const bodyOf = (n: number) => ({
         customer_id: app.customerIds[n % app.customerIds.length],
