@@ -13,12 +13,13 @@ export const fmt = (n: number, digits = 2): string => n.toFixed(digits);
 export const machineLoad = (): string =>
   `load average ${fmt(loadavg()[0] ?? 0)} on ${availableParallelism()} cores`;
 
-/** The CPU-per-event line of a closed-loop run, beside the app's target. */
+/** The CPU-per-event line of a closed-loop run, beside the app's target and the baseline. */
 export const cpuLine = (
   cpu: { app: number; postgres: number; generator: number },
   appTarget: number,
+  baseline?: string,
 ): string =>
-  `  CPU per event: app ${fmt(cpu.app, 3)} ms (target ≤ ${fmt(appTarget, 1)} ms), PostgreSQL ${fmt(cpu.postgres, 3)} ms, load generator ${fmt(cpu.generator, 3)} ms`;
+  `  CPU per event: app ${fmt(cpu.app, 3)} ms (target ≤ ${fmt(appTarget, 1)} ms), PostgreSQL ${fmt(cpu.postgres, 3)} ms, load generator ${fmt(cpu.generator, 3)} ms${baseline ? `  (baseline ${baseline})` : ""}`;
 
 /** The latency line of an open-loop run, beside its p99 target. */
 export const openLoopLine = (
