@@ -8,6 +8,7 @@ export {
   TRANSACTION_COLUMNS,
 } from "./bulk-sql.ts";
 export { canonical, canonicalHash, sha256Hex } from "./canonical.ts";
+export { compiledOnce } from "./compiled-once.ts";
 export {
   type Executor,
   newId,
