@@ -1,3 +1,4 @@
+import { benchCompile } from "./compile.ts";
 import { benchMatch } from "./match.ts";
 import { benchOverhead } from "./overhead.ts";
 import { benchPurchase } from "./purchase.ts";
@@ -5,6 +6,7 @@ import { benchPreviewEngine, benchSpending } from "./spending.ts";
 
 benchMatch();
 benchPreviewEngine();
+benchCompile();
 await benchPurchase();
 await benchOverhead();
 await benchSpending();
