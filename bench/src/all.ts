@@ -1,3 +1,4 @@
+import { benchCompile } from "./compile.ts";
 import { benchInternal } from "./internal.ts";
 import { benchMatch } from "./match.ts";
 import { benchOverhead } from "./overhead.ts";
@@ -7,6 +8,7 @@ import { benchWebhooks } from "./webhooks.ts";
 
 benchMatch();
 benchPreviewEngine();
+benchCompile();
 await benchPurchase();
 await benchOverhead();
 await benchSpending();

@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 import { createDb, type Db, migrateToLatest } from "@tally/db";
 import { createCampaign, createCustomer, type DemoAccount, seedDemo } from "@tally/service";
 import { sql } from "kysely";
+import { startCpuMeter } from "./cpu.ts";
+import { type OpenLoopResult, runOpenLoop } from "./open-loop.ts";
 import { scratchDatabase } from "./pg.ts";
 import { percentile } from "./stats.ts";
 
@@ -108,14 +110,34 @@ export interface BenchApp {
   /** More app processes on the same database (stopped with the others). */
   start(port: number, opts?: Parameters<typeof startApp>[2]): Promise<void>;
   token: string;
-  /** `clients` concurrent loops calling `call(n, port)` for `seconds` after a 2 s warm-up. */
+  /**
+   * `clients` concurrent loops calling `call(n, port)` for `seconds` after a 2 s warm-up (closed
+   * loop: the most the apps serve); with the CPU each side spent per call served (cpu.ts).
+   */
   load(opts: {
     clients: number;
     seconds: number;
     call: (n: number, port: number) => Promise<void>;
     /** The apps to call (default the `procs` apps). */
     ports?: number[];
-  }): Promise<{ perSec: number; p50: number; p99: number }>;
+  }): Promise<LoadResult>;
+  /**
+   * Calls `call(n, port)` at a fixed `rate` per second for `seconds` after a 2 s warm-up at the
+   * same rate (open loop, open-loop.ts): latency counts from each call's scheduled time.
+   */
+  paced(opts: {
+    rate: number;
+    seconds: number;
+    call: (n: number, port: number) => Promise<void>;
+  }): Promise<OpenLoopResult>;
+}
+
+/** A closed-loop run: calls/s, latency, and CPU per call served in ms of each side. */
+export interface LoadResult {
+  perSec: number;
+  p50: number;
+  p99: number;
+  cpu: { app: number; postgres: number; generator: number };
 }
 
 /**
@@ -135,6 +157,7 @@ export async function withBenchApp<T>(
 ): Promise<T> {
   const scratch = await scratchDatabase(serverUrl(), "tally_bench");
   const children: ChildProcess[] = [];
+  const pidOfPort = new Map<number, number>();
   try {
     const { db } = createDb({ databaseUrl: scratch.url });
     await migrateToLatest(db);
@@ -184,7 +207,12 @@ export async function withBenchApp<T>(
     await db.destroy();
 
     const ports = Array.from({ length: opts.procs }, (_, i) => 3900 + i);
-    for (const port of ports) children.push(await startApp(scratch.url, port, opts.app));
+    const start: BenchApp["start"] = async (port, startOpts) => {
+      const child = await startApp(scratch.url, port, startOpts);
+      children.push(child);
+      if (child.pid) pidOfPort.set(port, child.pid);
+    };
+    for (const port of ports) await start(port, opts.app);
     const authorized = await fetch(
       `http://127.0.0.1:${ports[0]}/api/storefront/v1/auth/authorize`,
       {
@@ -208,20 +236,38 @@ export async function withBenchApp<T>(
       };
       await run(2000, null);
       const latencies: number[] = [];
+      const stopMeter = await startCpuMeter({
+        appPids: on.flatMap((port) => pidOfPort.get(port) ?? []),
+        serverUrl: serverUrl(),
+        database: new URL(scratch.url).pathname.slice(1),
+      });
       const t0 = performance.now();
       await run(seconds * 1000, latencies);
       const elapsed = (performance.now() - t0) / 1000;
+      const cpu = await stopMeter();
       latencies.sort((a, b) => a - b);
+      const n = latencies.length;
       return {
-        perSec: latencies.length / elapsed,
+        perSec: n / elapsed,
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
+        cpu: { app: cpu.app / n, postgres: cpu.postgres / n, generator: cpu.generator / n },
       };
     };
-    const start: BenchApp["start"] = async (port, startOpts) => {
-      children.push(await startApp(scratch.url, port, startOpts));
+    const paced: BenchApp["paced"] = async ({ rate, seconds, call }) => {
+      await runOpenLoop({ rate, seconds: 2, call: (n) => call(seq++, ports[n % ports.length]!) });
+      return runOpenLoop({ rate, seconds, call: (n) => call(seq++, ports[n % ports.length]!) });
     };
-    const result = await body({ demo, customerIds, ports, token, load, url: scratch.url, start });
+    const result = await body({
+      demo,
+      customerIds,
+      ports,
+      token,
+      load,
+      paced,
+      url: scratch.url,
+      start,
+    });
     for (const c of children) c.kill("SIGTERM");
     children.length = 0;
     return result;

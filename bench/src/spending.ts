@@ -11,17 +11,17 @@ import { createCampaign, createReward, type DemoAccount, emitEvent } from "@tall
 import { ceilingTps } from "./ceiling.ts";
 import { expectStatus, send, serverUrl, withBenchApp } from "./harness.ts";
 import { pgbenchTps } from "./pg.ts";
-import { fmt, percentile } from "./stats.ts";
+import { cpuLine, fmt, machineLoad, openLoopLine, percentile } from "./stats.ts";
 
 const DISCOUNTS = {
   pctProduct: { discount_type: "PERCENTAGE", value: 20, target: "PRODUCT" },
   pctShipping: { discount_type: "PERCENTAGE", value: 50, target: "SHIPPING" },
   fixedOrder: { discount_type: "FIXED", value: 3, target: "ORDER" },
 } as const;
-type RewardIds = { points: string } & Record<keyof typeof DISCOUNTS, string>;
+export type RewardIds = { points: string } & Record<keyof typeof DISCOUNTS, string>;
 
 /** A 20-line order with 5 redemptions: points and a discount on lines, shipping, order. */
-function orderOf(ids: RewardIds, n: number): Order {
+export function orderOf(ids: RewardIds, n: number): Order {
   const products = Array.from({ length: 20 }, (_, i) => ({
     sku: `SKU-${i}`,
     amount: 1 + (i % 3),
@@ -101,7 +101,11 @@ export function benchPreviewEngine(iterations = 5000) {
 }
 
 /** The discount rewards, and a campaign that stocks every customer with them on a big purchase. */
-async function prepare(db: Db, app: { demo: DemoAccount; customerIds: string[] }, ids: RewardIds) {
+export async function prepareSpending(
+  db: Db,
+  app: { demo: DemoAccount; customerIds: string[] },
+  ids: RewardIds,
+) {
   const deps = { db, now: () => new Date() };
   const { accountId } = app.demo;
   ids.points = app.demo.rewardId;
@@ -152,9 +156,10 @@ async function prepare(db: Db, app: { demo: DemoAccount; customerIds: string[] }
 
 /**
  * Over HTTP against PostgreSQL (same 10 running campaigns as the PURCHASE benchmark): previews of
- * the 20-line order at `clients` clients, then PURCHASE events committing its 5 redemptions, and
- * pgbench TPC-B-like in the same run; prints p50/p99, events/s and the ratio, and the ceiling of
- * that ratio: the same server writing the same events' rows with no app (ceiling.ts).
+ * the 20-line order at `clients` clients (closed loop), then at half that rate in an open loop,
+ * then PURCHASE events committing its 5 redemptions, and pgbench TPC-B-like in the same run;
+ * prints p50/p99, CPU per call of the apps and PostgreSQL, events/s and the ratio, and the
+ * ceiling: the same server writing the same events' rows with no app (ceiling.ts).
  */
 export async function benchSpending() {
   const clients = Number(process.env.BENCH_CLIENTS ?? 8);
@@ -162,27 +167,29 @@ export async function benchSpending() {
   const procs = Number(process.env.BENCH_APP_PROCS ?? 2);
   const customers = Number(process.env.BENCH_CUSTOMERS ?? 500);
   const ids = {} as RewardIds;
-  const { preview, redeem, ceiling } = await withBenchApp(
-    { customers, procs, prepare: (db, app) => prepare(db, app, ids) },
+  const { preview, pacedPreview, redeem, ceiling } = await withBenchApp(
+    { customers, procs, prepare: (db, app) => prepareSpending(db, app, ids) },
     async (app) => {
       const bodyOf = (n: number) => ({
         customer_id: app.customerIds[n % app.customerIds.length],
         brand_id: "0001",
         order: orderOf(ids, n),
       });
-      const preview = await app.load({
-        clients,
+      const previewCall = async (n: number, port: number) => {
+        const status = await send(
+          port,
+          "PUT",
+          "/events/redeem/preview",
+          app.token,
+          JSON.stringify(bodyOf(n)),
+        );
+        expectStatus(status, 200, "preview");
+      };
+      const preview = await app.load({ clients, seconds, call: previewCall });
+      const pacedPreview = await app.paced({
+        rate: preview.perSec / 2,
         seconds,
-        call: async (n, port) => {
-          const status = await send(
-            port,
-            "PUT",
-            "/events/redeem/preview",
-            app.token,
-            JSON.stringify(bodyOf(n)),
-          );
-          expectStatus(status, 200, "preview");
-        },
+        call: previewCall,
       });
       const redeem = await app.load({
         clients,
@@ -207,27 +214,33 @@ export async function benchSpending() {
         clients,
         seconds,
       });
-      return { preview, redeem, ceiling };
+      return { preview, pacedPreview, redeem, ceiling };
     },
   );
   const tps = await pgbenchTps(serverUrl(), { clients, seconds });
   const ratio = redeem.perSec / tps;
   console.log(
-    `preview over HTTP (20 lines, 5 redemptions), ${clients} clients, ${procs} app process(es):`,
+    `preview over HTTP (20 lines, 5 redemptions), ${clients} clients, ${procs} app process(es), ${seconds}s (${machineLoad()}):`,
   );
   console.log(
     `  ${fmt(preview.perSec, 0)} previews/s  p50 ${fmt(preview.p50)} ms  p99 ${fmt(preview.p99)} ms  (target p99 < 15 ms)`,
   );
+  console.log(cpuLine(preview.cpu, 0.5));
+  console.log(openLoopLine(pacedPreview, 8));
   console.log("redemption events over HTTP (same order committed):");
   console.log(
     `  ${fmt(redeem.perSec, 0)} events/s  p50 ${fmt(redeem.p50)} ms  p99 ${fmt(redeem.p99)} ms`,
   );
+  console.log(cpuLine(redeem.cpu, 1.5, "app 4.3–5.0 ms, PostgreSQL 2.8 ms, quiet machine"));
   console.log(`pgbench TPC-B-like, ${clients} clients, same server: ${fmt(tps, 0)} tps`);
   console.log(`ratio redemption events/s ÷ pgbench tps = ${fmt(ratio, 3)}  (target ≥ 0.3)`);
   console.log(
     `ceiling, ${ceiling.what} (pgbench -f sql/redemption.sql): ${fmt(ceiling.tps, 0)} tps, ratio ${fmt(ceiling.tps / tps, 3)}`,
   );
-  return { preview, redeem, tps, ratio, ceiling };
+  console.log(
+    `redemption events/s ÷ ceiling tps = ${fmt(redeem.perSec / ceiling.tps, 3)}  (target ≥ 0.75; baseline 0.43)  (${machineLoad()})`,
+  );
+  return { preview, pacedPreview, redeem, tps, ratio, ceiling };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -12,10 +12,13 @@ export const MAX_AMOUNT = 1e12;
 export const MAX_INT = 2_147_483_647;
 /** Amounts carry at most this many decimal places (so sums stay exact). */
 export const MAX_DECIMALS = 8;
+// Runs for every amount of every body (a 20-line order has dozens): no regex, no split.
 const fitsDecimals = (n: number): boolean => {
+  if (Number.isInteger(n)) return true;
   const text = String(n);
-  if (/e/i.test(text)) return Number.isInteger(n);
-  return (text.split(".")[1]?.length ?? 0) <= MAX_DECIMALS;
+  // A fraction JavaScript writes with an exponent is below 1e-6: more places than allowed.
+  if (text.includes("e")) return false;
+  return text.length - text.indexOf(".") - 1 <= MAX_DECIMALS;
 };
 const decimalsMessage = `must have at most ${MAX_DECIMALS} decimal places`;
 /** A non-negative, finite amount of money or reward units (JSON number). */

@@ -60,7 +60,9 @@ const QUIET = ["/healthz", "/readyz", "/health", "/metrics"];
  */
 export function operations(deps: AppDeps, prefix: string): Router {
   const router = Router();
-  if (deps.log)
+  // At LOG_LEVEL=silent no line can be written: the per-request logger would only cost CPU
+  // (a child logger and two listeners per request); errors still go to `deps.logger`.
+  if (deps.log && deps.log.level !== "silent")
     router.use(httpLogger(deps.log, { quiet: [...QUIET, ...QUIET.map((p) => prefix + p)] }));
   if (deps.metrics) {
     router.use(observeRequests(deps.metrics));

@@ -3,7 +3,13 @@ import { type Database, json } from "@tally/db";
 import type { TConsent, TCustomerUpdate, TIdentifyAnonymous } from "@tally/schemas";
 import type { Selectable, Transaction, Updateable } from "kysely";
 import type { Catalog } from "../catalog/index.ts";
-import { type Executor, pgCode, type ServiceDeps, transact } from "../kernel/index.ts";
+import {
+  compiledOnce,
+  type Executor,
+  pgCode,
+  type ServiceDeps,
+  transact,
+} from "../kernel/index.ts";
 import { loadWalletView, recordWalletWebhook } from "../ledger/index.ts";
 import { toCustomerView } from "./views.ts";
 
@@ -26,20 +32,24 @@ export async function findCustomer(
   return row;
 }
 
+// Run for every preview: compiled once (see compiledOnce).
+const selectCustomerAndCatalogVersion = compiledOnce((db, accountId: string, id: string) =>
+  db
+    .selectFrom("customers as c")
+    .innerJoin("accounts as a", "a.id", "c.account_id")
+    .selectAll("c")
+    .select("a.catalog_version")
+    .where("c.account_id", "=", accountId)
+    .where("c.id", "=", id),
+);
+
 /** findCustomer with the account's catalog version, in one round trip (no lock). */
 export async function findCustomerAndCatalogVersion(
   db: Executor,
   accountId: string,
   id: string,
 ): Promise<{ customer: CustomerRow; catalogVersion: number }> {
-  const row = await db
-    .selectFrom("customers as c")
-    .innerJoin("accounts as a", "a.id", "c.account_id")
-    .selectAll("c")
-    .select("a.catalog_version")
-    .where("c.account_id", "=", accountId)
-    .where("c.id", "=", id)
-    .executeTakeFirst();
+  const [row] = await selectCustomerAndCatalogVersion(db, accountId, id);
   if (!row) throw notFound("customer", id);
   const { catalog_version, ...customer } = row;
   return { customer, catalogVersion: Number(catalog_version) };
@@ -60,35 +70,41 @@ export function lockCustomerByUuid(trx: Trx, accountId: string, uuid: string) {
   return lockCustomerWhere(trx, accountId, "c.uuid", uuid);
 }
 
+/** The lock's query by `column`, compiled once (it runs for every event; see compiledOnce). */
+const lockQueryBy = (column: "c.id" | "c.uuid") =>
+  compiledOnce((db, accountId: string, value: string) =>
+    db
+      .selectFrom("wallets as w")
+      .innerJoin("customers as c", (j) =>
+        j.onRef("c.account_id", "=", "w.account_id").onRef("c.uuid", "=", "w.customer_uuid"),
+      )
+      .innerJoin("accounts as a", "a.id", "w.account_id")
+      .selectAll("c")
+      .select(["w.id as wallet_id", "a.catalog_version"])
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom("referrals as r")
+              .select("r.id")
+              .whereRef("r.account_id", "=", "w.account_id")
+              .whereRef("r.referee_uuid", "=", "c.uuid"),
+          )
+          .as("is_referee"),
+      )
+      .where("w.account_id", "=", accountId)
+      .where(column, "=", value)
+      .forUpdate(["w", "c"]),
+  );
+const lockQueries = { "c.id": lockQueryBy("c.id"), "c.uuid": lockQueryBy("c.uuid") };
+
 async function lockCustomerWhere(
   trx: Trx,
   accountId: string,
   column: "c.id" | "c.uuid",
   value: string,
 ) {
-  const row = await trx
-    .selectFrom("wallets as w")
-    .innerJoin("customers as c", (j) =>
-      j.onRef("c.account_id", "=", "w.account_id").onRef("c.uuid", "=", "w.customer_uuid"),
-    )
-    .innerJoin("accounts as a", "a.id", "w.account_id")
-    .selectAll("c")
-    .select(["w.id as wallet_id", "a.catalog_version"])
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom("referrals as r")
-            .select("r.id")
-            .whereRef("r.account_id", "=", "w.account_id")
-            .whereRef("r.referee_uuid", "=", "c.uuid"),
-        )
-        .as("is_referee"),
-    )
-    .where("w.account_id", "=", accountId)
-    .where(column, "=", value)
-    .forUpdate(["w", "c"])
-    .executeTakeFirst();
+  const [row] = await lockQueries[column](trx, accountId, value);
   if (!row) throw notFound("customer", value);
   const { wallet_id, catalog_version, is_referee, ...customer } = row;
   return {

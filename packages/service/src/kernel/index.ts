@@ -9,6 +9,7 @@ export {
 } from "./bulk-sql.ts";
 export { canonical, canonicalHash, sha256Hex } from "./canonical.ts";
 export { beforeCommit, inTransaction } from "./commit-hooks.ts";
+export { compiledOnce } from "./compiled-once.ts";
 export {
   type Executor,
   newId,

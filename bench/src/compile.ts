@@ -1,0 +1,52 @@
+import { performance } from "node:perf_hooks";
+import type { Database } from "@tally/db";
+import { CompiledQuery, Kysely, PostgresDialect } from "kysely";
+import { fmt, machineLoad } from "./stats.ts";
+
+/**
+ * What compiling a hot query once saves (packages/service compiledOnce): the customer lock's
+ * query built and compiled by Kysely's query builder, as every call did, against binding new
+ * values to its SQL text. No database: only the app's CPU per call.
+ */
+export function benchCompile(iterations = 20_000) {
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: {} as never }) });
+  const build = (accountId: string, id: string) =>
+    db
+      .selectFrom("wallets as w")
+      .innerJoin("customers as c", (j) =>
+        j.onRef("c.account_id", "=", "w.account_id").onRef("c.uuid", "=", "w.customer_uuid"),
+      )
+      .innerJoin("accounts as a", "a.id", "w.account_id")
+      .selectAll("c")
+      .select(["w.id as wallet_id", "a.catalog_version"])
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom("referrals as r")
+              .select("r.id")
+              .whereRef("r.account_id", "=", "w.account_id")
+              .whereRef("r.referee_uuid", "=", "c.uuid"),
+          )
+          .as("is_referee"),
+      )
+      .where("w.account_id", "=", accountId)
+      .where("c.id", "=", id)
+      .forUpdate(["w", "c"]);
+  const text = build("a", "b").compile().sql;
+  const time = (f: (i: number) => unknown) => {
+    for (let i = 0; i < iterations; i++) f(i); // warm-up
+    const t0 = performance.now();
+    for (let i = 0; i < iterations; i++) f(i);
+    return ((performance.now() - t0) / iterations) * 1000;
+  };
+  const built = time((i) => build("account", `c${i}`).compile());
+  const once = time((i) => CompiledQuery.raw(text, ["account", `c${i}`]));
+  console.log(`customer lock query, ${iterations} calls (${machineLoad()}):`);
+  console.log(
+    `  built and compiled per call ${fmt(built, 1)} µs, compiled once ${fmt(once, 1)} µs`,
+  );
+  return { built, once };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) benchCompile();
