@@ -23,7 +23,14 @@ async function startServer(env: Record<string, string> = {}) {
   } = process.env;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: REST,
-    env: { ...inherited, LOG_LEVEL: "info", TALLY_DATA_DIR: dataDir, PORT: "0", ...env },
+    env: {
+      ...inherited,
+      LOG_LEVEL: "info",
+      TALLY_DATA_DIR: dataDir,
+      PORT: "0",
+      INTERNAL_PORT: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -39,7 +46,7 @@ async function startServer(env: Record<string, string> = {}) {
     await new Promise((r) => setTimeout(r, 100));
   }
   await new Promise((r) => setTimeout(r, 2_000)); // let the demo check run
-  const port = /localhost:(\d+)/.exec(out)?.[1];
+  const port = /Tally REST API on http:\/\/localhost:(\d+)/.exec(out)?.[1];
   const stop = async () => {
     if (child.exitCode !== null) return;
     const exited = new Promise((r) => child.on("exit", r));

@@ -35,6 +35,9 @@ export function schemaFingerprint(): string {
       .update(readFileSync(join(MIGRATIONS, file)))
       .update("\0");
   }
+  // The list of migrations that run, too: a file present but not registered (a merge in
+  // progress) must not make a template that a later, registered state would reuse.
+  hash.update(readFileSync(fileURLToPath(new URL("./migrate.ts", import.meta.url)))).update("\0");
   const pglite = dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite"));
   hash.update(JSON.parse(readFileSync(join(pglite, "../package.json"), "utf8")).version);
   fingerprint = hash.digest("hex").slice(0, 16);
