@@ -11,6 +11,10 @@ const NOT_TENANT: Record<string, string> = {
   accounts: "the tenants themselves: a reference table, copied to every node",
   api_keys:
     "a storefront key is looked up by its hash before its account is known (the key names the account): a reference table, a few rows per account",
+  service_tokens:
+    "an internal API token is found by its hash before its account is known, and operator-wide tokens have none: a reference table, a few rows per account",
+  request_counters:
+    "requests per minute per storefront key, keyed by the key (found before the account): a local table of the coordinator, where every REST process counts",
   kysely_migration: "migration bookkeeping of each database",
   kysely_migration_lock: "migration bookkeeping of each database",
 };
