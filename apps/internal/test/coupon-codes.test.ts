@@ -7,7 +7,11 @@ const h = useInternalApi();
 
 async function couponCampaign() {
   const account = await h.newAccount();
-  const reward = await account.client.rewards.create.mutate({ name: "Points", type: "POINTS" });
+  const reward = await account.client.rewards.create.mutate({
+    name: "Points",
+    type: "POINTS",
+    attributes: { conversion_factor: "0.1" },
+  });
   const campaign = await account.client.campaigns.create.mutate({
     type: "COUPONS",
     name: "Codes",
@@ -153,7 +157,11 @@ describe("coupon codes", () => {
     expect((await a.client.couponCodes.list.query({ campaign_id: b.campaign.id })).items).toEqual(
       [],
     );
-    const reward = await a.client.rewards.create.mutate({ name: "P", type: "POINTS" });
+    const reward = await a.client.rewards.create.mutate({
+      name: "P",
+      type: "POINTS",
+      attributes: { conversion_factor: "0.1" },
+    });
     const behavior = await a.client.campaigns.create.mutate({
       type: "BEHAVIOR",
       name: "Visits",

@@ -34,7 +34,12 @@ describe("rewards", () => {
       }),
     ).toEqual(points);
     await expectTallyError(
-      client.rewards.create.mutate({ id, name: "Other", type: "POINTS" }),
+      client.rewards.create.mutate({
+        id,
+        name: "Other",
+        type: "POINTS",
+        attributes: { conversion_factor: "0.1" },
+      }),
       "CONFLICT",
       `id: reward ${id} already exists with other fields`,
     );
@@ -54,7 +59,11 @@ describe("rewards", () => {
 
   it("a reward a live campaign gives cannot be archived until the campaign is; campaigns cannot name an archived one", async () => {
     const { client } = await h.newAccount();
-    const reward = await client.rewards.create.mutate({ name: "Points", type: "POINTS" });
+    const reward = await client.rewards.create.mutate({
+      name: "Points",
+      type: "POINTS",
+      attributes: { conversion_factor: "0.1" },
+    });
     const campaign = await client.campaigns.create.mutate({
       type: "BEHAVIOR",
       name: "Visits",
@@ -84,7 +93,11 @@ describe("rewards", () => {
     const a = await h.newAccount();
     const b = await h.newAccount();
     for (const name of ["R1", "R2", "R3"])
-      await a.client.rewards.create.mutate({ name, type: "POINTS" });
+      await a.client.rewards.create.mutate({
+        name,
+        type: "POINTS",
+        attributes: { conversion_factor: "0.1" },
+      });
     const first = await a.client.rewards.list.query({ limit: 2 });
     expect(first.items.map((r) => r.name)).toEqual(["R1", "R2"]);
     const second = await a.client.rewards.list.query({ limit: 2, cursor: first.next_cursor! });
@@ -103,7 +116,11 @@ describe("rewards", () => {
       "VALIDATION_FAILED",
       /^attributes\.discount_type: /,
     );
-    const theirs = await b.client.rewards.create.mutate({ name: "Theirs", type: "POINTS" });
+    const theirs = await b.client.rewards.create.mutate({
+      name: "Theirs",
+      type: "POINTS",
+      attributes: { conversion_factor: "0.1" },
+    });
     await expectTallyError(
       a.client.rewards.get.query({ id: theirs.id }),
       "NOT_FOUND",
