@@ -10,7 +10,7 @@ import {
   transact,
   uuidCursor,
 } from "../kernel/index.ts";
-import { isUuid } from "./rewards.ts";
+import { findCatalogRow } from "./rows.ts";
 import { toCampaignView } from "./views.ts";
 
 type CampaignRow = Selectable<Database["campaigns"]>;
@@ -40,15 +40,7 @@ export async function changeCampaignState(
 ): Promise<TCampaignRecord> {
   const now = deps.now();
   return transact(deps, async (trx) => {
-    const row = isUuid(id)
-      ? await trx
-          .selectFrom("campaigns")
-          .selectAll()
-          .where("account_id", "=", accountId)
-          .where("id", "=", id)
-          .forUpdate()
-          .executeTakeFirst()
-      : undefined;
+    const row = await findCatalogRow(trx, "campaigns", accountId, id, { lock: true });
     if (!row) throw notFound("campaign", id);
     if (row.archived_at) {
       if (change === "archive") return toCampaignRecord(row, now);
@@ -90,14 +82,7 @@ export async function getCampaignRecord(
   accountId: string,
   id: string,
 ): Promise<TCampaignRecord> {
-  const row = isUuid(id)
-    ? await deps.db
-        .selectFrom("campaigns")
-        .selectAll()
-        .where("account_id", "=", accountId)
-        .where("id", "=", id)
-        .executeTakeFirst()
-    : undefined;
+  const row = await findCatalogRow(deps.db, "campaigns", accountId, id);
   if (!row) throw notFound("campaign", id);
   return toCampaignRecord(row, deps.now());
 }

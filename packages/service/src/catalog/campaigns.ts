@@ -25,7 +25,7 @@ import {
 } from "../kernel/index.ts";
 import { type CodePlan, planCodes, syncCampaignCodes } from "./coupon-codes.ts";
 import { listCampaignCodes, summariseCodes } from "./coupon-summary.ts";
-import { isUuid } from "./rewards.ts";
+import { findCatalogRow } from "./rows.ts";
 import { toCampaignView } from "./views.ts";
 
 type CampaignType = (typeof CAMPAIGN_TYPES)[number];
@@ -365,15 +365,7 @@ export async function updateCampaign(
 ): Promise<TCampaign> {
   const now = deps.now();
   return transact(deps, async (trx) => {
-    const existing = isUuid(id)
-      ? await trx
-          .selectFrom("campaigns")
-          .selectAll()
-          .where("account_id", "=", accountId)
-          .where("id", "=", id)
-          .forUpdate()
-          .executeTakeFirst()
-      : undefined;
+    const existing = await findCatalogRow(trx, "campaigns", accountId, id, { lock: true });
     if (!existing) throw notFound("campaign", id);
     const type = resolveType(queryType ?? existing.type, input);
     if (type !== existing.type)
@@ -445,14 +437,7 @@ export async function getCampaign(
   id: string,
   include: Include[] = [],
 ): Promise<TCampaign> {
-  const row = isUuid(id)
-    ? await deps.db
-        .selectFrom("campaigns")
-        .selectAll()
-        .where("account_id", "=", accountId)
-        .where("id", "=", id)
-        .executeTakeFirst()
-    : undefined;
+  const row = await findCatalogRow(deps.db, "campaigns", accountId, id);
   if (!row) throw notFound("campaign", id);
   let view = toCampaignView(row, deps.now());
   if (include.includes("CODES_SUMMARY")) {

@@ -12,6 +12,7 @@ import { type Selectable, sql, type Transaction } from "kysely";
 import { cursorPageOf, newId, type ServiceDeps, transact, uuidCursor } from "../kernel/index.ts";
 import { MAX_GENERATED_CODES } from "./coupon-codes.ts";
 import { isUuid } from "./rewards.ts";
+import { findCatalogRow } from "./rows.ts";
 
 type Trx = Transaction<Database>;
 type CodeRow = Selectable<Database["coupon_codes"]>;
@@ -28,15 +29,7 @@ const MAX_ROUNDS = 10;
 
 /** Locks a COUPONS campaign that may still get codes (not finished, not archived). */
 async function lockCouponCampaign(trx: Trx, accountId: string, id: string, now: Date) {
-  const row = isUuid(id)
-    ? await trx
-        .selectFrom("campaigns")
-        .selectAll()
-        .where("account_id", "=", accountId)
-        .where("id", "=", id)
-        .forUpdate()
-        .executeTakeFirst()
-    : undefined;
+  const row = await findCatalogRow(trx, "campaigns", accountId, id, { lock: true });
   if (!row) throw new DomainError("NOT_FOUND", `campaign_id: campaign "${id}" not found`);
   if (row.type !== "COUPONS")
     throw new DomainError("UNSUPPORTED", `campaign_id: campaign ${id} is ${row.type}, not COUPONS`);

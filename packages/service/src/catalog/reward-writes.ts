@@ -20,7 +20,7 @@ import {
   transact,
   uuidCursor,
 } from "../kernel/index.ts";
-import { isUuid } from "./rewards.ts";
+import { findCatalogRow } from "./rows.ts";
 import { toRewardView } from "./views.ts";
 
 type RewardRow = Selectable<Database["rewards"]>;
@@ -54,15 +54,7 @@ async function rewardColumns(db: Db, accountId: string, input: TRewardInsert) {
 }
 
 async function lockReward(db: Executor, accountId: string, id: string): Promise<RewardRow> {
-  const row = isUuid(id)
-    ? await db
-        .selectFrom("rewards")
-        .selectAll()
-        .where("account_id", "=", accountId)
-        .where("id", "=", id)
-        .forUpdate()
-        .executeTakeFirst()
-    : undefined;
+  const row = await findCatalogRow(db, "rewards", accountId, id, { lock: true });
   if (!row) throw notFound("reward", id);
   return row;
 }
@@ -203,14 +195,7 @@ export async function getRewardRecord(
   accountId: string,
   id: string,
 ): Promise<TRewardRecord> {
-  const row = isUuid(id)
-    ? await deps.db
-        .selectFrom("rewards")
-        .selectAll()
-        .where("account_id", "=", accountId)
-        .where("id", "=", id)
-        .executeTakeFirst()
-    : undefined;
+  const row = await findCatalogRow(deps.db, "rewards", accountId, id);
   if (!row) throw notFound("reward", id);
   return toRewardRecord(row);
 }

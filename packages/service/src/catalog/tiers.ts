@@ -12,7 +12,7 @@ import {
   tierFacts,
   transact,
 } from "../kernel/index.ts";
-import { isUuid } from "./rewards.ts";
+import { findCatalogRow } from "./rows.ts";
 import { toTierView } from "./views.ts";
 
 type Trx = Transaction<Database>;
@@ -47,15 +47,7 @@ const levelTaken = (level: number) =>
   new DomainError("CONFLICT", `level: a tier with level ${level} already exists`);
 
 async function lockTier(trx: Trx, accountId: string, id: string): Promise<TierRow> {
-  const row = isUuid(id)
-    ? await trx
-        .selectFrom("tiers")
-        .selectAll()
-        .where("account_id", "=", accountId)
-        .where("id", "=", id)
-        .forUpdate()
-        .executeTakeFirst()
-    : undefined;
+  const row = await findCatalogRow(trx, "tiers", accountId, id, { lock: true });
   if (!row) throw notFound("tier", id);
   return row;
 }
