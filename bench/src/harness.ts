@@ -43,6 +43,8 @@ export function startApp(
       ...inherited,
       DATABASE_URL: url,
       PORT: String(port),
+      // Several app processes on one machine: the internal API each also serves takes any port.
+      INTERNAL_PORT: "0",
       DEMO: "off",
       LOG_LEVEL: "silent",
       WORKER: "off",
