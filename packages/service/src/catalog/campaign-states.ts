@@ -2,15 +2,8 @@ import { campaignReadStatus, DomainError, notFound } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { CAMPAIGN_TYPES, TCampaign } from "@tally/schemas";
 import type { Selectable, Updateable } from "kysely";
-import {
-  type CursorPage,
-  cursorPageOf,
-  iso,
-  type ServiceDeps,
-  transact,
-  uuidCursor,
-} from "../kernel/index.ts";
-import { findCatalogRow } from "./rows.ts";
+import { type CursorPage, cursorPageOf, iso, type ServiceDeps, transact } from "../kernel/index.ts";
+import { findCatalogRow, listCatalogRows } from "./rows.ts";
 import { toCampaignView } from "./views.ts";
 
 type CampaignRow = Selectable<Database["campaigns"]>;
@@ -98,18 +91,9 @@ export function listCampaignRecords(
   },
 ) {
   const now = deps.now();
-  return cursorPageOf(q, async ({ after, take }) => {
-    let query = deps.db
-      .selectFrom("campaigns")
-      .selectAll()
-      .where("account_id", "=", accountId)
-      .orderBy("id")
-      .limit(take);
-    if (after) query = query.where("id", ">", uuidCursor(after));
-    if (q.type) query = query.where("type", "=", q.type);
-    if (q.brand_id) query = query.where("brand_id", "=", q.brand_id);
-    if (q.archived !== undefined)
-      query = query.where("archived_at", q.archived ? "is not" : "is", null);
-    return (await query.execute()).map((r) => toCampaignRecord(r, now));
-  });
+  return cursorPageOf(q, async (page) =>
+    (await listCatalogRows(deps.db, "campaigns", accountId, q, page)).map((r) =>
+      toCampaignRecord(r, now),
+    ),
+  );
 }

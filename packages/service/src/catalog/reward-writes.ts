@@ -18,9 +18,8 @@ import {
   parseOrThrow,
   type ServiceDeps,
   transact,
-  uuidCursor,
 } from "../kernel/index.ts";
-import { findCatalogRow } from "./rows.ts";
+import { findCatalogRow, listCatalogRows } from "./rows.ts";
 import { toRewardView } from "./views.ts";
 
 type RewardRow = Selectable<Database["rewards"]>;
@@ -210,18 +209,7 @@ export function listRewardRecords(
     archived?: boolean | undefined;
   },
 ) {
-  return cursorPageOf(q, async ({ after, take }) => {
-    let query = deps.db
-      .selectFrom("rewards")
-      .selectAll()
-      .where("account_id", "=", accountId)
-      .orderBy("id")
-      .limit(take);
-    if (after) query = query.where("id", ">", uuidCursor(after));
-    if (q.type) query = query.where("type", "=", q.type);
-    if (q.brand_id) query = query.where("brand_id", "=", q.brand_id);
-    if (q.archived !== undefined)
-      query = query.where("archived_at", q.archived ? "is not" : "is", null);
-    return (await query.execute()).map(toRewardRecord);
-  });
+  return cursorPageOf(q, async (page) =>
+    (await listCatalogRows(deps.db, "rewards", accountId, q, page)).map(toRewardRecord),
+  );
 }
