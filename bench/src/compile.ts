@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { Database } from "@tally/db";
+import { buildLockQuery } from "@tally/service";
 import { CompiledQuery, Kysely, PostgresDialect } from "kysely";
 import { fmt, machineLoad } from "./stats.ts";
 
@@ -10,29 +11,7 @@ import { fmt, machineLoad } from "./stats.ts";
  */
 export function benchCompile(iterations = 20_000) {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: {} as never }) });
-  const build = (accountId: string, id: string) =>
-    db
-      .selectFrom("wallets as w")
-      .innerJoin("customers as c", (j) =>
-        j.onRef("c.account_id", "=", "w.account_id").onRef("c.uuid", "=", "w.customer_uuid"),
-      )
-      .innerJoin("accounts as a", "a.id", "w.account_id")
-      .selectAll("c")
-      .select(["w.id as wallet_id", "a.catalog_version"])
-      .select((eb) =>
-        eb
-          .exists(
-            eb
-              .selectFrom("referrals as r")
-              .select("r.id")
-              .whereRef("r.account_id", "=", "w.account_id")
-              .whereRef("r.referee_uuid", "=", "c.uuid"),
-          )
-          .as("is_referee"),
-      )
-      .where("w.account_id", "=", accountId)
-      .where("c.id", "=", id)
-      .forUpdate(["w", "c"]);
+  const build = (accountId: string, id: string) => buildLockQuery(db, "c.id", accountId, id);
   const text = build("a", "b").compile().sql;
   const time = (f: (i: number) => unknown) => {
     for (let i = 0; i < iterations; i++) f(i); // warm-up

@@ -70,31 +70,43 @@ export function lockCustomerByUuid(trx: Trx, accountId: string, uuid: string) {
   return lockCustomerWhere(trx, accountId, "c.uuid", uuid);
 }
 
+/**
+ * The customer lock's query (its wallet and row FOR UPDATE, the catalog version, whether it is
+ * anyone's referee) by `column`: built by Kysely, then compiled once per column below.
+ */
+export const buildLockQuery = (
+  db: Executor,
+  column: "c.id" | "c.uuid",
+  accountId: string,
+  value: string,
+) =>
+  db
+    .selectFrom("wallets as w")
+    .innerJoin("customers as c", (j) =>
+      j.onRef("c.account_id", "=", "w.account_id").onRef("c.uuid", "=", "w.customer_uuid"),
+    )
+    .innerJoin("accounts as a", "a.id", "w.account_id")
+    .selectAll("c")
+    .select(["w.id as wallet_id", "a.catalog_version"])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom("referrals as r")
+            .select("r.id")
+            .whereRef("r.account_id", "=", "w.account_id")
+            .whereRef("r.referee_uuid", "=", "c.uuid"),
+        )
+        .as("is_referee"),
+    )
+    .where("w.account_id", "=", accountId)
+    .where(column, "=", value)
+    .forUpdate(["w", "c"]);
+
 /** The lock's query by `column`, compiled once (it runs for every event; see compiledOnce). */
 const lockQueryBy = (column: "c.id" | "c.uuid") =>
   compiledOnce((db, accountId: string, value: string) =>
-    db
-      .selectFrom("wallets as w")
-      .innerJoin("customers as c", (j) =>
-        j.onRef("c.account_id", "=", "w.account_id").onRef("c.uuid", "=", "w.customer_uuid"),
-      )
-      .innerJoin("accounts as a", "a.id", "w.account_id")
-      .selectAll("c")
-      .select(["w.id as wallet_id", "a.catalog_version"])
-      .select((eb) =>
-        eb
-          .exists(
-            eb
-              .selectFrom("referrals as r")
-              .select("r.id")
-              .whereRef("r.account_id", "=", "w.account_id")
-              .whereRef("r.referee_uuid", "=", "c.uuid"),
-          )
-          .as("is_referee"),
-      )
-      .where("w.account_id", "=", accountId)
-      .where(column, "=", value)
-      .forUpdate(["w", "c"]),
+    buildLockQuery(db, column, accountId, value),
   );
 const lockQueries = { "c.id": lockQueryBy("c.id"), "c.uuid": lockQueryBy("c.uuid") };
 

@@ -6,6 +6,7 @@ export {
 } from "./browse.ts";
 export { listCampaignsFor } from "./campaigns.ts";
 export {
+  buildLockQuery,
   type CustomerRow,
   conflictOf,
   consentsTo,
